@@ -1,0 +1,98 @@
+"""Errors found in content files (the policy, later the training modules).
+
+Owners write these files by hand, so every problem is reported as file, line, key path and a
+message a person understands, never as a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+
+@dataclass(frozen=True)
+class ContentIssue:
+    file: str
+    key_path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        key = self.key_path or "(whole file)"
+        return f"{where}: {key}: {self.message}"
+
+
+class ContentError(Exception):
+    """Raised when a content file cannot be used; carries every issue found, not just the first."""
+
+    def __init__(self, issues: list[ContentIssue]) -> None:
+        self.issues = issues
+        super().__init__("\n".join(str(issue) for issue in issues))
+
+
+def key_path(loc: tuple[int | str, ...]) -> str:
+    """('steps', 2, 'title') -> 'steps[2].title', the way an owner reads a YAML file."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    """Parse a YAML file; return the data and the node tree that knows each key's line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise ContentError([ContentIssue(str(path), "", "file not found")]) from exc
+    except UnicodeDecodeError as exc:
+        raise ContentError([ContentIssue(str(path), "", "file is not UTF-8 text")]) from exc
+    try:
+        return yaml.safe_load(text), yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ContentError(
+            [ContentIssue(str(path), "", f"not valid YAML: {problem}", line)]
+        ) from exc
+
+
+def line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
+    """The line of the deepest part of `loc` that exists in the file (1-based)."""
+    line = None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == part), None)
+            if match is None:
+                key = next((k for k, _ in node.value if k.value == part), None)
+                return key.start_mark.line + 1 if key is not None else line
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return line
+            node = node.value[part]
+        else:
+            return line
+        line = node.start_mark.line + 1
+    return line
+
+
+def issues_from_validation(
+    error: ValidationError, file: Path, tree: yaml.Node | None
+) -> list[ContentIssue]:
+    issues = []
+    for detail in error.errors():
+        loc = tuple(detail["loc"])
+        message = detail["msg"].removeprefix("Value error, ")
+        if detail["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling; extra keys are not allowed)"
+        issues.append(ContentIssue(str(file), key_path(loc), message, line_of(tree, loc)))
+    return issues

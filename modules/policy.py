@@ -1,0 +1,282 @@
+"""The customer-service policy: the single source of truth for standards, targets and rules.
+
+The training text quotes its standards and the dashboard judges agents by them, so the model is
+strict: an unknown key, a target outside 0..1 or a compensation limit that a junior role could
+exceed is an error in the file, reported with its key path, never silently accepted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from datetime import date, time
+from itertools import pairwise
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    computed_field,
+    field_validator,
+    model_validator,
+)
+
+from modules.content_errors import ContentError, issues_from_validation, read_yaml
+
+DEFAULT_POLICY_PATH = Path(__file__).parent / "policies" / "default.yaml"
+POLICY_ENV_VAR = "ACADEMY_POLICY"
+
+Channel = Literal["phone", "chat", "email", "social"]
+CHANNELS: tuple[Channel, ...] = ("phone", "chat", "email", "social")
+Role = Literal["agent", "supervisor", "owner"]
+ROLES: tuple[Role, ...] = ("agent", "supervisor", "owner")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+Fraction = Annotated[float, Field(ge=0, le=1)]
+Text = Annotated[str, Field(min_length=1)]
+Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def duration_text(seconds: int) -> str:
+    """A standard as people say it: 30 -> '30 seconds', 14400 -> '4 hours', 5400 -> '90 minutes'."""
+
+    def plural(n: int, unit: str) -> str:
+        return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+    if seconds % 86400 == 0:
+        return plural(seconds // 86400, "day")
+    if seconds % 3600 == 0:
+        return plural(seconds // 3600, "hour")
+    if seconds % 60 == 0 and seconds >= 120:
+        return plural(seconds // 60, "minute")
+    return plural(seconds, "second")
+
+
+class ChannelStandard(StrictModel):
+    label: Text
+    answer_within_s: Annotated[int, Field(gt=0)]
+    procedure: list[Text] = Field(min_length=1)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def answer_within(self) -> str:
+        return duration_text(self.answer_within_s)
+
+
+class Standards(StrictModel):
+    phone: ChannelStandard
+    chat: ChannelStandard
+    email: ChannelStandard
+    social: ChannelStandard
+    complaint_follow_up_days: Annotated[int, Field(gt=0)]
+    service_level_target: Fraction
+    resolution_target: Fraction
+    csat_target: Fraction
+    min_contacts: Annotated[int, Field(gt=0)]
+
+    def channel(self, channel: Channel) -> ChannelStandard:
+        return getattr(self, channel)
+
+    @property
+    def answer_within_s(self) -> dict[Channel, int]:
+        return {channel: self.channel(channel).answer_within_s for channel in CHANNELS}
+
+
+class BusinessHours(StrictModel):
+    timezone: Text
+    days: list[Weekday] = Field(min_length=1)
+    opens: time
+    closes: time
+    outside_hours: Text
+
+    @field_validator("timezone")
+    @classmethod
+    def known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (use a name like 'Europe/Zagreb')"
+            ) from None
+        return value
+
+    @field_validator("opens", "closes", mode="before")
+    @classmethod
+    def quoted_clock_time(cls, value: object) -> object:
+        # Unquoted 07:30 is the integer 450 in YAML 1.1; accepting it would silently mean 00:07:30.
+        if not isinstance(value, str) or not re.fullmatch(r"\d{2}:\d{2}", value):
+            raise ValueError("write the time as 'HH:MM' in quotes, e.g. '07:30'")
+        return value
+
+    @field_validator("days")
+    @classmethod
+    def no_repeated_days(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a day is listed twice")
+        return value
+
+    @model_validator(mode="after")
+    def opens_before_closing(self) -> BusinessHours:
+        if self.opens >= self.closes:
+            raise ValueError("opens must be before closes")
+        return self
+
+
+class ComplaintStep(StrictModel):
+    id: Slug
+    title: Text
+    what_to_do: Text
+    say_it_like: list[Text] = []
+
+
+class ComplaintHandling(StrictModel):
+    steps: list[ComplaintStep] = Field(min_length=1)
+    record_fields: list[Text] = Field(min_length=1)
+    never_say: list[Text] = []
+
+    @field_validator("steps")
+    @classmethod
+    def unique_step_ids(cls, steps: list[ComplaintStep]) -> list[ComplaintStep]:
+        ids = [step.id for step in steps]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"step ids must be unique; repeated: {', '.join(repeated)}")
+        return steps
+
+
+class CompensationLimits(StrictModel):
+    """The most each role may grant alone; null means no limit (the owner, usually)."""
+
+    agent: Annotated[float, Field(ge=0)]
+    supervisor: Annotated[float, Field(ge=0)] | None
+    owner: Annotated[float, Field(ge=0)] | None = None
+
+    @model_validator(mode="after")
+    def senior_roles_may_grant_more(self) -> CompensationLimits:
+        ladder = [("agent", self.agent), ("supervisor", self.supervisor), ("owner", self.owner)]
+        for (junior, low), (senior, high) in pairwise(ladder):
+            if low is None and high is not None:
+                raise ValueError(f"{junior} has no limit but {senior} has one")
+            if low is not None and high is not None and high < low:
+                raise ValueError(f"{senior}'s limit ({high:g}) is below {junior}'s ({low:g})")
+        return self
+
+    def limit_for(self, role: Role) -> float | None:
+        return {"agent": self.agent, "supervisor": self.supervisor, "owner": self.owner}[role]
+
+
+class CompensationOption(StrictModel):
+    id: Slug
+    name: Text
+    description: Text
+    limits: CompensationLimits
+
+
+class Compensation(StrictModel):
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    principles: list[Text] = Field(min_length=1)
+    options: list[CompensationOption] = Field(min_length=1)
+
+
+class EscalationLevel(StrictModel):
+    level: Annotated[int, Field(ge=1)]
+    who: Text
+    role: Role
+    contact: Text
+    when: list[Text] = Field(min_length=1)
+
+
+class Returns(StrictModel):
+    window_days: Annotated[int, Field(gt=0)]
+    rules: list[Text] = Field(min_length=1)
+
+
+class Privacy(StrictModel):
+    rules: list[Text] = Field(min_length=1)
+
+
+class Training(StrictModel):
+    pass_mark: Annotated[float, Field(gt=0, le=1)]
+    due_within_days: Annotated[int, Field(gt=0)]
+    refresher_every_months: Annotated[int, Field(gt=0)]
+
+
+class Review(StrictModel):
+    every_months: Annotated[int, Field(gt=0)]
+    customer_feedback: Text
+    pilot: Text
+
+
+class Policy(StrictModel):
+    version: Annotated[int, Field(ge=1)]
+    title: Text
+    organisation: Text
+    effective_from: date
+    vision: Text
+    mission_link: Text
+    values: list[Text] = Field(min_length=1)
+    standards: Standards
+    business_hours: BusinessHours
+    communication: list[Text] = Field(min_length=1)
+    follow_up: list[Text] = Field(min_length=1)
+    retention: list[Text] = Field(min_length=1)
+    recognition: list[Text] = Field(min_length=1)
+    equal_treatment: Text
+    complaint_handling: ComplaintHandling
+    compensation: Compensation
+    escalation: list[EscalationLevel] = Field(min_length=1)
+    returns: Returns
+    privacy: Privacy
+    training: Training
+    review: Review
+
+    @field_validator("escalation")
+    @classmethod
+    def ladder_counts_up_from_one(cls, ladder: list[EscalationLevel]) -> list[EscalationLevel]:
+        levels = [step.level for step in ladder]
+        if levels != list(range(1, len(ladder) + 1)):
+            raise ValueError(f"levels must be 1, 2, 3, ... in order; found {levels}")
+        return ladder
+
+
+class LoadedPolicy(BaseModel):
+    """A validated policy and where it came from, so a stored version can be matched to its file."""
+
+    model_config = ConfigDict(frozen=True)
+
+    policy: Policy
+    path: Path
+    checksum: str
+    text: str
+
+
+def policy_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The policy file in force: an explicit path, else $ACADEMY_POLICY, else the shipped one."""
+    chosen = explicit or os.environ.get(POLICY_ENV_VAR)
+    return Path(chosen) if chosen else DEFAULT_POLICY_PATH
+
+
+def load_policy(path: str | os.PathLike[str] | None = None) -> LoadedPolicy:
+    """Read and validate a policy file; raise ContentError listing every problem found."""
+    file = policy_path(path)
+    data, tree = read_yaml(file)
+    try:
+        policy = Policy.model_validate(data)
+    except ValidationError as exc:
+        raise ContentError(issues_from_validation(exc, file, tree)) from None
+    raw = file.read_bytes()
+    return LoadedPolicy(
+        policy=policy,
+        path=file,
+        checksum=hashlib.sha256(raw).hexdigest(),
+        text=raw.decode("utf-8-sig"),
+    )

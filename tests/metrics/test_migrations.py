@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from metrics.store import migrate, migrations, open_database, table_columns
+
+# Pinned: a migration that changes these must be a new numbered file, and this test says so.
+EXPECTED_COLUMNS = {
+    "feedback": ["id", "interaction_id", "rating", "scale", "comment", "received_at", "is_demo"],
+    "interactions": [
+        "id",
+        "source",
+        "external_id",
+        "channel",
+        "agent_id",
+        "team_id",
+        "case_id",
+        "queued_at",
+        "answered_at",
+        "resolved_at",
+        "abandoned",
+        "resolved",
+        "category",
+        "is_demo",
+    ],
+    "organisation_settings": ["key", "value", "updated_at"],
+    "policy_versions": [
+        "version",
+        "title",
+        "effective_from",
+        "checksum",
+        "source_file",
+        "content",
+        "recorded_at",
+    ],
+    "schema_migrations": ["version", "name", "applied_at"],
+    "staff": [
+        "id",
+        "name",
+        "email",
+        "team_id",
+        "role",
+        "active",
+        "password_hash",
+        "is_demo",
+        "created_at",
+    ],
+    "teams": ["id", "name", "is_demo", "created_at"],
+}
+
+
+def test_a_blank_database_migrates_to_the_pinned_schema(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "blank.duckdb")
+    assert table_columns(db) == EXPECTED_COLUMNS
+    applied = db.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall()
+    assert applied == [(m.version, m.name) for m in migrations()]
+
+
+def test_migrating_again_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "again.duckdb"
+    open_database(path).close()
+    db = open_database(path)
+    assert migrate(db) == []
+    assert table_columns(db) == EXPECTED_COLUMNS
+
+
+def test_migrations_are_numbered_from_one_without_gaps() -> None:
+    numbers = [m.version for m in migrations()]
+    assert numbers == list(range(1, len(numbers) + 1))

@@ -1,0 +1,36 @@
+"""Service Academy: the Streamlit entry script. Run with `academy serve`."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics.organisation import PolicyVersionConflict
+from metrics.store import DatabaseLockedError
+from modules.content_errors import ContentError
+from training_app import data, navigation, session
+
+st.set_page_config(page_title="Service Academy", page_icon=":material/school:", layout="wide")
+
+try:
+    data.app_store()
+except ContentError as exc:
+    st.error("The policy file has problems, so the app cannot start. Fix them and reload.")
+    st.code("\n".join(str(issue) for issue in exc.issues), language=None)
+    st.stop()
+except (DatabaseLockedError, PolicyVersionConflict) as exc:
+    st.error(str(exc))
+    st.stop()
+
+viewer = session.current_viewer()
+if viewer is None:
+    page = st.navigation(navigation.signed_out_pages(), position="hidden")
+else:
+    with st.sidebar:
+        st.markdown(f"**{viewer.name}**  \n{viewer.role.capitalize()} · {data.organisation_name()}")
+        if st.button("Sign out", icon=":material/logout:", key="sign_out"):
+            session.sign_out()
+            st.rerun()
+        if data.demo_in_store():
+            st.caption("Demo data: generated, not real customers.")
+    page = st.navigation(navigation.pages_for(viewer))
+page.run()

@@ -1,0 +1,39 @@
+"""Home for supervisors: their team's recent traffic and what to do next."""
+
+import streamlit as st
+
+from training_app import data, session
+from training_app.components.formatting import count
+
+viewer = session.require_viewer()
+policy = data.policy().policy
+
+st.title(f"Welcome, {viewer.name}")
+if viewer.team_id is None:
+    st.warning("You supervise no team yet. Ask an owner to assign you to one.")
+    st.stop()
+
+team = data.team_overview(viewer)
+st.caption(f"Supervisor · {team.team} · {data.organisation_name()}")
+
+agents, contacts, answered, abandoned = st.columns(4)
+agents.metric("Active agents", count(team.agents))
+contacts.metric(f"Contacts, last {team.days} days", count(team.contacts))
+answered.metric("Answered", count(team.answered))
+abandoned.metric("Abandoned", count(team.abandoned), help="The customer left before an answer.")
+if team.contacts == 0:
+    st.info(f"No contacts reached {team.team} in the last {team.days} days.")
+
+st.subheader("What to do next")
+st.markdown(
+    f"1. **Know the standards you coach to**: phone within "
+    f"{policy.standards.phone.answer_within}, chat within {policy.standards.chat.answer_within}, "
+    f"e-mail within {policy.standards.email.answer_within}, complaints followed up within "
+    f"{policy.standards.complaint_follow_up_days} days. Agents are judged only once they have "
+    f"handled {policy.standards.min_contacts} contacts.\n"
+    f"2. **Check your team list** on *My team*: who is active and who can sign in.\n"
+    f"3. **Share customer feedback** with each agent every month: the praise as well as the "
+    "complaints."
+)
+st.page_link("app_pages/staff.py", label="Open my team", icon=":material/groups:")
+st.page_link("app_pages/policy.py", label="Open the policy", icon=":material/policy:")

@@ -1,0 +1,22 @@
+"""Formatting shared by pages: times in the organisation's zone, counts people can read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+
+def local_time(moment: datetime | None, timezone: str, fmt: str = "%d %b %Y %H:%M") -> str:
+    """A stored UTC moment as the organisation reads it; '–' when there is none."""
+    if moment is None:
+        return "–"
+    return moment.astimezone(ZoneInfo(timezone)).strftime(fmt)
+
+
+def local_day(moment: datetime | None, timezone: str) -> str:
+    return local_time(moment, timezone, "%d %b %Y")
+
+
+def count(n: int) -> str:
+    """12345 -> '12,345'."""
+    return f"{n:,}"

@@ -1,0 +1,87 @@
+"""Where Streamlit's caching meets `metrics`: one root connection per process, cached reads."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics import overview
+from metrics.organisation import get_setting
+from metrics.people import StaffMember, Team, Viewer, list_staff, list_teams
+from metrics.startup import AppStore, open_app_store
+from metrics.store import Database, database_path
+from modules.policy import LoadedPolicy, load_policy, policy_path
+
+RECENT_COUNTS_TTL_S = 60  # home-page counts may lag new data by a minute
+
+
+@st.cache_resource(show_spinner="Reading the policy…")
+def _policy(path: str, modified_ns: int) -> LoadedPolicy:
+    # Keyed by modification time too, so an edited policy file is read again without a restart.
+    return load_policy(path)
+
+
+def policy() -> LoadedPolicy:
+    path = policy_path()
+    return _policy(str(path), path.stat().st_mtime_ns if path.exists() else 0)
+
+
+@st.cache_resource(show_spinner="Opening the store (a new store gets its demo organisation)…")
+def _app_store(db_path: str, policy_file: str, policy_checksum: str) -> AppStore:
+    return open_app_store(db_path, policy())
+
+
+def app_store() -> AppStore:
+    loaded = policy()
+    return _app_store(_db_key(), str(loaded.path), loaded.checksum)
+
+
+def db() -> Database:
+    return app_store().db
+
+
+def organisation_name() -> str:
+    return get_setting(db(), "organisation_name") or policy().policy.organisation
+
+
+def demo_in_store() -> bool:
+    return get_setting(db(), "demo") == "true"
+
+
+# The database path is part of each key: tests and a second app on another file share a process.
+@st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner=False)
+def _store_overview(viewer: Viewer, db_path: str) -> overview.StoreOverview:
+    return overview.store_overview(db(), viewer)
+
+
+@st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner=False)
+def _team_overview(viewer: Viewer, db_path: str) -> overview.TeamOverview:
+    return overview.team_overview(db(), viewer)
+
+
+@st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner=False)
+def _agent_overview(viewer: Viewer, db_path: str) -> overview.AgentOverview:
+    return overview.agent_overview(db(), viewer)
+
+
+def store_overview(viewer: Viewer) -> overview.StoreOverview:
+    return _store_overview(viewer, _db_key())
+
+
+def team_overview(viewer: Viewer) -> overview.TeamOverview:
+    return _team_overview(viewer, _db_key())
+
+
+def agent_overview(viewer: Viewer) -> overview.AgentOverview:
+    return _agent_overview(viewer, _db_key())
+
+
+def staff(viewer: Viewer, team_id: int | None = None) -> list[StaffMember]:
+    return list_staff(db(), viewer, team_id)
+
+
+def teams(viewer: Viewer) -> list[Team]:
+    return list_teams(db(), viewer)
+
+
+def _db_key() -> str:
+    return str(database_path().resolve())

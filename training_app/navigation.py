@@ -1,0 +1,42 @@
+"""Which pages exist for a session: decided by the signed-in viewer's role, nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from metrics.people import Viewer
+
+PAGES = Path(__file__).parent / "app_pages"
+
+HOME_PAGE_BY_ROLE = {
+    "owner": "home_owner.py",
+    "supervisor": "home_supervisor.py",
+    "agent": "home_agent.py",
+}
+
+
+def signed_out_pages() -> list[StreamlitPage]:
+    return [st.Page(PAGES / "sign_in.py", title="Sign in", icon=":material/login:", default=True)]
+
+
+def pages_for(viewer: Viewer) -> dict[str, list[StreamlitPage]]:
+    """The navigation for a role; a page not listed here cannot be reached by that role."""
+    home = st.Page(
+        PAGES / HOME_PAGE_BY_ROLE[viewer.role],
+        title="Home",
+        icon=":material/home:",
+        url_path="home",
+        default=True,
+    )
+    policy = st.Page(PAGES / "policy.py", title="Policy", icon=":material/policy:")
+    sections: dict[str, list[StreamlitPage]] = {"": [home, policy]}
+    if viewer.role == "owner":
+        sections["Organisation"] = [
+            st.Page(PAGES / "staff.py", title="Staff and teams", icon=":material/groups:")
+        ]
+    elif viewer.role == "supervisor":
+        sections["Team"] = [st.Page(PAGES / "staff.py", title="My team", icon=":material/groups:")]
+    return sections
