@@ -42,21 +42,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     env[DB_ENV_VAR] = str(database_path(args.db).resolve())
     env[POLICY_ENV_VAR] = str(loaded.path.resolve())
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP_SCRIPT),
-        "--server.port",
-        str(args.port),
-        "--server.address",
-        args.address,
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    settings = {
+        "server.port": args.port,
+        "server.address": args.address,
+        "server.headless": "true",
+        "browser.gatherUsageStats": "false",
+        "client.toolbarMode": "viewer",  # staff need no "Deploy" or "Clear cache"
+    }
+    command = [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT)]
+    for name, value in settings.items():
+        command += [f"--{name}", str(value)]
     print(f"Service Academy on http://{args.address}:{args.port}  (database {env[DB_ENV_VAR]})")
     os.execvpe(command[0], command, env)
 

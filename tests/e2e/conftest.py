@@ -104,9 +104,13 @@ def wait_idle(page: Page) -> None:
     page.wait_for_selector(IDLE)
 
 
-def screenshot(page: Page, name: str) -> Path:
+def screenshot(page: Page, name: str, height: int | None = None) -> Path:
+    """Save what the person sees; `height` makes the window taller for a long page, because
+    Streamlit scrolls inside its own container and a full-page capture stops at the window."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    if height is not None:
+        page.set_viewport_size({"width": 1366, "height": height})
     wait_idle(page)
     page.screenshot(path=str(path), full_page=True)
     return path

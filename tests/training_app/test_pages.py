@@ -92,12 +92,13 @@ def test_every_role_reads_the_policy(viewers, role: str) -> None:
     assert at.title[0].value == "Customer-service policy"
     assert "1. Understand the problem and repeat it back" in [e.label for e in at.expander]
     assert "I'm sorry I can't do more, but that's company policy." in page
-    assert [(m.label, m.value) for m in at.metric] == [
-        ("Phone", "within 30 seconds"),
-        ("Live chat", "within 60 seconds"),
-        ("E-mail", "within 4 hours"),
-        ("Social media", "within 2 hours"),
-    ]
+    for channel, within in [
+        ("Phone", "30 seconds"),
+        ("Live chat", "60 seconds"),
+        ("E-mail", "4 hours"),
+        ("Social media", "2 hours"),
+    ]:
+        assert f"**{channel}**  \nanswer within **{within}**" in page
     targets = at.table[0].value
     assert targets.loc["Service level", "Value"] == "80%"
 

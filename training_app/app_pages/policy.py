@@ -25,7 +25,7 @@ st.subheader("Standards by channel")
 for column, channel in zip(st.columns(len(CHANNELS)), CHANNELS, strict=True):
     standard = policy.standards.channel(channel)
     with column.container(border=True):
-        st.metric(standard.label, f"within {standard.answer_within}")
+        st.markdown(f"**{standard.label}**  \nanswer within **{standard.answer_within}**")
         st.markdown("\n".join(f"- {step}" for step in standard.procedure))
 st.subheader("Targets")
 st.table(policy_tables.targets(policy).set_index("Target"))

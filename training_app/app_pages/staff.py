@@ -43,7 +43,7 @@ table = pd.DataFrame(
 )
 st.dataframe(table, hide_index=True, width="stretch")
 st.download_button(
-    "Download as CSV",
+    "Download the staff list (CSV)",
     table.to_csv(index=False).encode("utf-8"),
     file_name="staff.csv",
     mime="text/csv",
