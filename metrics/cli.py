@@ -8,13 +8,14 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from metrics import demo, people
-from metrics.organisation import PolicyVersionConflict
+from metrics.organisation import PolicyVersionConflict, check_policy_version
 from metrics.store import (
     DB_ENV_VAR,
     PROJECT_ROOT,
@@ -76,6 +77,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_check_content(args: argparse.Namespace) -> int:
     loaded = load_policy(args.policy)
+    store = database_path(args.db)
+    if store.exists():
+        # Staff acknowledge a version: its text must match what the store recorded.
+        try:
+            db = open_database(store)
+        except DatabaseLockedError:
+            print(f"note: {store} is in use, so recorded policy versions were not compared")
+        else:
+            with closing(db):
+                check_policy_version(db, loaded)
     print(f"ok: {loaded.path}: policy version {loaded.policy.version} ({loaded.policy.title})")
     return 0
 
@@ -198,8 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     command(
         "check-content",
         cmd_check_content,
-        "validate the policy file; print each error as file:line: key path: message",
-        db=False,
+        "validate the policy file (and that its version matches the one the store recorded); "
+        "print each error as file:line: key path: message",
         policy=True,
     )
 
@@ -242,7 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         for error in exc.errors():
             field = ".".join(str(part) for part in error["loc"])
-            print(f"academy: {field}: {error['msg']}", file=sys.stderr)
+            message = error["msg"].removeprefix("Value error, ")
+            print(f"academy: {field}: {message}", file=sys.stderr)
         return 1
     except (CommandError, people.PeopleError, PolicyVersionConflict) as exc:
         print(f"academy: {exc}", file=sys.stderr)

@@ -39,6 +39,17 @@ def set_setting(db: Database, key: str, value: str) -> None:
         )
 
 
+def check_policy_version(db: Database, loaded: LoadedPolicy) -> None:
+    """Raise PolicyVersionConflict if the file's version was recorded with other text."""
+    recorded = policy_version(db, loaded.policy.version)
+    if recorded is not None and recorded.checksum != loaded.checksum:
+        raise PolicyVersionConflict(
+            f"{loaded.path}: version: version {loaded.policy.version} was already recorded with "
+            f"different text, and staff may have acknowledged it. Raise `version` (and "
+            f"`effective_from`) in the policy file to publish the change."
+        )
+
+
 def record_policy_version(db: Database, loaded: LoadedPolicy) -> PolicyVersion:
     """Record the policy file's version the first time it is seen.
 
@@ -46,30 +57,21 @@ def record_policy_version(db: Database, loaded: LoadedPolicy) -> PolicyVersion:
     same version number with different content is refused until the owner raises the number.
     """
     policy = loaded.policy
+    check_policy_version(db, loaded)
     with transaction(db) as cur:
-        row = cur.execute(
-            "SELECT checksum FROM policy_versions WHERE version = ?", [policy.version]
-        ).fetchone()
-        if row is None:
-            cur.execute(
-                "INSERT INTO policy_versions"
-                " (version, title, effective_from, checksum, source_file, content)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    policy.version,
-                    policy.title,
-                    policy.effective_from,
-                    loaded.checksum,
-                    str(loaded.path),
-                    loaded.text,
-                ],
-            )
-        elif row[0] != loaded.checksum:
-            raise PolicyVersionConflict(
-                f"{loaded.path}: version: version {policy.version} was already recorded with "
-                f"different text, and staff may have acknowledged it. Raise `version` (and "
-                f"`effective_from`) in the policy file to publish the change."
-            )
+        cur.execute(
+            "INSERT INTO policy_versions"
+            " (version, title, effective_from, checksum, source_file, content)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (version) DO NOTHING",
+            [
+                policy.version,
+                policy.title,
+                policy.effective_from,
+                loaded.checksum,
+                str(loaded.path),
+                loaded.text,
+            ],
+        )
     found = policy_version(db, policy.version)
     assert found is not None  # recorded just above
     return found

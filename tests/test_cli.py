@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from metrics.cli import main
+from metrics.organisation import record_policy_version
 from metrics.store import open_database
-from modules.policy import DEFAULT_POLICY_PATH
+from modules.policy import DEFAULT_POLICY_PATH, load_policy
 
 SMALL = ["--agents", "6", "--days", "14", "--until", "2026-06-30"]
 
@@ -141,39 +142,14 @@ def test_users_add_list_and_deactivate(
 def test_users_add_with_bad_input_names_the_problem(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = str(tmp_path / "org.duckdb")
+    add = f"users add --db {tmp_path / 'org.duckdb'} --name A --email a@x.example --role agent"
     monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
-    status, _, err = run(
-        capsys,
-        "users",
-        "add",
-        "--db",
-        db,
-        "--name",
-        "A",
-        "--email",
-        "a@x.example",
-        "--role",
-        "agent",
-        "--password-stdin",
+    status, _, err = run(capsys, *add.split(), "--password-stdin")
+    assert (status, err.strip()) == (
+        1,
+        "academy: password: a password needs at least 10 characters",
     )
-    assert status == 1
-    assert err.strip() == "academy: password: Value error, a password needs at least 10 characters"
-    status, _, err = run(
-        capsys,
-        "users",
-        "add",
-        "--db",
-        db,
-        "--name",
-        "A",
-        "--email",
-        "a@x.example",
-        "--role",
-        "agent",
-        "--team",
-        "Nowhere",
-    )
+    status, _, err = run(capsys, *add.split(), "--team", "Nowhere")
     assert (status, err.strip()) == (1, "academy: no team named 'Nowhere'; existing teams: none")
 
 
@@ -186,3 +162,23 @@ def test_no_command_adds_demo_data_by_itself(
     store = open_database(db)
     assert store.execute("SELECT count(*) FROM staff").fetchone() == (0,)
     store.close()
+
+
+def test_check_content_compares_the_version_with_the_one_the_store_recorded(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "org.duckdb"
+    store = open_database(db)
+    record_policy_version(store, load_policy(DEFAULT_POLICY_PATH))
+    store.close()
+    edited = tmp_path / "policy.yaml"
+    edited.write_text(
+        DEFAULT_POLICY_PATH.read_text(encoding="utf-8").replace(
+            "answer_within_s: 30", "answer_within_s: 20"
+        ),
+        encoding="utf-8",
+    )
+    assert run(capsys, "check-content", "--db", str(db))[0] == 0
+    status, _, err = run(capsys, "check-content", "--db", str(db), "--policy", str(edited))
+    assert status == 1
+    assert err.startswith(f"academy: {edited}: version: version 1 was already recorded")

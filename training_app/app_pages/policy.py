@@ -5,6 +5,7 @@ import streamlit as st
 from modules.policy import CHANNELS
 from training_app import data
 from training_app.components import policy_tables
+from training_app.components.formatting import bullets
 
 loaded = data.policy()
 policy = loaded.policy
@@ -19,14 +20,14 @@ st.markdown(f"> {policy.vision}")
 st.markdown(policy.mission_link)
 
 st.subheader("Our values")
-st.markdown("\n".join(f"- {value}" for value in policy.values))
+st.markdown(bullets(policy.values))
 
 st.subheader("Standards by channel")
 for column, channel in zip(st.columns(len(CHANNELS)), CHANNELS, strict=True):
     standard = policy.standards.channel(channel)
     with column.container(border=True):
         st.markdown(f"**{standard.label}**  \nanswer within **{standard.answer_within}**")
-        st.markdown("\n".join(f"- {step}" for step in standard.procedure))
+        st.markdown(bullets(standard.procedure))
 st.subheader("Targets")
 st.table(policy_tables.targets(policy).set_index("Target"))
 
@@ -48,34 +49,26 @@ with never:
     st.markdown("\n".join(f"- “{p}”" for p in policy.complaint_handling.never_say))
 with record:
     st.markdown("**Record for every complaint**")
-    st.markdown("\n".join(f"- {f}" for f in policy.complaint_handling.record_fields))
+    st.markdown(bullets(policy.complaint_handling.record_fields))
 
 st.subheader("Compensation")
-st.markdown("\n".join(f"- {p}" for p in policy.compensation.principles))
+st.markdown(bullets(policy.compensation.principles))
 st.table(policy_tables.compensation_limits(policy).set_index("Option"))
 
 st.subheader("Escalation")
 for level in policy.escalation:
-    st.markdown(
-        f"**{level.level}. {level.who}** — {level.contact}\n"
-        + "\n".join(f"- {reason}" for reason in level.when)
-    )
+    st.markdown(f"**{level.level}. {level.who}** — {level.contact}\n" + bullets(level.when))
 
-communication, follow_up = st.columns(2)
-with communication:
-    st.subheader("Communication")
-    st.markdown("\n".join(f"- {rule}" for rule in policy.communication))
-with follow_up:
-    st.subheader("Follow-up")
-    st.markdown("\n".join(f"- {rule}" for rule in policy.follow_up))
-
-retention, recognition = st.columns(2)
-with retention:
-    st.subheader("Keeping customers")
-    st.markdown("\n".join(f"- {rule}" for rule in policy.retention))
-with recognition:
-    st.subheader("Feedback and recognition for staff")
-    st.markdown("\n".join(f"- {rule}" for rule in policy.recognition))
+for row in [
+    [("Communication", policy.communication), ("Follow-up", policy.follow_up)],
+    [
+        ("Keeping customers", policy.retention),
+        ("Feedback and recognition for staff", policy.recognition),
+    ],
+]:
+    for column, (heading, rules) in zip(st.columns(2), row, strict=True):
+        column.subheader(heading)
+        column.markdown(bullets(rules))
 
 st.subheader("Equal treatment")
 st.markdown(policy.equal_treatment)
@@ -83,10 +76,10 @@ st.markdown(policy.equal_treatment)
 returns, privacy = st.columns(2)
 with returns:
     st.subheader(f"Returns ({policy.returns.window_days} days)")
-    st.markdown("\n".join(f"- {rule}" for rule in policy.returns.rules))
+    st.markdown(bullets(policy.returns.rules))
 with privacy:
     st.subheader("Privacy")
-    st.markdown("\n".join(f"- {rule}" for rule in policy.privacy.rules))
+    st.markdown(bullets(policy.privacy.rules))
 
 st.subheader("Training and review")
 st.markdown(

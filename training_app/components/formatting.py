@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -20,3 +21,8 @@ def local_day(moment: datetime | None, timezone: str) -> str:
 def count(n: int) -> str:
     """12345 -> '12,345'."""
     return f"{n:,}"
+
+
+def bullets(items: Iterable[str]) -> str:
+    """A Markdown bullet list."""
+    return "\n".join(f"- {item}" for item in items)
