@@ -6,6 +6,7 @@ may not see: an owner sees everyone, a supervisor their own team, an agent only 
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated
 
 from argon2 import PasswordHasher
@@ -17,9 +18,14 @@ from modules.policy import Role
 
 MIN_PASSWORD_LENGTH = 10  # long enough to resist guessing without a complexity rulebook
 _hasher = PasswordHasher()
-# Verified against when the e-mail is unknown, so a wrong e-mail costs as long as a wrong password
-# and sign-in timing does not reveal who has an account.
-_UNKNOWN_USER_HASH = _hasher.hash("no such user: timing guard")
+
+
+@cache
+def _unknown_user_hash() -> str:
+    # Verified against when the e-mail is unknown, so a wrong e-mail costs as long as a wrong
+    # password and sign-in timing does not reveal who has an account. Made on first use: a
+    # hash costs ~0.1 s, too much for every command's start-up.
+    return _hasher.hash("no such user: timing guard")
 
 
 class AccessDenied(PermissionError):
@@ -67,6 +73,12 @@ class StaffMember(BaseModel):
     is_demo: bool
 
 
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise PeopleError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    return password
+
+
 class NewStaffMember(BaseModel):
     """Form-sized input for a new account, validated strictly at the boundary."""
 
@@ -91,9 +103,7 @@ class NewStaffMember(BaseModel):
     @field_validator("password")
     @classmethod
     def long_enough(cls, value: str | None) -> str | None:
-        if value is not None and len(value) < MIN_PASSWORD_LENGTH:
-            raise ValueError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
-        return value
+        return check_password(value) if value is not None else None
 
 
 def hash_password(password: str) -> str:
@@ -102,7 +112,7 @@ def hash_password(password: str) -> str:
 
 def password_matches(password_hash: str | None, password: str) -> bool:
     try:
-        verified = _hasher.verify(password_hash or _UNKNOWN_USER_HASH, password)
+        verified = _hasher.verify(password_hash or _unknown_user_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
     return verified and password_hash is not None
@@ -170,7 +180,7 @@ def add_staff(db: Database, new: NewStaffMember, *, is_demo: bool = False) -> in
 
 
 def set_password(db: Database, email: str, password: str) -> None:
-    NewStaffMember(name="x", role="agent", password=password)  # same length rule as new accounts
+    check_password(password)
     with transaction(db) as cur:
         updated = cur.execute(
             "UPDATE staff SET password_hash = ? WHERE email = ? RETURNING id",

@@ -182,3 +182,18 @@ def test_check_content_compares_the_version_with_the_one_the_store_recorded(
     status, _, err = run(capsys, "check-content", "--db", str(db), "--policy", str(edited))
     assert status == 1
     assert err.startswith(f"academy: {edited}: version: version 1 was already recorded")
+
+
+def test_set_password_refuses_a_short_one_in_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = str(tmp_path / "org.duckdb")
+    assert (
+        run(capsys, *f"users add --db {db} --name A --email a@x.example --role agent".split())[0]
+        == 0
+    )
+    monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
+    status, _, err = run(
+        capsys, "users", "set-password", "a@x.example", "--db", db, "--password-stdin"
+    )
+    assert (status, err.strip()) == (1, "academy: a password needs at least 10 characters")

@@ -27,6 +27,8 @@ def policy() -> LoadedPolicy:
 
 @st.cache_resource(show_spinner="Opening the store (a new store gets its demo organisation)…")
 def _app_store(db_path: str, policy_file: str, policy_checksum: str) -> AppStore:
+    # The policy's file and checksum are in the key so that an edited policy is recorded (or
+    # refused as a changed version) without a restart.
     return open_app_store(db_path, policy())
 
 
