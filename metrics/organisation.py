@@ -57,7 +57,6 @@ def record_policy_version(db: Database, loaded: LoadedPolicy) -> PolicyVersion:
     same version number with different content is refused until the owner raises the number.
     """
     policy = loaded.policy
-    check_policy_version(db, loaded)
     with transaction(db) as cur:
         cur.execute(
             "INSERT INTO policy_versions"
@@ -72,6 +71,9 @@ def record_policy_version(db: Database, loaded: LoadedPolicy) -> PolicyVersion:
                 loaded.text,
             ],
         )
+    # Checked after the insert, so the version recorded by this call or an earlier one is the
+    # one compared: one check covers both.
+    check_policy_version(db, loaded)
     found = policy_version(db, policy.version)
     assert found is not None  # recorded just above
     return found

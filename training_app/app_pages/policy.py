@@ -46,7 +46,7 @@ for number, step in enumerate(policy.complaint_handling.steps, start=1):
 never, record = st.columns(2)
 with never:
     st.markdown("**Never say**")
-    st.markdown("\n".join(f"- “{p}”" for p in policy.complaint_handling.never_say))
+    st.markdown(bullets(f"“{phrase}”" for phrase in policy.complaint_handling.never_say))
 with record:
     st.markdown("**Record for every complaint**")
     st.markdown(bullets(policy.complaint_handling.record_fields))

@@ -5,6 +5,7 @@ import streamlit as st
 from metrics.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from metrics.people import authenticate
 from training_app import data, session
+from training_app.components.formatting import bullets
 
 _, middle, _ = st.columns([1, 2, 1])  # a sign-in form reads best narrow, even in a wide app
 with middle:
@@ -24,7 +25,7 @@ with middle:
             st.rerun()
 
     if data.demo_in_store():
-        accounts = "\n".join(f"- {role}: `{address}`" for role, address in DEMO_ACCOUNTS.items())
+        accounts = bullets(f"{role}: `{address}`" for role, address in DEMO_ACCOUNTS.items())
         st.info(
             "This store holds **generated demo data**. Demo accounts, all with the password "
             f"`{DEMO_PASSWORD}`:\n{accounts}",
