@@ -23,6 +23,7 @@ from metrics.store import (
     database_path,
     open_database,
 )
+from modules.content import MODULES_ENV_VAR, load_modules, modules_dir
 from modules.content_errors import ContentError
 from modules.policy import POLICY_ENV_VAR, ROLES, load_policy, policy_path
 
@@ -39,10 +40,12 @@ class CommandError(Exception):
 
 def cmd_serve(args: argparse.Namespace) -> int:
     loaded = load_policy(args.policy)  # a broken policy never reaches the app
+    load_modules(loaded.policy, args.modules)  # nor broken training content
     open_database(args.db).close()  # fail here, plainly, if another process holds the file
     env = dict(os.environ)
     env[DB_ENV_VAR] = str(database_path(args.db).resolve())
     env[POLICY_ENV_VAR] = str(loaded.path.resolve())
+    env[MODULES_ENV_VAR] = str(modules_dir(args.modules).resolve())
     settings = {
         "server.port": args.port,
         "server.address": args.address,
@@ -77,6 +80,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_check_content(args: argparse.Namespace) -> int:
     loaded = load_policy(args.policy)
+    modules = load_modules(loaded.policy, args.modules)
     store = database_path(args.db)
     if store.exists():
         # Staff acknowledge a version: its text must match what the store recorded.
@@ -88,6 +92,12 @@ def cmd_check_content(args: argparse.Namespace) -> int:
             with closing(db):
                 check_policy_version(db, loaded)
     print(f"ok: {loaded.path}: policy version {loaded.policy.version} ({loaded.policy.title})")
+    for found in modules:
+        module = found.module
+        print(
+            f"ok: {found.path}: module {module.id} version {module.version} ({module.title}): "
+            f"{len(module.steps)} steps, {module.graded_per_attempt} graded per attempt"
+        )
     return 0
 
 
@@ -182,6 +192,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = command(
         "serve", cmd_serve, "serve the app (demo data on a new, empty store)", policy=True
     )
+    serve.add_argument(
+        "--modules",
+        type=Path,
+        help=f"folder of training modules (default: ${MODULES_ENV_VAR} or {modules_dir(None)})",
+    )
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--address", default="localhost")
 
@@ -206,12 +221,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--remove", action="store_true", help="only remove demo rows (imported data is kept)"
     )
 
-    command(
+    check = command(
         "check-content",
         cmd_check_content,
-        "validate the policy file (and that its version matches the one the store recorded); "
-        "print each error as file:line: key path: message",
+        "validate the policy file (and that its version matches the one the store recorded) and "
+        "every training module against the model and the policy; print each error as "
+        "file:line: key path: message",
         policy=True,
+    )
+    check.add_argument(
+        "--modules",
+        type=Path,
+        help=f"folder of training modules (default: ${MODULES_ENV_VAR} or {modules_dir(None)})",
     )
 
     users = command("users", cmd_users, "list and manage staff accounts and teams", db=False)

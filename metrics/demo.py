@@ -427,6 +427,16 @@ def remove_demo(db: Database) -> DemoSummary:
             "DELETE FROM staff s WHERE s.is_demo"
             " AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.agent_id = s.id)",
         )
+        # Training records of demo staff who are gone go with them (demo accounts can take
+        # the training for real, so these rows are not flagged demo themselves).
+        for table, key in [
+            ("training_answers", "attempt_id IN (SELECT id FROM training_attempts WHERE {gone})"),
+            ("training_attempts", "{gone}"),
+            ("certificates", "{gone}"),
+            ("policy_acknowledgements", "{gone}"),
+        ]:
+            gone = "staff_id NOT IN (SELECT id FROM staff)"
+            cur.execute(f"DELETE FROM {table} WHERE " + key.format(gone=gone))
         teams = _deleted(
             cur,
             "DELETE FROM teams t WHERE t.is_demo"

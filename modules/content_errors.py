@@ -85,12 +85,31 @@ def line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
     return line
 
 
+def without_union_tags(loc: tuple[int | str, ...], data: Any) -> tuple[int | str, ...]:
+    """Drop the step kind Pydantic inserts into the location of an error inside a tagged union
+    ('steps', 2, 'single_choice', 'options') so the path is one the author can find in the file."""
+    kept: list[int | str] = []
+    node = data
+    for part in loc:
+        is_tag = isinstance(node, dict) and part not in node and node.get("kind") == part
+        if is_tag:
+            continue
+        kept.append(part)
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return tuple(kept)
+
+
 def issues_from_validation(
-    error: ValidationError, file: Path, tree: yaml.Node | None
+    error: ValidationError, file: Path, tree: yaml.Node | None, data: Any = None
 ) -> list[ContentIssue]:
     issues = []
     for detail in error.errors():
-        loc = tuple(detail["loc"])
+        loc = without_union_tags(tuple(detail["loc"]), data)
         message = detail["msg"].removeprefix("Value error, ")
         if detail["type"] == "extra_forbidden":
             message = "unknown key (check the spelling; extra keys are not allowed)"

@@ -11,6 +11,7 @@ import pytest
 import streamlit as st
 
 from metrics.store import DB_ENV_VAR, Database, open_database
+from modules.content import DEFAULT_MODULES_DIR, MODULES_ENV_VAR
 from modules.policy import DEFAULT_POLICY_PATH, POLICY_ENV_VAR, load_policy
 
 # A small demo organisation, enough for every page to have something to show.
@@ -21,6 +22,7 @@ SMALL_DEMO = {"seed": 7, "agents": 9, "days": 28, "until": date(2026, 11, 20)}
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(DB_ENV_VAR, str(tmp_path / "academy.duckdb"))
     monkeypatch.setenv(POLICY_ENV_VAR, str(DEFAULT_POLICY_PATH))
+    monkeypatch.setenv(MODULES_ENV_VAR, str(DEFAULT_MODULES_DIR))
     st.cache_data.clear()
     st.cache_resource.clear()
 

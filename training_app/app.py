@@ -13,8 +13,12 @@ st.set_page_config(page_title="Service Academy", page_icon=":material/school:", 
 
 try:
     data.app_store()
+    data.training_modules()
 except ContentError as exc:
-    st.error("The policy file has problems, so the app cannot start. Fix them and reload.")
+    st.error(
+        "The policy or training content has problems, so the app cannot start. "
+        "Fix them (`academy check-content` lists the same) and reload."
+    )
     st.code("\n".join(str(issue) for issue in exc.issues), language=None)
     st.stop()
 except (DatabaseLockedError, PolicyVersionConflict) as exc:

@@ -9,6 +9,7 @@ from metrics.organisation import get_setting
 from metrics.people import StaffMember, Team, Viewer, list_staff, list_teams
 from metrics.startup import AppStore, open_app_store
 from metrics.store import Database, database_path
+from modules.content import TrainingModule, load_modules, modules_dir
 from modules.policy import LoadedPolicy, load_policy, policy_path
 
 RECENT_COUNTS_TTL_S = 60  # home-page counts may lag new data by a minute
@@ -35,6 +36,28 @@ def _app_store(db_path: str, policy_file: str, policy_checksum: str) -> AppStore
 def app_store() -> AppStore:
     loaded = policy()
     return _app_store(_db_key(), str(loaded.path), loaded.checksum)
+
+
+@st.cache_resource(show_spinner="Reading the training modules…")
+def _training_modules(
+    folder: str, files: tuple[tuple[str, int], ...], policy_checksum: str
+) -> list[TrainingModule]:
+    # Keyed by each module file's modification time and by the policy, whose standards the
+    # modules quote: an edit to either is picked up without a restart.
+    return [loaded.module for loaded in load_modules(policy().policy, folder)]
+
+
+def training_modules() -> list[TrainingModule]:
+    """Every module in use, validated and filled in from the policy (ContentError if broken)."""
+    folder = modules_dir()
+    files = tuple(
+        sorted((str(file), file.stat().st_mtime_ns) for file in folder.glob("*/module.yaml"))
+    )
+    return _training_modules(str(folder), files, policy().checksum)
+
+
+def training_module(module_id: str) -> TrainingModule | None:
+    return next((module for module in training_modules() if module.id == module_id), None)
 
 
 def db() -> Database:

@@ -33,6 +33,38 @@ def pages_for(viewer: Viewer) -> dict[str, list[StreamlitPage]]:
     )
     policy = st.Page(PAGES / "policy.py", title="Policy", icon=":material/policy:")
     sections: dict[str, list[StreamlitPage]] = {"": [home, policy]}
+    training = [
+        st.Page(
+            PAGES / "my_training.py",
+            title="My training",
+            icon=":material/school:",
+            url_path="training",
+        ),
+        # Opened from My training with a module chosen; no use on its own in the menu.
+        st.Page(
+            PAGES / "take_module.py",
+            title="Training module",
+            icon=":material/play_lesson:",
+            url_path="module",
+            visibility="hidden",
+        ),
+    ]
+    if viewer.role in ("owner", "supervisor"):
+        training += [
+            st.Page(
+                PAGES / "training_records.py",
+                title="Training records",
+                icon=":material/fact_check:",
+                url_path="training-records",
+            ),
+            st.Page(
+                PAGES / "verify_certificate.py",
+                title="Verify a certificate",
+                icon=":material/verified:",
+                url_path="verify",
+            ),
+        ]
+    sections["Training"] = training
     if viewer.role == "owner":
         sections["Organisation"] = [
             st.Page(PAGES / "staff.py", title="Staff and teams", icon=":material/groups:")

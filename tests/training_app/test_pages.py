@@ -20,6 +20,7 @@ def texts(at) -> str:
     parts += (
         [e.value for e in at.info] + [e.value for e in at.warning] + [e.value for e in at.error]
     )
+    parts += [e.value for e in at.success]
     parts += [f"{m.label}: {m.value}" for m in at.metric]
     return "\n".join(str(p) for p in parts)
 
@@ -176,6 +177,6 @@ def test_a_broken_policy_stops_the_app_with_the_errors_listed(
     monkeypatch.setenv("ACADEMY_POLICY", str(broken))
     at = app_as(None).run()
     assert not at.exception
-    assert at.error[0].value.startswith("The policy file has problems")
+    assert at.error[0].value.startswith("The policy or training content has problems")
     assert f"{broken}:1: version: Input should be greater than or equal to 1" in at.code[0].value
     assert not at.text_input  # no sign-in form: the app does not start on a broken policy

@@ -1,0 +1,596 @@
+"""Training records: attempts and their answers, certificates, policy acknowledgements.
+
+Each answer is written the moment it is given, together with the attempt's position, in one
+transaction, so whatever happens to the browser nothing answered is lost. Every read that
+returns someone's records takes the `Viewer` asking and refuses what that viewer may not see.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pandas as pd
+from pydantic import BaseModel, TypeAdapter
+
+from metrics.people import AccessDenied, Viewer, get_staff_member, visible_team_id
+from metrics.store import Database, transaction
+from modules.certificate import CertificateDetails, new_verification_code
+from modules.content import TrainingModule
+from modules.engine import (
+    AttemptPlan,
+    AttemptResult,
+    credit_for,
+    describe_answer,
+    score_attempt,
+)
+from modules.grading import AnyAnswer
+from modules.policy import Policy
+
+_answer_adapter: TypeAdapter[AnyAnswer] = TypeAdapter(AnyAnswer)
+
+# A screen left open over lunch is not training time: one step counts for at most this long.
+MAX_SECONDS_PER_STEP = 15 * 60
+
+
+class TrainingError(ValueError):
+    """A training action that cannot be carried out (wrong name typed, module not passed...)."""
+
+
+class Attempt(BaseModel):
+    id: int
+    staff_id: int
+    module_id: str
+    module_version: int
+    module_title: str
+    policy_version: int
+    attempt_number: int
+    plan: AttemptPlan
+    position: int
+    started_at: datetime
+    last_active_at: datetime
+    completed_at: datetime | None
+    time_spent_s: int
+    points: float | None
+    max_points: int | None
+    score: float | None
+    pass_mark: float | None
+    passed: bool | None
+
+    @property
+    def in_progress(self) -> bool:
+        return self.completed_at is None
+
+
+class StoredAnswer(BaseModel):
+    step_id: str
+    step_kind: str
+    answer: AnyAnswer
+    answer_text: str
+    credit: float | None
+    points: int | None
+    answered_at: datetime
+
+
+class Certificate(BaseModel):
+    code: str
+    attempt_id: int
+    staff_id: int
+    staff_name: str
+    module_id: str
+    module_title: str
+    module_version: int
+    policy_version: int
+    score: float
+    pass_mark: float
+    issued_at: datetime
+
+    def details(self, organisation: str) -> CertificateDetails:
+        return CertificateDetails(
+            code=self.code,
+            staff_name=self.staff_name,
+            module_title=self.module_title,
+            module_version=self.module_version,
+            policy_version=self.policy_version,
+            score=self.score,
+            pass_mark=self.pass_mark,
+            issued_on=self.issued_at.date(),
+            organisation=organisation,
+        )
+
+
+class Acknowledgement(BaseModel):
+    staff_id: int
+    policy_version: int
+    typed_name: str
+    acknowledged_at: datetime
+
+
+ModuleState = Literal["not started", "in progress", "passed", "not passed"]
+
+
+class ModuleProgress(BaseModel):
+    """One person's standing in one module: the best completed attempt counts."""
+
+    module_id: str
+    attempts: int
+    state: ModuleState
+    best_score: float | None
+    best_attempt_id: int | None
+    open_attempt_id: int | None
+    certificate_code: str | None
+    last_active_at: datetime | None
+
+
+_ATTEMPT_COLUMNS = (
+    "id, staff_id, module_id, module_version, module_title, policy_version, attempt_number,"
+    " plan, position, started_at, last_active_at, completed_at, time_spent_s, points,"
+    " max_points, score, pass_mark, passed"
+)
+_ATTEMPT_KEYS = [name.strip() for name in _ATTEMPT_COLUMNS.split(",")]
+
+
+def _attempt(row: tuple) -> Attempt:
+    values = dict(zip(_ATTEMPT_KEYS, row, strict=True))
+    values["plan"] = AttemptPlan.model_validate_json(values["plan"])
+    return Attempt(**values)
+
+
+def _step_seconds(seconds: float) -> int:
+    return int(min(max(seconds, 0), MAX_SECONDS_PER_STEP))
+
+
+def _check_own(viewer: Viewer, staff_id: int) -> None:
+    if viewer.staff_id != staff_id:
+        raise AccessDenied("only the person taking the training may answer for it")
+
+
+# -- taking a module -----------------------------------------------------------------------
+
+
+def start_attempt(
+    db: Database,
+    viewer: Viewer,
+    module: TrainingModule,
+    policy_version: int,
+    plan: AttemptPlan,
+) -> Attempt:
+    """Open a new attempt for the viewer, or return the one already open for this module (a
+    second browser tab must not start a parallel attempt)."""
+    existing = open_attempt(db, viewer, viewer.staff_id, module.id)
+    if existing is not None:
+        return existing
+    with transaction(db) as cur:
+        row = cur.execute(
+            "INSERT INTO training_attempts (staff_id, module_id, module_version, module_title,"
+            " policy_version, attempt_number, plan, started_at, last_active_at)"
+            " SELECT ?, ?, ?, ?, ?, coalesce(max(attempt_number), 0) + 1, ?, now(), now()"
+            " FROM training_attempts WHERE staff_id = ? AND module_id = ?"
+            " RETURNING id",
+            [
+                viewer.staff_id,
+                module.id,
+                module.version,
+                module.title,
+                policy_version,
+                plan.model_dump_json(),
+                viewer.staff_id,
+                module.id,
+            ],
+        ).fetchone()
+    assert row is not None
+    return get_attempt(db, viewer, int(row[0]))
+
+
+def get_attempt(db: Database, viewer: Viewer, attempt_id: int) -> Attempt:
+    with db.cursor() as cur:
+        row = cur.execute(
+            f"SELECT {_ATTEMPT_COLUMNS} FROM training_attempts WHERE id = ?", [attempt_id]
+        ).fetchone()
+    if row is None:
+        raise TrainingError(f"no attempt {attempt_id}")
+    attempt = _attempt(row)
+    get_staff_member(db, viewer, attempt.staff_id)  # raises AccessDenied
+    return attempt
+
+
+def open_attempt(db: Database, viewer: Viewer, staff_id: int, module_id: str) -> Attempt | None:
+    """The attempt at this module still in progress, if any."""
+    get_staff_member(db, viewer, staff_id)
+    with db.cursor() as cur:
+        row = cur.execute(
+            f"SELECT {_ATTEMPT_COLUMNS} FROM training_attempts"
+            " WHERE staff_id = ? AND module_id = ? AND completed_at IS NULL"
+            " ORDER BY attempt_number DESC LIMIT 1",
+            [staff_id, module_id],
+        ).fetchone()
+    return _attempt(row) if row else None
+
+
+def save_answer(
+    db: Database,
+    viewer: Viewer,
+    attempt: Attempt,
+    module: TrainingModule,
+    step_id: str,
+    answer: AnyAnswer,
+    seconds: float,
+) -> StoredAnswer:
+    """Grade and store an answer (replacing an earlier one to the same step, as a role-play
+    grows turn by turn) and the time spent on it, in one transaction."""
+    _check_own(viewer, attempt.staff_id)
+    if not attempt.in_progress:
+        raise TrainingError("this attempt is finished; start a retake to answer again")
+    if step_id not in {planned.step_id for planned in attempt.plan.steps}:
+        raise TrainingError(f"step {step_id!r} is not part of this attempt")
+    step = module.step(step_id)
+    credit = credit_for(step, answer)
+    points = getattr(step, "points", None)
+    with transaction(db) as cur:
+        cur.execute(
+            "INSERT OR REPLACE INTO training_answers (attempt_id, step_id, step_kind, answer,"
+            " answer_text, credit, points, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, now())",
+            [
+                attempt.id,
+                step_id,
+                step.kind,
+                answer.model_dump_json(),
+                describe_answer(step, answer),
+                credit,
+                points,
+            ],
+        )
+        cur.execute(
+            "UPDATE training_attempts SET last_active_at = now(),"
+            " time_spent_s = time_spent_s + ? WHERE id = ?",
+            [_step_seconds(seconds), attempt.id],
+        )
+    stored = {found.step_id: found for found in answers_of(db, viewer, attempt.id)}
+    return stored[step_id]
+
+
+def move_to(db: Database, viewer: Viewer, attempt: Attempt, position: int, seconds: float) -> None:
+    """Record that the agent moved on to the step at `position` (after reading or answering)."""
+    _check_own(viewer, attempt.staff_id)
+    if not 0 <= position <= len(attempt.plan.steps):
+        raise TrainingError(f"position {position} is outside the attempt's plan")
+    with transaction(db) as cur:
+        cur.execute(
+            "UPDATE training_attempts SET position = ?, last_active_at = now(),"
+            " time_spent_s = time_spent_s + ? WHERE id = ? AND completed_at IS NULL",
+            [position, _step_seconds(seconds), attempt.id],
+        )
+
+
+def answers_of(db: Database, viewer: Viewer, attempt_id: int) -> list[StoredAnswer]:
+    """The answers of an attempt, in the order given."""
+    get_attempt(db, viewer, attempt_id)  # raises AccessDenied
+    with db.cursor() as cur:
+        rows = cur.execute(
+            "SELECT step_id, step_kind, answer, answer_text, credit, points, answered_at"
+            " FROM training_answers WHERE attempt_id = ? ORDER BY answered_at, step_id",
+            [attempt_id],
+        ).fetchall()
+    return [
+        StoredAnswer(
+            step_id=row[0],
+            step_kind=row[1],
+            answer=_answer_adapter.validate_json(row[2]),
+            answer_text=row[3],
+            credit=row[4],
+            points=row[5],
+            answered_at=row[6],
+        )
+        for row in rows
+    ]
+
+
+def finish_attempt(
+    db: Database,
+    viewer: Viewer,
+    attempt: Attempt,
+    module: TrainingModule,
+    pass_mark: float,
+    seconds: float,
+) -> AttemptResult:
+    """Score the attempt from its stored answers and close it; on a pass, issue its
+    certificate in the same transaction."""
+    _check_own(viewer, attempt.staff_id)
+    if not attempt.in_progress:
+        raise TrainingError("this attempt is already finished")
+    member = get_staff_member(db, viewer, attempt.staff_id)
+    answers = {stored.step_id: stored.answer for stored in answers_of(db, viewer, attempt.id)}
+    result = score_attempt(module, attempt.plan, answers, pass_mark)
+    with transaction(db) as cur:
+        cur.execute(
+            "UPDATE training_attempts SET completed_at = now(), last_active_at = now(),"
+            " position = ?, time_spent_s = time_spent_s + ?, points = ?, max_points = ?,"
+            " score = ?, pass_mark = ?, passed = ? WHERE id = ?",
+            [
+                len(attempt.plan.steps),
+                _step_seconds(seconds),
+                result.points,
+                result.max_points,
+                result.score,
+                result.pass_mark,
+                result.passed,
+                attempt.id,
+            ],
+        )
+        if result.passed:
+            _issue_certificate(cur, attempt, member.name, result)
+    return result
+
+
+def attempt_result(
+    db: Database, viewer: Viewer, attempt: Attempt, module: TrainingModule
+) -> AttemptResult:
+    """The result of a finished attempt, item by item, scored from its stored answers with the
+    pass mark it was taken under."""
+    if attempt.in_progress or attempt.pass_mark is None:
+        raise TrainingError("this attempt is not finished yet")
+    answers = {stored.step_id: stored.answer for stored in answers_of(db, viewer, attempt.id)}
+    return score_attempt(module, attempt.plan, answers, attempt.pass_mark)
+
+
+def _issue_certificate(
+    cur: duckdb.DuckDBPyConnection, attempt: Attempt, staff_name: str, result: AttemptResult
+) -> None:
+    # Codes are random from a 30-letter alphabet (8 characters: ~6.5e11 codes); a clash is
+    # checked rather than assumed away.
+    for _ in range(5):
+        code = new_verification_code()
+        taken = cur.execute("SELECT 1 FROM certificates WHERE code = ?", [code]).fetchone()
+        if taken is None:
+            break
+    else:
+        raise TrainingError("could not find a free certificate code; try again")
+    cur.execute(
+        "INSERT INTO certificates (code, attempt_id, staff_id, staff_name, module_id,"
+        " module_title, module_version, policy_version, score, pass_mark, issued_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
+        [
+            code,
+            attempt.id,
+            attempt.staff_id,
+            staff_name,
+            attempt.module_id,
+            attempt.module_title,
+            attempt.module_version,
+            attempt.policy_version,
+            result.score,
+            result.pass_mark,
+        ],
+    )
+
+
+_CERTIFICATE_COLUMNS = (
+    "code, attempt_id, staff_id, staff_name, module_id, module_title, module_version,"
+    " policy_version, score, pass_mark, issued_at"
+)
+
+
+def _certificate(row: tuple) -> Certificate:
+    keys = [name.strip() for name in _CERTIFICATE_COLUMNS.split(",")]
+    return Certificate(**dict(zip(keys, row, strict=True)))
+
+
+def certificate_for_attempt(db: Database, viewer: Viewer, attempt_id: int) -> Certificate | None:
+    get_attempt(db, viewer, attempt_id)
+    with db.cursor() as cur:
+        row = cur.execute(
+            f"SELECT {_CERTIFICATE_COLUMNS} FROM certificates WHERE attempt_id = ?", [attempt_id]
+        ).fetchone()
+    return _certificate(row) if row else None
+
+
+def certificates_of(db: Database, viewer: Viewer, staff_id: int) -> list[Certificate]:
+    """Someone's certificates, best score first within each module."""
+    get_staff_member(db, viewer, staff_id)
+    with db.cursor() as cur:
+        rows = cur.execute(
+            f"SELECT {_CERTIFICATE_COLUMNS} FROM certificates WHERE staff_id = ?"
+            " ORDER BY module_id, score DESC, issued_at DESC",
+            [staff_id],
+        ).fetchall()
+    return [_certificate(row) for row in rows]
+
+
+def verify_certificate(db: Database, viewer: Viewer, code: str) -> Certificate | None:
+    """The certificate with this code, for a supervisor or owner checking one shown to them.
+    Codes are compared ignoring case, spaces and dashes, the way people type them."""
+    if viewer.role == "agent":
+        raise AccessDenied("only supervisors and owners verify certificates")
+    wanted = "".join(ch for ch in code.upper() if ch.isalnum())
+    with db.cursor() as cur:
+        row = cur.execute(
+            f"SELECT {_CERTIFICATE_COLUMNS} FROM certificates WHERE replace(code, '-', '') = ?",
+            [wanted],
+        ).fetchone()
+    return _certificate(row) if row else None
+
+
+# -- standing and history ------------------------------------------------------------------
+
+
+def module_progress(db: Database, viewer: Viewer, staff_id: int) -> dict[str, ModuleProgress]:
+    """Per module someone has touched: attempts, the best completed score and its state."""
+    get_staff_member(db, viewer, staff_id)
+    with db.cursor() as cur:
+        rows = cur.execute(
+            "SELECT a.module_id, count(*),"
+            " max(a.score) FILTER (WHERE a.completed_at IS NOT NULL),"
+            " arg_max(a.id, a.score) FILTER (WHERE a.completed_at IS NOT NULL),"
+            " bool_or(a.passed), max(a.id) FILTER (WHERE a.completed_at IS NULL),"
+            " max(c.code), max(a.last_active_at)"
+            " FROM training_attempts a"
+            " LEFT JOIN certificates c ON c.attempt_id = a.id"
+            " WHERE a.staff_id = ? GROUP BY a.module_id",
+            [staff_id],
+        ).fetchall()
+    progress = {}
+    for module_id, count, best, best_id, passed, open_id, code, last in rows:
+        if passed:
+            state: ModuleState = "passed"
+        elif open_id is not None:
+            state = "in progress"
+        elif best is not None:
+            state = "not passed"
+        else:
+            state = "not started"
+        progress[module_id] = ModuleProgress(
+            module_id=module_id,
+            attempts=count,
+            state=state,
+            best_score=best,
+            best_attempt_id=best_id,
+            open_attempt_id=open_id,
+            certificate_code=code,
+            last_active_at=last,
+        )
+    return progress
+
+
+def attempts_of(db: Database, viewer: Viewer, staff_id: int) -> list[Attempt]:
+    """Every attempt of one person, newest first."""
+    get_staff_member(db, viewer, staff_id)
+    with db.cursor() as cur:
+        rows = cur.execute(
+            f"SELECT {_ATTEMPT_COLUMNS} FROM training_attempts WHERE staff_id = ?"
+            " ORDER BY started_at DESC, attempt_number DESC",
+            [staff_id],
+        ).fetchall()
+    return [_attempt(row) for row in rows]
+
+
+def training_standing(
+    db: Database,
+    viewer: Viewer,
+    modules: list[TrainingModule],
+    policy: Policy,
+    *,
+    team_id: int | None = None,
+    staff_id: int | None = None,
+    today: date | None = None,
+) -> pd.DataFrame:
+    """One row per module and person: one person (`staff_id`, any role), else the active agents
+    of a team or of every team the viewer may see. Columns: attempts, best completed score,
+    state, due date (mandatory modules: see `modules.engine.due_date`), whether it is overdue,
+    and when the person signed the policy version in force (NULL if not yet)."""
+    today = today or datetime.now(ZoneInfo(policy.business_hours.timezone)).date()
+    team: int | None
+    if staff_id is not None:
+        get_staff_member(db, viewer, staff_id)
+        where, team = "s.id = ?", staff_id
+    else:
+        team = visible_team_id(viewer, team_id)
+        where = "s.active AND s.role = 'agent'" + (" AND s.team_id = ?" if team is not None else "")
+    params: list[object] = [
+        [m.id for m in modules],
+        [m.title for m in modules],
+        [m.mandatory for m in modules],
+        policy.business_hours.timezone,
+        policy.effective_from,
+        policy.training.due_within_days,
+        today,
+    ]
+    if team is not None:
+        params.append(team)
+    params.append(policy.version)
+    with db.cursor() as cur:
+        return cur.execute(
+            "WITH module AS ("
+            "   SELECT unnest(?::VARCHAR[]) AS module_id, unnest(?::VARCHAR[]) AS module_title,"
+            "          unnest(?::BOOLEAN[]) AS mandatory),"
+            " standing AS ("
+            "   SELECT staff_id, module_id, count(*) AS attempts,"
+            "          max(score) FILTER (WHERE completed_at IS NOT NULL) AS best_score,"
+            "          coalesce(bool_or(passed), false) AS passed,"
+            "          bool_or(completed_at IS NULL) AS open,"
+            "          max(last_active_at) AS last_active_at"
+            "   FROM training_attempts GROUP BY ALL),"
+            " rows AS ("
+            "   SELECT s.id AS staff_id, s.name, s.email, t.name AS team, m.module_id,"
+            "          m.module_title, m.mandatory, coalesce(g.attempts, 0) AS attempts,"
+            "          g.best_score, g.last_active_at,"
+            "          CASE WHEN g.passed THEN 'passed' WHEN g.open THEN 'in progress'"
+            "               WHEN g.attempts > 0 THEN 'not passed' ELSE 'not started' END AS state,"
+            "          CASE WHEN m.mandatory THEN greatest(CAST(timezone(?, s.created_at) AS DATE),"
+            "               ?::DATE) + to_days(?) END AS due,"
+            "          ?::DATE AS today"
+            "   FROM staff s CROSS JOIN module m"
+            "   LEFT JOIN teams t ON t.id = s.team_id"
+            "   LEFT JOIN standing g ON g.staff_id = s.id AND g.module_id = m.module_id"
+            f"  WHERE {where})"
+            " SELECT r.* EXCLUDE (today),"
+            "        r.due IS NOT NULL AND r.state <> 'passed' AND r.today > r.due AS overdue,"
+            "        k.acknowledged_at AS policy_signed_at"
+            " FROM rows r LEFT JOIN policy_acknowledgements k"
+            "   ON k.staff_id = r.staff_id AND k.policy_version = ?"
+            " ORDER BY r.team NULLS LAST, r.name, r.module_id",
+            params,
+        ).df()
+
+
+def acknowledge_policy(
+    db: Database,
+    viewer: Viewer,
+    policy_version: int,
+    typed_name: str,
+    required_module_id: str,
+) -> Acknowledgement:
+    """Sign the policy version: the viewer types their full name as it is on the staff list,
+    having passed the module that teaches the policy. Signing twice keeps the first signature."""
+    member = get_staff_member(db, viewer, viewer.staff_id)
+    if _normalised(typed_name) != _normalised(member.name):
+        raise TrainingError(
+            f"type your full name exactly as it is on the staff list ({member.name}) to sign"
+        )
+    progress = module_progress(db, viewer, viewer.staff_id).get(required_module_id)
+    if progress is None or progress.state != "passed":
+        raise TrainingError("pass the policy module before signing the policy")
+    with transaction(db) as cur:
+        cur.execute(
+            "INSERT INTO policy_acknowledgements (staff_id, policy_version, typed_name,"
+            " acknowledged_at) VALUES (?, ?, ?, now()) ON CONFLICT DO NOTHING",
+            [viewer.staff_id, policy_version, typed_name.strip()],
+        )
+    found = acknowledgement(db, viewer, viewer.staff_id, policy_version)
+    assert found is not None
+    return found
+
+
+def _normalised(name: str) -> str:
+    # Same letters, any case, any spacing: "elif  yılmaz" signs for "Elif Yılmaz".
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def acknowledgement(
+    db: Database, viewer: Viewer, staff_id: int, policy_version: int
+) -> Acknowledgement | None:
+    get_staff_member(db, viewer, staff_id)
+    with db.cursor() as cur:
+        row = cur.execute(
+            "SELECT staff_id, policy_version, typed_name, acknowledged_at"
+            " FROM policy_acknowledgements WHERE staff_id = ? AND policy_version = ?",
+            [staff_id, policy_version],
+        ).fetchone()
+    if row is None:
+        return None
+    keys = ("staff_id", "policy_version", "typed_name", "acknowledged_at")
+    return Acknowledgement(**dict(zip(keys, row, strict=True)))
+
+
+def acknowledgements_of(db: Database, viewer: Viewer, staff_id: int) -> list[Acknowledgement]:
+    get_staff_member(db, viewer, staff_id)
+    with db.cursor() as cur:
+        rows = cur.execute(
+            "SELECT staff_id, policy_version, typed_name, acknowledged_at"
+            " FROM policy_acknowledgements WHERE staff_id = ? ORDER BY policy_version DESC",
+            [staff_id],
+        ).fetchall()
+    keys = ("staff_id", "policy_version", "typed_name", "acknowledged_at")
+    return [Acknowledgement(**dict(zip(keys, row, strict=True))) for row in rows]

@@ -1,0 +1,298 @@
+"""Running a module: the plan of one attempt, moving through a role-play, feedback, the result.
+
+An attempt's plan is drawn once, when it starts, and stored with it: which pool questions it
+asks, in which order, and how options and items are shuffled. Resuming replays the same plan,
+so a closed browser comes back to exactly the same screen.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from pydantic import BaseModel, ConfigDict
+
+from modules.content import (
+    GRADED_KINDS,
+    Lesson,
+    Matching,
+    MultipleChoice,
+    Ordering,
+    PlayableStep,
+    QuestionPool,
+    Reflection,
+    RolePlay,
+    SingleChoice,
+    TrainingModule,
+    TrueFalse,
+)
+from modules.grading import (
+    AnyAnswer,
+    ChoiceAnswer,
+    MatchingAnswer,
+    OrderingAnswer,
+    ReflectionAnswer,
+    RolePlayAnswer,
+    RolePlayTurn,
+    TrueFalseAnswer,
+    WrongAnswer,
+    grade,
+)
+
+# Scores are fractions; compare with a little slack so 0.8 of 0.8 is never a fail by rounding.
+SCORE_EPSILON = 1e-9
+
+
+class PlannedStep(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    step_id: str
+    # Display order of options (choice questions) or the starting order of items (ordering),
+    # as indexes into the module file's lists.
+    shuffle: list[int] | None = None
+
+
+class AttemptPlan(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    steps: list[PlannedStep]
+
+    def index_of(self, step_id: str) -> int:
+        return [planned.step_id for planned in self.steps].index(step_id)
+
+
+def _shuffled(count: int, rng: random.Random, *, avoid_identity: bool = False) -> list[int]:
+    order = list(range(count))
+    rng.shuffle(order)
+    # An ordering exercise that starts in the right order asks nothing.
+    while avoid_identity and count > 1 and order == sorted(order):
+        rng.shuffle(order)
+    return order
+
+
+def _planned(step: object, rng: random.Random) -> PlannedStep:
+    if isinstance(step, SingleChoice | MultipleChoice):
+        return PlannedStep(step_id=step.id, shuffle=_shuffled(len(step.options), rng))
+    if isinstance(step, Ordering):
+        order = _shuffled(len(step.items), rng, avoid_identity=True)
+        return PlannedStep(step_id=step.id, shuffle=order)
+    assert isinstance(step, Lesson | TrueFalse | Matching | RolePlay | Reflection)
+    return PlannedStep(step_id=step.id)
+
+
+def build_plan(module: TrainingModule, rng: random.Random) -> AttemptPlan:
+    """The steps one attempt shows, in order: every step of the module, except that a pool
+    contributes `draw` of its questions, drawn at random and shuffled."""
+    planned: list[PlannedStep] = []
+    for step in module.steps:
+        if isinstance(step, QuestionPool):
+            drawn = rng.sample(step.questions, step.draw)
+            planned.extend(_planned(question, rng) for question in drawn)
+        else:
+            planned.append(_planned(step, rng))
+    return AttemptPlan(steps=planned)
+
+
+def is_graded(module: TrainingModule, step_id: str) -> bool:
+    return module.step(step_id).kind in GRADED_KINDS
+
+
+# -- role-plays ----------------------------------------------------------------------------
+
+
+def current_node(step: RolePlay, answer: RolePlayAnswer | None) -> str:
+    """The node the conversation is at: the start, or where the last reply led."""
+    if answer is None or not answer.turns:
+        return step.start
+    last = answer.turns[-1]
+    return step.nodes[last.node].choices[last.choice].next
+
+
+def choose_reply(step: RolePlay, answer: RolePlayAnswer | None, choice: int) -> RolePlayAnswer:
+    """The conversation after the agent picks reply `choice` at the current node."""
+    answer = answer or RolePlayAnswer()
+    if answer.ending is not None:
+        raise WrongAnswer(f"{step.id}: the conversation has already ended")
+    node_id = current_node(step, answer)
+    node = step.nodes[node_id]
+    if not 0 <= choice < len(node.choices):
+        raise WrongAnswer(f"{step.id}: node {node_id} has no reply {choice}")
+    picked = node.choices[choice]
+    turn = RolePlayTurn(
+        node=node_id,
+        choice=choice,
+        customer=node.customer,
+        reply=picked.reply,
+        points=picked.points,
+    )
+    following = step.nodes[picked.next]
+    return RolePlayAnswer(
+        turns=[*answer.turns, turn],
+        ending=picked.next if following.is_ending else None,
+        outcome=following.outcome,
+    )
+
+
+# -- feedback and results ------------------------------------------------------------------
+
+
+class Feedback(BaseModel):
+    """What the agent sees right after answering: a verdict and the reasons."""
+
+    credit: float
+    verdict: str
+    notes: list[str]
+    explanation: str
+
+
+def verdict(credit: float) -> str:
+    if credit >= 1 - SCORE_EPSILON:
+        return "Correct"
+    if credit <= SCORE_EPSILON:
+        return "Not quite"
+    return f"Partly right ({credit:.0%})"
+
+
+def feedback(module: TrainingModule, step_id: str, answer: AnyAnswer) -> Feedback:
+    """The verdict, the feedback of each option the agent chose (or of each item placed), and the
+    step's explanation."""
+    step = module.step(step_id)
+    notes: list[str] = []
+    if isinstance(step, SingleChoice | MultipleChoice) and isinstance(answer, ChoiceAnswer):
+        notes = [step.options[i].feedback for i in answer.selected]
+        if isinstance(step, MultipleChoice):
+            missed = [
+                option.text
+                for i, option in enumerate(step.options)
+                if option.correct and i not in answer.selected
+            ]
+            notes += [f"You missed: {text}" for text in missed]
+    elif isinstance(step, TrueFalse) and isinstance(answer, TrueFalseAnswer):
+        notes = [step.feedback_true if answer.value else step.feedback_false]
+    elif isinstance(step, Ordering) and isinstance(answer, OrderingAnswer):
+        notes = ["The right order: " + " → ".join(step.items)]
+    elif isinstance(step, Matching) and isinstance(answer, MatchingAnswer):
+        notes = [
+            f"{pair.item} → {pair.answer}" + ("" if pick == pair.answer else f" (you chose {pick})")
+            for pick, pair in zip(answer.picked, step.pairs, strict=True)
+        ]
+    elif isinstance(step, RolePlay) and isinstance(answer, RolePlayAnswer):
+        notes = [step.nodes[turn.node].choices[turn.choice].feedback for turn in answer.turns]
+    else:
+        raise WrongAnswer(f"{step_id}: no feedback for a {type(answer).__name__}")
+    credit = grade(step, answer)
+    return Feedback(
+        credit=credit, verdict=verdict(credit), notes=notes, explanation=step.explanation
+    )
+
+
+class ItemResult(BaseModel):
+    step_id: str
+    title: str
+    kind: str
+    credit: float
+    points: int
+    explanation: str
+
+
+class AttemptResult(BaseModel):
+    points: float
+    max_points: int
+    score: float
+    pass_mark: float
+    passed: bool
+    items: list[ItemResult]
+
+    @property
+    def missed(self) -> list[ItemResult]:
+        """Items that did not earn full credit, for the results screen."""
+        return [item for item in self.items if item.credit < 1 - SCORE_EPSILON]
+
+
+def describe_answer(step: PlayableStep, answer: AnyAnswer) -> str:
+    """An answer in words, for the supervisor's view and for exports."""
+    if isinstance(step, SingleChoice | MultipleChoice) and isinstance(answer, ChoiceAnswer):
+        return "; ".join(step.options[i].text for i in answer.selected) or "(nothing chosen)"
+    if isinstance(answer, TrueFalseAnswer):
+        return "True" if answer.value else "False"
+    if isinstance(step, Ordering) and isinstance(answer, OrderingAnswer):
+        return " → ".join(step.items[i] for i in answer.order)
+    if isinstance(step, Matching) and isinstance(answer, MatchingAnswer):
+        return "; ".join(
+            f"{pair.item} → {pick or '(none)'}"
+            for pair, pick in zip(step.pairs, answer.picked, strict=True)
+        )
+    if isinstance(answer, RolePlayAnswer):
+        lines = []
+        for turn in answer.turns:
+            lines += [f"Customer: {turn.customer}", f"Agent: {turn.reply} ({turn.points} of 2)"]
+        if answer.ending is not None and isinstance(step, RolePlay):
+            lines.append(f"Customer: {step.nodes[answer.ending].customer}")
+            lines.append(f"Outcome: customer {answer.outcome}")
+        return "\n".join(lines)
+    if isinstance(answer, ReflectionAnswer):
+        return answer.text
+    raise WrongAnswer(f"{step.id}: a {type(answer).__name__} does not answer a {step.kind} step")
+
+
+def credit_for(step: PlayableStep, answer: AnyAnswer) -> float | None:
+    """Credit for a stored answer; None while it earns none yet (a reflection, which is never
+    graded, or a conversation still going on)."""
+    if isinstance(step, Lesson | Reflection):
+        return None
+    if isinstance(answer, RolePlayAnswer) and answer.ending is None:
+        return None
+    return grade(step, answer)
+
+
+def step_title(module: TrainingModule, step_id: str) -> str:
+    step = module.step(step_id)
+    if isinstance(step, Lesson | RolePlay):
+        return step.title
+    if isinstance(step, TrueFalse):
+        return step.statement
+    return step.prompt
+
+
+def score_attempt(
+    module: TrainingModule,
+    plan: AttemptPlan,
+    answers: dict[str, AnyAnswer],
+    pass_mark: float,
+) -> AttemptResult:
+    """Score = points earned ÷ points available over the graded steps of the plan; a graded
+    step left unanswered earns nothing. Passed when the score reaches the pass mark."""
+    items: list[ItemResult] = []
+    for planned in plan.steps:
+        step = module.step(planned.step_id)
+        if isinstance(step, Lesson | Reflection):
+            continue
+        answer = answers.get(planned.step_id)
+        credit = grade(step, answer) if answer is not None else 0.0
+        items.append(
+            ItemResult(
+                step_id=step.id,
+                title=step_title(module, step.id),
+                kind=step.kind,
+                credit=credit,
+                points=step.points,
+                explanation=step.explanation,
+            )
+        )
+    earned = sum(item.credit * item.points for item in items)
+    available = sum(item.points for item in items)
+    score = earned / available if available else 1.0
+    return AttemptResult(
+        points=earned,
+        max_points=available,
+        score=score,
+        pass_mark=pass_mark,
+        passed=score >= pass_mark - SCORE_EPSILON,
+        items=items,
+    )
+
+
+def due_date(started_on: date, effective_from: date, due_within_days: int) -> date:
+    """A mandatory module is due `due_within_days` after the later of the day the person joined
+    and the day the policy took effect."""
+    return max(started_on, effective_from) + timedelta(days=due_within_days)

@@ -1,0 +1,193 @@
+"""The training pages under AppTest: My training, the module player from first step to results,
+retakes, the certificate, signing the policy, Training records and Verify a certificate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from metrics import training_records as records
+from metrics.people import NewStaffMember, Viewer, add_staff
+from metrics.store import open_database
+from modules.content import TrainingModule, load_modules
+from modules.policy import load_policy
+from tests.training_app.apptest import app_as
+from tests.training_app.player import answer_step, button, play_to_the_end, step_on_screen
+from tests.training_app.test_pages import texts
+
+POLICY_MODULE = "customer-service-policy"
+
+
+@pytest.fixture(scope="module")
+def policy_module() -> TrainingModule:
+    modules = load_modules(load_policy().policy)
+    return next(loaded.module for loaded in modules if loaded.module.id == POLICY_MODULE)
+
+
+def open_from_my_training(at: AppTest, button_key: str) -> AppTest:
+    """Click Start/Resume/Retake on My training. The page switches to the player; AppTest keeps
+    its own idea of the current page across reruns, so follow the switch explicitly."""
+    at.button(key=button_key).click().run()
+    assert not at.exception, at.exception
+    return at.switch_page("app_pages/take_module.py").run()
+
+
+def my_training(viewer: Viewer) -> AppTest:
+    at = app_as(viewer).run()
+    at.switch_page("app_pages/my_training.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_my_training_lists_the_assigned_modules_with_status_and_due_date(viewers) -> None:
+    at = my_training(viewers["agent"])
+    shown = texts(at)
+    assert "Assigned to you" in shown
+    assert "#### Our customer-service policy" in shown
+    assert "#### Handling complaints" in shown
+    assert shown.count("due ") >= 2
+    assert "Pass mark 80% · your best attempt counts" in shown
+    assert [b.label for b in at.button if b.label == "Start"] == ["Start", "Start"]
+
+
+def test_an_agent_takes_the_policy_module_fails_retakes_passes_and_signs(
+    viewers, demo_db_path: Path, policy_module: TrainingModule
+) -> None:
+    agent = viewers["agent"]
+    at = my_training(agent)
+    open_from_my_training(at, f"start-{POLICY_MODULE}")
+    total = int(at.get("progress")[0].proto.text.split(" of ")[1])
+    assert at.get("progress")[0].proto.text == f"Step 1 of {total}"
+
+    # Five steps in, the browser closes: a new session resumes on step 6 with nothing lost.
+    play_to_the_end(at, policy_module, right=False, stop_after=5)
+    at = my_training(agent)
+    resume = at.button(key=f"resume-{POLICY_MODULE}")
+    assert resume.label == f"Resume at step 6 of {total}"
+    open_from_my_training(at, f"resume-{POLICY_MODULE}")
+    assert at.get("progress")[0].proto.text == f"Step 6 of {total}"
+
+    play_to_the_end(at, policy_module, right=False)
+    shown = texts(at)
+    assert "Result of attempt 1" in shown
+    assert "**Not passed yet.** Your best attempt counts" in shown
+    assert "What you missed" in shown
+    assert not [b for b in at.get("download_button")]
+
+    button(at, "Retake the module").click().run()
+    assert "Attempt 2" in texts(at)
+    play_to_the_end(at, policy_module, right=True)
+    shown = texts(at)
+    assert "**Passed.** Your best attempt counts: you have passed this module." in shown
+    assert "Your score: 100%" in shown
+    assert "Every answer was right." in shown
+    [download] = at.get("download_button")
+    assert download.proto.label == "Download certificate (PDF)"
+
+    # Signing needs the full name as on the staff list.
+    at.text_input[0].input("Elif")
+    at.checkbox[0].check()
+    button(at, "Sign the policy").click().run()
+    assert "type your full name exactly" in texts(at)
+    at.text_input[0].input(agent.name)
+    button(at, "Sign the policy").click().run()
+    assert "You signed policy version 1 on" in texts(at)
+
+    db = open_database(demo_db_path)
+    try:
+        attempts = records.attempts_of(db, agent, agent.staff_id)
+        assert [(a.attempt_number, a.passed) for a in attempts] == [(2, True), (1, False)]
+        assert attempts[1].score is not None and attempts[1].score < 0.8
+        assert records.acknowledgement(db, agent, agent.staff_id, 1) is not None
+    finally:
+        db.close()
+
+
+def test_the_player_without_a_chosen_module_points_back_to_my_training(viewers) -> None:
+    at = app_as(viewers["agent"]).run()
+    at.switch_page("app_pages/take_module.py").run()
+    assert not at.exception
+    assert "Choose a module to take on My training." in texts(at)
+
+
+def test_the_player_shows_one_step_and_immediate_feedback(
+    viewers, policy_module: TrainingModule
+) -> None:
+    at = my_training(viewers["agent"])
+    open_from_my_training(at, f"start-{POLICY_MODULE}")
+    step = step_on_screen(at, policy_module)
+    while step.kind in ("lesson",):
+        button(at, "Next").click().run()
+        step = step_on_screen(at, policy_module)
+    answer_step(at, step, right=True)
+    [verdict] = at.success
+    assert verdict.value.startswith("**Correct**")
+    assert step.explanation in verdict.value  # type: ignore[union-attr]
+    assert [b.label for b in at.button if b.label == "Next"] == ["Next"]
+
+
+def test_supervisors_see_attempts_role_play_paths_and_reflections(
+    viewers, demo_db_path: Path
+) -> None:
+    complaints = next(
+        loaded.module
+        for loaded in load_modules(load_policy().policy)
+        if loaded.module.id == "handling-complaints"
+    )
+    at = my_training(viewers["agent"])
+    open_from_my_training(at, "start-handling-complaints")
+    play_to_the_end(at, complaints, right=False)
+    assert "Result of attempt 1" in texts(at)
+
+    at = app_as(viewers["supervisor"]).run()
+    at.switch_page("app_pages/training_records.py").run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Training records" in shown
+    table = at.dataframe[0].value
+    assert "Elif Yılmaz" in table["Agent"].tolist()
+    row = table.set_index("Agent").loc["Elif Yılmaz"]
+    assert row["Handling complaints"] == "OVERDUE · not passed · best 0%"  # every answer wrong
+    at.selectbox[0].set_value(viewers["agent"].staff_id).run()
+    history = at.dataframe[1].value
+    assert history["Module"].tolist() == ["Handling complaints"]
+    assert history["Result"].tolist() == ["not passed"]
+    expanders = [e.label for e in at.expander]
+    assert sum("Role-play" not in label for label in expanders) > 0
+    answers = "\n".join(t.value for t in at.text)
+    assert "Outcome: customer lost" in answers  # the path taken is shown
+    assert "I will repeat the problem back" in answers  # the reflection
+
+
+def test_agents_cannot_reach_supervisor_training_pages(viewers) -> None:
+    at = app_as(viewers["agent"]).run()
+    for page in ("app_pages/training_records.py", "app_pages/verify_certificate.py"):
+        with pytest.raises(ValueError):
+            at.switch_page(page).run()
+
+
+def test_training_pages_on_an_organisation_without_agents(tmp_path: Path) -> None:
+    # Staff exist, so no demo is created: an owner alone, nobody to train yet.
+    db = open_database(tmp_path / "academy.duckdb")
+    owner_id = add_staff(db, NewStaffMember(name="Olga Owner", email="o@x.example", role="owner"))
+    db.close()
+    owner = Viewer(
+        staff_id=owner_id, name="Olga Owner", email="o@x.example", role="owner", team_id=None
+    )
+    at = app_as(owner).run()
+    at.switch_page("app_pages/training_records.py").run()
+    assert not at.exception, at.exception
+    assert "No agents here yet." in texts(at)
+    at.switch_page("app_pages/my_training.py").run()
+    assert not at.exception, at.exception
+    assert "#### Our customer-service policy" in texts(at)
+
+
+def test_a_certificate_code_is_verified(viewers, demo_db_path: Path) -> None:
+    at = app_as(viewers["supervisor"]).run()
+    at.switch_page("app_pages/verify_certificate.py").run()
+    at.text_input[0].input("SA-AAAA-AAAA")
+    button(at, "Verify").click().run()
+    assert "No certificate has the code 'SA-AAAA-AAAA'" in texts(at)

@@ -1,0 +1,100 @@
+"""My training: the modules assigned to me and those I may take, where I stand in each, my
+certificates, and signing the policy."""
+
+import streamlit as st
+
+from metrics import training_records as records
+from training_app import data, session
+from training_app.components import training
+from training_app.components.formatting import local_day
+
+viewer = session.require_viewer()
+policy = data.policy().policy
+db = data.db()
+modules = data.training_modules()
+zone = policy.business_hours.timezone
+
+st.title("My training")
+st.caption(
+    f"Pass mark {policy.training.pass_mark:.0%} · your best attempt counts · mandatory modules "
+    f"are due {policy.training.due_within_days} days after you join or a new policy takes "
+    "effect, whichever is later"
+)
+
+standing = {
+    row["module_id"]: row
+    for row in records.training_standing(
+        db, viewer, modules, policy, staff_id=viewer.staff_id
+    ).to_dict("records")
+}
+progress = records.module_progress(db, viewer, viewer.staff_id)
+best_certificate: dict[str, records.Certificate] = {}
+for issued in records.certificates_of(db, viewer, viewer.staff_id):
+    best_certificate.setdefault(issued.module_id, issued)  # best score first
+
+for section, chosen in (
+    ("Assigned to you", [m for m in modules if m.mandatory]),
+    ("Optional", [m for m in modules if not m.mandatory]),
+):
+    if not chosen:
+        continue
+    st.subheader(section)
+    for module in chosen:
+        row = standing[module.id]
+        mine = progress.get(module.id)
+        with st.container(border=True):
+            title, state = st.columns([4, 1])
+            title.markdown(f"#### {module.title}")
+            with state:
+                training.state_badge(row["state"])
+            st.markdown(module.summary)
+            facts = [f"About {module.estimated_minutes} minutes", f"version {module.version}"]
+            facts.append(f"{module.graded_per_attempt} graded questions and exercises")
+            if row["due"] is not None and row["state"] != "passed":
+                facts.append(f"due {row['due']:%d %b %Y}")
+            if mine is not None and mine.best_score is not None:
+                facts.append(f"best score {mine.best_score:.0%} in {mine.attempts} attempt(s)")
+            st.caption(" · ".join(facts))
+            if row["overdue"]:
+                st.error(
+                    f"Overdue since {row['due']:%d %b %Y}. Please finish it now.",
+                    icon=":material/schedule:",
+                )
+            if row["state"] == "in progress":
+                attempt = records.open_attempt(db, viewer, viewer.staff_id, module.id)
+                assert attempt is not None
+                where = f"step {attempt.position + 1} of {len(attempt.plan.steps)}"
+                if st.button(
+                    f"Resume at {where}",
+                    type="primary",
+                    key=f"resume-{module.id}",
+                    icon=":material/play_arrow:",
+                ):
+                    training.open_player(module)
+            elif row["state"] == "not started":
+                if st.button(
+                    "Start", type="primary", key=f"start-{module.id}", icon=":material/play_arrow:"
+                ):
+                    training.start(db, viewer, module, policy.version)
+                    training.open_player(module)
+            else:
+                see, again = st.columns(2)
+                if see.button("See my last result", key=f"results-{module.id}"):
+                    training.open_player(module)
+                if again.button("Retake", key=f"retake-{module.id}", icon=":material/replay:"):
+                    training.start(db, viewer, module, policy.version)
+                    training.open_player(module)
+            certificate = best_certificate.get(module.id)
+            if certificate is not None:
+                st.caption(
+                    f"Certificate {certificate.code}, score {certificate.score:.0%}, issued "
+                    f"{local_day(certificate.issued_at, zone)}"
+                )
+                training.certificate_download(certificate, key=f"certificate-{module.id}")
+            if module.acknowledges_policy and row["state"] == "passed":
+                training.acknowledgement_form(db, viewer, policy, module)
+            elif module.acknowledges_policy:
+                st.caption(
+                    f"After passing, you sign policy version {policy.version} to confirm you "
+                    "will follow it."
+                )

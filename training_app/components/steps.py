@@ -1,0 +1,219 @@
+"""One screen per step kind: the question's widgets, and what the agent answered with its
+feedback. Each `ask_*` returns the answer when the agent submits one, else None; the player
+stores it and reruns into the feedback view."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from modules.content import (
+    Matching,
+    MultipleChoice,
+    Ordering,
+    PlayableStep,
+    Reflection,
+    RolePlay,
+    SingleChoice,
+    TrueFalse,
+)
+from modules.engine import Feedback, PlannedStep, current_node
+from modules.grading import (
+    AnyAnswer,
+    ChoiceAnswer,
+    MatchingAnswer,
+    OrderingAnswer,
+    ReflectionAnswer,
+    RolePlayAnswer,
+    TrueFalseAnswer,
+)
+
+CHECK = "Check answer"
+
+
+def _order(planned: PlannedStep, count: int) -> list[int]:
+    return planned.shuffle if planned.shuffle is not None else list(range(count))
+
+
+def ask_single_choice(step: SingleChoice, planned: PlannedStep, key: str) -> AnyAnswer | None:
+    st.markdown(f"### {step.prompt}")
+    with st.form(key):
+        picked = st.radio(
+            "Choose one answer",
+            _order(planned, len(step.options)),
+            index=None,
+            format_func=lambda i: step.options[i].text,
+        )
+        if st.form_submit_button(CHECK, type="primary"):
+            if picked is None:
+                st.warning("Choose an answer first.")
+                return None
+            return ChoiceAnswer(selected=[picked])
+    return None
+
+
+def ask_multiple_choice(step: MultipleChoice, planned: PlannedStep, key: str) -> AnyAnswer | None:
+    st.markdown(f"### {step.prompt}")
+    with st.form(key):
+        st.caption("Tick every answer that applies. A wrong tick cancels a right one.")
+        ticked = [
+            i
+            for i in _order(planned, len(step.options))
+            if st.checkbox(step.options[i].text, key=f"{key}-{i}")
+        ]
+        if st.form_submit_button(CHECK, type="primary"):
+            if not ticked:
+                st.warning("Tick at least one answer.")
+                return None
+            return ChoiceAnswer(selected=sorted(ticked))
+    return None
+
+
+def ask_true_false(step: TrueFalse, key: str) -> AnyAnswer | None:
+    st.markdown("### True or false?")
+    st.markdown(f"> {step.statement}")
+    with st.form(key):
+        picked = st.radio("This statement is", [True, False], index=None, format_func=_tf)
+        if st.form_submit_button(CHECK, type="primary"):
+            if picked is None:
+                st.warning("Choose true or false first.")
+                return None
+            return TrueFalseAnswer(value=picked)
+    return None
+
+
+def _tf(value: bool) -> str:
+    return "True" if value else "False"
+
+
+def ask_ordering(step: Ordering, planned: PlannedStep, key: str) -> AnyAnswer | None:
+    st.markdown(f"### {step.prompt}")
+    with st.form(key):
+        order = st.multiselect(
+            "Pick the items in order: the first you pick comes first",
+            _order(planned, len(step.items)),
+            format_func=lambda i: step.items[i],
+            placeholder="Pick the first item…",
+            select_all=False,
+        )
+        if st.form_submit_button(CHECK, type="primary"):
+            if len(order) != len(step.items):
+                st.warning(f"Put all {len(step.items)} items in order; you placed {len(order)}.")
+                return None
+            return OrderingAnswer(order=list(order))
+    return None
+
+
+def ask_matching(step: Matching, key: str) -> AnyAnswer | None:
+    st.markdown(f"### {step.prompt}")
+    with st.form(key):
+        picked = [
+            st.selectbox(
+                pair.item, step.choices, index=None, placeholder="Choose…", key=f"{key}-{n}"
+            )
+            for n, pair in enumerate(step.pairs)
+        ]
+        if st.form_submit_button(CHECK, type="primary"):
+            if any(pick is None for pick in picked):
+                st.warning("Match every item first.")
+                return None
+            return MatchingAnswer(picked=picked)
+    return None
+
+
+def ask_reflection(step: Reflection, key: str) -> AnyAnswer | None:
+    st.markdown(f"### {step.prompt}")
+    st.caption("Not graded. Your supervisor reads this to plan your coaching.")
+    with st.form(key):
+        text = st.text_area("Your answer", height=150)
+        if st.form_submit_button("Save and continue", type="primary"):
+            if len(text.strip()) < step.min_characters:
+                st.warning(f"Write at least {step.min_characters} characters.")
+                return None
+            return ReflectionAnswer(text=text.strip())
+    return None
+
+
+def conversation(step: RolePlay, answer: RolePlayAnswer | None, *, feedback: bool) -> None:
+    """The conversation so far, customer and agent in turn, with feedback on each reply."""
+    for turn in answer.turns if answer else []:
+        with st.chat_message("customer", avatar=":material/person:"):
+            st.markdown(turn.customer)
+        with st.chat_message("agent", avatar=":material/support_agent:"):
+            st.markdown(turn.reply)
+            if feedback:
+                chosen = step.nodes[turn.node].choices[turn.choice]
+                st.caption(f"{_points_text(turn.points)} · {chosen.feedback}")
+
+
+def _points_text(points: int) -> str:
+    return {2: "Best reply (2 of 2)", 1: "Acceptable (1 of 2)"}.get(points, "Harmful (0 of 2)")
+
+
+def ask_role_play(step: RolePlay, answer: RolePlayAnswer | None, key: str) -> int | None:
+    """The conversation so far and the customer's next line; returns the reply chosen."""
+    st.markdown(f"### Role-play: {step.title}")
+    st.info(step.scenario, icon=":material/theater_comedy:")
+    conversation(step, answer, feedback=True)
+    node = step.nodes[current_node(step, answer)]
+    with st.chat_message("customer", avatar=":material/person:"):
+        st.markdown(node.customer)
+    turn = len(answer.turns) if answer else 0
+    with st.form(f"{key}-{turn}"):
+        picked = st.radio(
+            "Your reply",
+            list(range(len(node.choices))),
+            index=None,
+            format_func=lambda i: node.choices[i].reply,
+        )
+        if st.form_submit_button("Reply", type="primary"):
+            if picked is None:
+                st.warning("Choose a reply first.")
+                return None
+            return picked
+    return None
+
+
+def show_role_play_ending(step: RolePlay, answer: RolePlayAnswer) -> None:
+    st.markdown(f"### Role-play: {step.title}")
+    conversation(step, answer, feedback=True)
+    assert answer.ending is not None
+    with st.chat_message("customer", avatar=":material/person:"):
+        st.markdown(step.nodes[answer.ending].customer)
+    if answer.outcome == "kept":
+        st.success("The customer stays with us.", icon=":material/sentiment_satisfied:")
+    else:
+        st.error("The customer is lost.", icon=":material/sentiment_dissatisfied:")
+
+
+def show_answered(step: PlayableStep, planned: PlannedStep, answer: AnyAnswer) -> None:
+    """The question as answered, read-only, above its feedback."""
+    if isinstance(step, SingleChoice | MultipleChoice) and isinstance(answer, ChoiceAnswer):
+        st.markdown(f"### {step.prompt}")
+        for i in _order(planned, len(step.options)):
+            option = step.options[i]
+            mark = "☑" if i in answer.selected else "☐"
+            right = " ✓" if option.correct else ""
+            st.markdown(f"{mark} {option.text}{right}")
+    elif isinstance(step, TrueFalse) and isinstance(answer, TrueFalseAnswer):
+        st.markdown("### True or false?")
+        st.markdown(f"> {step.statement}")
+        st.markdown(f"You answered **{_tf(answer.value)}**; it is **{_tf(step.answer)}**.")
+    elif isinstance(step, Ordering) and isinstance(answer, OrderingAnswer):
+        st.markdown(f"### {step.prompt}")
+        st.markdown("Your order: " + " → ".join(step.items[i] for i in answer.order))
+    elif isinstance(step, Matching) and isinstance(answer, MatchingAnswer):
+        st.markdown(f"### {step.prompt}")
+    elif isinstance(step, RolePlay) and isinstance(answer, RolePlayAnswer):
+        show_role_play_ending(step, answer)
+
+
+def show_feedback(shown: Feedback) -> None:
+    """The verdict in words and colour, each reason, and the explanation."""
+    text = "\n".join(f"- {note}" for note in shown.notes)
+    body = f"**{shown.verdict}**\n\n{text}\n\n{shown.explanation}"
+    if shown.credit >= 1 - 1e-9:
+        st.success(body, icon=":material/check_circle:")
+    elif shown.credit > 0:
+        st.warning(body, icon=":material/adjust:")
+    else:
+        st.error(body, icon=":material/cancel:")

@@ -1,0 +1,162 @@
+"""Pieces the training pages share: starting an attempt, the results screen, the certificate
+download and the policy acknowledgement form."""
+
+from __future__ import annotations
+
+import random
+
+import streamlit as st
+
+from metrics import training_records as records
+from metrics.people import Viewer
+from metrics.store import Database
+from modules.certificate import certificate_pdf
+from modules.content import TrainingModule
+from modules.engine import build_plan
+from modules.policy import Policy
+from training_app import data
+from training_app.components.formatting import local_time
+
+MODULE_KEY = "module_in_play"
+STATE_BADGES = {
+    "passed": ("Passed", "green", ":material/check_circle:"),
+    "in progress": ("In progress", "blue", ":material/pending:"),
+    "not passed": ("Not passed yet", "orange", ":material/replay:"),
+    "not started": ("Not started", "gray", ":material/radio_button_unchecked:"),
+}
+
+
+def start(db: Database, viewer: Viewer, module: TrainingModule, policy_version: int) -> None:
+    """A new attempt with its own draw of questions (a retake is not the same test again)."""
+    records.start_attempt(db, viewer, module, policy_version, build_plan(module, random.Random()))
+
+
+def move_on(
+    db: Database,
+    viewer: Viewer,
+    attempt: records.Attempt,
+    module: TrainingModule,
+    pass_mark: float,
+    seconds: float,
+) -> None:
+    """Past the step on screen: to the next one, or, after the last, to the result."""
+    following = attempt.position + 1
+    if following >= len(attempt.plan.steps):
+        records.finish_attempt(db, viewer, attempt, module, pass_mark, seconds)
+    else:
+        records.move_to(db, viewer, attempt, following, seconds)
+
+
+def open_player(module: TrainingModule) -> None:
+    st.session_state[MODULE_KEY] = module.id
+    st.switch_page("app_pages/take_module.py", query_params={"module": module.id})
+
+
+def state_badge(state: str) -> None:
+    label, colour, icon = STATE_BADGES[state]
+    st.badge(label, color=colour, icon=icon)  # type: ignore[arg-type]
+
+
+def certificate_download(certificate: records.Certificate, key: str) -> None:
+    pdf = certificate_pdf(certificate.details(data.organisation_name()))
+    st.download_button(
+        "Download certificate (PDF)",
+        pdf,
+        file_name=f"certificate-{certificate.module_id}-{certificate.code}.pdf",
+        mime="application/pdf",
+        icon=":material/workspace_premium:",
+        key=key,
+    )
+
+
+def acknowledgement_form(
+    db: Database, viewer: Viewer, policy: Policy, module: TrainingModule
+) -> None:
+    """Sign the policy version in force: type the full name, tick the statement, sign."""
+    signed = records.acknowledgement(db, viewer, viewer.staff_id, policy.version)
+    if signed is not None:
+        when = local_time(signed.acknowledged_at, policy.business_hours.timezone)
+        st.success(
+            f"You signed policy version {signed.policy_version} on {when} as "
+            f"“{signed.typed_name}”.",
+            icon=":material/draw:",
+        )
+        return
+    st.markdown(f"#### Sign policy version {policy.version}")
+    st.markdown(
+        f"You have passed *{module.title}*. To finish, confirm that you have read "
+        f"**{policy.title}, version {policy.version}** (in force from "
+        f"{policy.effective_from:%d %B %Y}) and will follow it."
+    )
+    with st.form("acknowledge"):
+        typed = st.text_input("Type your full name", placeholder=viewer.name)
+        agreed = st.checkbox(
+            f"I have read policy version {policy.version} and I will follow it in my work."
+        )
+        if st.form_submit_button("Sign the policy", type="primary", icon=":material/draw:"):
+            if not agreed:
+                st.warning("Tick the statement to sign.")
+                return
+            try:
+                records.acknowledge_policy(db, viewer, policy.version, typed, module.id)
+            except records.TrainingError as exc:
+                st.error(str(exc))
+                return
+            st.rerun()
+
+
+def results_screen(
+    db: Database,
+    viewer: Viewer,
+    module: TrainingModule,
+    attempt: records.Attempt,
+    progress: records.ModuleProgress | None,
+    policy: Policy,
+) -> None:
+    """The latest finished attempt: score against the pass mark, which attempt counts, what was
+    missed and why, and what to do next."""
+    result = records.attempt_result(db, viewer, attempt, module)
+    st.title(module.title)
+    st.caption(f"Result of attempt {attempt.attempt_number}")
+    verdict = "Passed" if result.passed else "Not passed yet"
+    score, mark, best = st.columns(3)
+    score.metric(
+        "Your score", f"{result.score:.0%}", help=f"{result.points:g} of {result.max_points} points"
+    )
+    mark.metric("Pass mark", f"{result.pass_mark:.0%}")
+    if progress is not None and progress.best_score is not None:
+        best.metric("Best score (this is the one that counts)", f"{progress.best_score:.0%}")
+    (st.success if result.passed else st.warning)(
+        f"**{verdict}.** Your best attempt counts: "
+        + (
+            "you have passed this module."
+            if progress is not None and progress.state == "passed"
+            else f"reach {result.pass_mark:.0%} in any attempt to pass. Retakes ask a new draw "
+            "of questions in a new order."
+        )
+    )
+    if result.missed:
+        st.markdown(f"#### What you missed ({len(result.missed)})")
+        for item in result.missed:
+            with st.expander(f"{item.title} — {item.credit:.0%}"):
+                st.markdown(item.explanation)
+    else:
+        st.markdown("Every answer was right.")
+
+    certificate = records.certificate_for_attempt(db, viewer, attempt.id)
+    if certificate is None and progress is not None and progress.best_attempt_id is not None:
+        certificate = records.certificate_for_attempt(db, viewer, progress.best_attempt_id)
+    if certificate is not None:
+        st.markdown("#### Your certificate")
+        st.markdown(f"Verification code **{certificate.code}**")
+        certificate_download(certificate, key=f"certificate-{attempt.id}")
+    if module.acknowledges_policy and progress is not None and progress.state == "passed":
+        acknowledgement_form(db, viewer, policy, module)
+
+    retake, back = st.columns(2)
+    if retake.button("Retake the module", icon=":material/replay:"):
+        start(db, viewer, module, policy.version)
+        st.rerun()
+    back.page_link(
+        "app_pages/my_training.py", label="Back to My training", icon=":material/school:"
+    )
