@@ -66,11 +66,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(demo.remove_demo(db).model_dump_json(indent=2))
         return 0
     policy = load_policy(args.policy).policy
+    # The modules in use ($ACADEMY_MODULES or the shipped ones) give the agents a history.
+    modules = [loaded.module for loaded in load_modules(policy, None)]
     if args.reset:
         demo.remove_demo(db)
     try:
         summary = demo.generate_demo(
-            db, policy, seed=args.seed, agents=args.agents, days=args.days, until=args.until
+            db,
+            policy,
+            seed=args.seed,
+            agents=args.agents,
+            days=args.days,
+            until=args.until,
+            modules=modules,
         )
     except demo.DemoAlreadyPresent as exc:
         raise CommandError(str(exc)) from None

@@ -18,10 +18,12 @@ import secrets
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-from fpdf import FPDF
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT_FAMILY = "DejaVuSans"
@@ -111,6 +113,10 @@ def percent_text(fraction: float) -> str:
 
 def certificate_pdf(details: CertificateDetails) -> bytes:
     """One A4 landscape page certifying `details`, as PDF bytes; same details, same bytes."""
+    # Imported here: fpdf2 takes ~0.4 s to import, and most users of this module (the demo,
+    # issuing a code) never draw a PDF.
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.add_font(FONT_FAMILY, "", FONT_DIR / "DejaVuSans.ttf")
     pdf.add_font(FONT_FAMILY, "B", FONT_DIR / "DejaVuSans-Bold.ttf")

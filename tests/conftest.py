@@ -11,7 +11,7 @@ import pytest
 import streamlit as st
 
 from metrics.store import DB_ENV_VAR, Database, open_database
-from modules.content import DEFAULT_MODULES_DIR, MODULES_ENV_VAR
+from modules.content import DEFAULT_MODULES_DIR, MODULES_ENV_VAR, load_modules
 from modules.policy import DEFAULT_POLICY_PATH, POLICY_ENV_VAR, load_policy
 
 # A small demo organisation, enough for every page to have something to show.
@@ -41,7 +41,9 @@ def small_demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     path = tmp_path_factory.mktemp("template") / "demo.duckdb"
     database = open_database(path)
-    generate_demo(database, load_policy().policy, **SMALL_DEMO)
+    policy = load_policy().policy
+    modules = [loaded.module for loaded in load_modules(policy)]
+    generate_demo(database, policy, **SMALL_DEMO, modules=modules)
     database.close()
     return path
 

@@ -30,7 +30,7 @@ def policy() -> LoadedPolicy:
 def _app_store(db_path: str, policy_file: str, policy_checksum: str) -> AppStore:
     # The policy's file and checksum are in the key so that an edited policy is recorded (or
     # refused as a changed version) without a restart.
-    return open_app_store(db_path, policy())
+    return open_app_store(db_path, policy(), modules=training_modules())
 
 
 def app_store() -> AppStore:

@@ -33,6 +33,10 @@ IDLE = (
 )
 
 
+# A rerun on this 2-core machine can take a few seconds while another test's session works.
+expect.set_options(timeout=30_000)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

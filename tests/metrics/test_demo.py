@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from metrics.demo import (
+    ATTEMPT_TIME_RANGE_S,
     DEMO_ACCOUNTS,
     DEMO_SOURCE,
     DemoAlreadyPresent,
@@ -19,8 +20,13 @@ from metrics.demo import (
     has_demo,
     remove_demo,
 )
+from metrics.people import Viewer
 from metrics.store import Database, open_database
+from metrics.training_records import answers_of, get_attempt, training_standing
+from modules.content import TrainingModule, load_modules
+from modules.engine import credit_for, describe_answer, score_attempt
 from modules.policy import CHANNELS, Policy, load_policy
+from tests.conftest import SMALL_DEMO
 
 UNTIL = date(2026, 3, 1)
 DAYS = 21
@@ -258,3 +264,207 @@ def test_remove_keeps_imported_data_and_the_demo_rows_it_refers_to(
     again = generate(demo_db, policy)
     assert again.interactions == before["interactions"]
     assert value(demo_db, "SELECT count(*) FROM staff") == before["staff"] + 2
+
+
+# --- Training history ---------------------------------------------------------------------------
+# The small demo of tests/conftest.py is generated with the shipped modules; these tests read a
+# copy of it, and one generates it again.
+
+TRAINING_TABLES = {
+    "training_attempts": "SELECT * FROM training_attempts ORDER BY id",
+    "training_answers": "SELECT * FROM training_answers ORDER BY attempt_id, step_id",
+    "certificates": "SELECT * FROM certificates ORDER BY code",
+    "policy_acknowledgements": "SELECT * FROM policy_acknowledgements ORDER BY staff_id",
+}
+
+
+@pytest.fixture(scope="module")
+def shipped_modules(policy: Policy) -> dict[str, TrainingModule]:
+    return {loaded.module.id: loaded.module for loaded in load_modules(policy)}
+
+
+@pytest.fixture
+def trained_db(demo_db_path: Path) -> Database:
+    db = open_database(demo_db_path)
+    yield db
+    db.close()
+
+
+def test_without_modules_there_is_no_training_history(demo_db: Database) -> None:
+    for table in TRAINING_TABLES:
+        assert value(demo_db, f"SELECT count(*) FROM {table}") == 0, table
+
+
+def test_the_training_history_is_the_same_for_the_same_seed(
+    trained_db: Database, tmp_path: Path, policy: Policy, shipped_modules: dict[str, TrainingModule]
+) -> None:
+    again = open_database(tmp_path / "again.duckdb")
+    summary = generate_demo(again, policy, **SMALL_DEMO, modules=list(shipped_modules.values()))
+    for table, sql in TRAINING_TABLES.items():
+        assert rows(again, sql) == rows(trained_db, sql), table
+    assert summary.training_attempts == value(trained_db, "SELECT count(*) FROM training_attempts")
+    assert summary.certificates == value(trained_db, "SELECT count(*) FROM certificates")
+    # The training has its own random stream: the contacts are those of a demo without it.
+    plain = open_database(tmp_path / "plain.duckdb")
+    generate_demo(plain, policy, **SMALL_DEMO)
+    assert rows(plain, ALL_INTERACTIONS) == rows(trained_db, ALL_INTERACTIONS)
+
+
+def test_only_demo_agents_have_training_and_not_the_demo_sign_in_agent(
+    trained_db: Database,
+) -> None:
+    trained = rows(
+        trained_db,
+        "SELECT DISTINCT s.email, s.role, s.is_demo FROM training_attempts a"
+        " JOIN staff s ON s.id = a.staff_id",
+    )
+    assert trained
+    assert all(role == "agent" and is_demo for _, role, is_demo in trained)
+    demo_agent = value(trained_db, "SELECT id FROM staff WHERE email = ?", [DEMO_ACCOUNTS["agent"]])
+    for table in ("training_attempts", "certificates", "policy_acknowledgements"):
+        assert (
+            value(trained_db, f"SELECT count(*) FROM {table} WHERE staff_id = ?", [demo_agent]) == 0
+        )
+        assert value(trained_db, f"SELECT count(*) FROM {table} WHERE NOT is_demo") == 0, table
+
+
+def test_the_agents_are_in_every_training_state(
+    trained_db: Database, policy: Policy, shipped_modules: dict[str, TrainingModule]
+) -> None:
+    standing = training_standing(
+        trained_db,
+        Viewer.local_admin(),
+        list(shipped_modules.values()),
+        policy,
+        today=SMALL_DEMO["until"],
+    )
+    states = set(standing["state"])
+    assert {"passed", "in progress", "not passed", "not started"} <= states
+    # Someone passed on a retake after failing the first attempt.
+    assert value(
+        trained_db,
+        "SELECT count(*) FROM training_attempts a JOIN training_attempts b"
+        " ON a.staff_id = b.staff_id AND a.module_id = b.module_id"
+        " WHERE a.attempt_number = 1 AND NOT a.passed AND b.attempt_number > 1 AND b.passed",
+    )
+
+
+def test_every_stored_score_is_what_the_engine_gives_its_stored_answers(
+    trained_db: Database, shipped_modules: dict[str, TrainingModule]
+) -> None:
+    admin = Viewer.local_admin()
+    attempt_ids = [i for (i,) in rows(trained_db, "SELECT id FROM training_attempts")]
+    for attempt_id in attempt_ids:
+        attempt = get_attempt(trained_db, admin, attempt_id)
+        module = shipped_modules[attempt.module_id]
+        stored = answers_of(trained_db, admin, attempt_id)
+        for answer in stored:
+            step = module.step(answer.step_id)
+            assert answer.credit == credit_for(step, answer.answer)
+            assert answer.answer_text == describe_answer(step, answer.answer)
+            assert attempt.plan.index_of(answer.step_id) < attempt.position
+            assert attempt.started_at <= answer.answered_at <= attempt.last_active_at
+        if attempt.in_progress:
+            assert 0 < attempt.position < len(attempt.plan.steps)
+            assert attempt.score is None and attempt.passed is None
+            continue
+        assert attempt.position == len(attempt.plan.steps)
+        assert attempt.pass_mark is not None
+        answers = {answer.step_id: answer.answer for answer in stored}
+        result = score_attempt(module, attempt.plan, answers, attempt.pass_mark)
+        assert (attempt.points, attempt.max_points) == (result.points, result.max_points)
+        assert (attempt.score, attempt.passed) == (result.score, result.passed)
+        # A sitting's time, give or take the rounding of each step to whole seconds.
+        low, high = ATTEMPT_TIME_RANGE_S
+        assert low - 60 <= attempt.time_spent_s <= high + 60
+
+
+def test_attempts_fall_in_working_time_after_joining_and_the_policy(
+    trained_db: Database, policy: Policy
+) -> None:
+    earliest = value(
+        trained_db,
+        "SELECT min(a.started_at >= greatest(s.created_at, ?::DATE::TIMESTAMPTZ)"
+        " AND a.last_active_at < ?::DATE + 1)"
+        " FROM training_attempts a JOIN staff s ON s.id = a.staff_id",
+        [policy.effective_from, SMALL_DEMO["until"]],
+    )
+    assert earliest is True
+
+
+def test_passed_attempts_have_a_certificate_and_failed_ones_none(trained_db: Database) -> None:
+    passed = {i for (i,) in rows(trained_db, "SELECT id FROM training_attempts WHERE passed")}
+    failed = rows(trained_db, "SELECT count(*) FROM training_attempts WHERE NOT passed")[0][0]
+    assert passed and failed
+    certified = rows(
+        trained_db,
+        "SELECT c.attempt_id, c.staff_name = s.name, c.score = a.score,"
+        " c.issued_at = a.completed_at, c.module_id = a.module_id"
+        " FROM certificates c JOIN training_attempts a ON a.id = c.attempt_id"
+        " JOIN staff s ON s.id = c.staff_id",
+    )
+    assert {row[0] for row in certified} == passed
+    assert all(all(row[1:]) for row in certified)
+    codes = [code for (code,) in rows(trained_db, "SELECT code FROM certificates")]
+    assert all(re.fullmatch(r"SA-[A-Z2-9]{4}-[A-Z2-9]{4}", code) for code in codes)
+
+
+def test_only_those_who_passed_the_policy_module_signed_the_policy(
+    trained_db: Database, policy: Policy, shipped_modules: dict[str, TrainingModule]
+) -> None:
+    [policy_module] = [m.id for m in shipped_modules.values() if m.acknowledges_policy]
+    signed = rows(
+        trained_db,
+        "SELECT k.staff_id, k.typed_name = s.name, k.policy_version,"
+        " k.acknowledged_at - (SELECT min(completed_at) FROM training_attempts a"
+        "   WHERE a.staff_id = k.staff_id AND a.module_id = ? AND a.passed)"
+        " FROM policy_acknowledgements k JOIN staff s ON s.id = k.staff_id",
+        [policy_module],
+    )
+    passed = rows(
+        trained_db,
+        "SELECT DISTINCT staff_id FROM training_attempts WHERE module_id = ? AND passed",
+        [policy_module],
+    )
+    assert signed
+    assert {row[0] for row in signed} == {staff_id for (staff_id,) in passed}
+    for _, same_name, version, after_passing in signed:
+        assert same_name and version == policy.version
+        assert timedelta(0) < after_passing < timedelta(hours=1)
+
+
+def test_remove_deletes_the_training_history_and_keeps_real_records(
+    trained_db: Database,
+) -> None:
+    before = {
+        table: value(trained_db, f"SELECT count(*) FROM {table}") for table in TRAINING_TABLES
+    }
+    # Someone imported took the training for real: their records stay.
+    staff_id = value(
+        trained_db,
+        "INSERT INTO staff (name, email, role) VALUES ('Iva Imported', 'iva@example.com',"
+        " 'agent') RETURNING id",
+    )
+    attempt_id = value(
+        trained_db,
+        "INSERT INTO training_attempts (staff_id, module_id, module_version, module_title,"
+        " policy_version, attempt_number, plan, started_at, last_active_at)"
+        " VALUES (?, 'm', 1, 'M', 1, 1, '{\"steps\": []}', now(), now()) RETURNING id",
+        [staff_id],
+    )
+    rows(
+        trained_db,
+        "INSERT INTO training_answers (attempt_id, step_id, step_kind, answer, answer_text,"
+        " answered_at) VALUES (?, 's', 'reflection', '{}', 'text', now())",
+        [attempt_id],
+    )
+
+    removed = remove_demo(trained_db)
+
+    assert removed.training_attempts == before["training_attempts"]
+    assert removed.certificates == before["certificates"]
+    assert removed.acknowledgements == before["policy_acknowledgements"]
+    assert rows(trained_db, "SELECT id FROM training_attempts") == [(attempt_id,)]
+    assert rows(trained_db, "SELECT attempt_id FROM training_answers") == [(attempt_id,)]
+    assert value(trained_db, "SELECT count(*) FROM certificates") == 0
+    assert value(trained_db, "SELECT count(*) FROM policy_acknowledgements") == 0

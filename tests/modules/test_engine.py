@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import random
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from modules.content import TrainingModule, load_modules
+from modules.content import TrainingModule
 from modules.engine import (
     build_plan,
     choose_reply,
+    credit_for,
+    describe_answer,
     due_date,
     feedback,
     score_attempt,
@@ -24,14 +25,6 @@ from modules.grading import (
     ReflectionAnswer,
     TrueFalseAnswer,
 )
-from modules.policy import load_policy
-from tests.modules.test_content import VALID_MODULE, write_module
-
-
-@pytest.fixture
-def tiny(tmp_path: Path) -> TrainingModule:
-    write_module(tmp_path, VALID_MODULE)
-    return load_modules(load_policy().policy, tmp_path)[0].module
 
 
 def test_a_plan_shows_every_step_and_draws_from_the_pool(tiny: TrainingModule) -> None:
@@ -109,3 +102,27 @@ def test_feedback_shows_each_chosen_options_reason_and_what_was_missed(
 def test_a_mandatory_module_is_due_after_joining_or_the_policy_whichever_is_later() -> None:
     assert due_date(date(2026, 11, 2), date(2026, 1, 1), 14) == date(2026, 11, 16)
     assert due_date(date(2025, 3, 1), date(2026, 1, 1), 14) == date(2026, 1, 15)
+
+
+def test_reflections_and_unfinished_conversations_earn_no_credit_yet(tiny: TrainingModule) -> None:
+    kettle = tiny.step("broken-kettle")
+    reflect = tiny.step("reflect")
+    assert credit_for(reflect, ReflectionAnswer(text="Listen first.")) is None
+    halfway = choose_reply(kettle, None, 0)  # type: ignore[arg-type]
+    assert credit_for(kettle, halfway) is None
+    assert credit_for(kettle, choose_reply(kettle, halfway, 1)) == 0.75  # type: ignore[arg-type]
+
+
+def test_answers_are_described_in_words_for_supervisors(tiny: TrainingModule) -> None:
+    record = tiny.step("record")
+    assert describe_answer(record, ChoiceAnswer(selected=[0, 2])) == (
+        "The customer's name; The agent's star sign"
+    )
+    steps = tiny.step("steps")
+    assert describe_answer(steps, OrderingAnswer(order=[1, 0, 2])) == (
+        "Find the cause → Listen → Resolve"
+    )
+    matching = tiny.step("compensation")
+    assert describe_answer(matching, MatchingAnswer(picked=["Agent", None])) == (
+        "A small credit → Agent; A full refund → (none)"
+    )

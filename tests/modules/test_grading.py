@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from modules.content import (
@@ -14,7 +12,6 @@ from modules.content import (
     SingleChoice,
     TrainingModule,
     TrueFalse,
-    load_modules,
 )
 from modules.engine import choose_reply
 from modules.grading import (
@@ -26,14 +23,6 @@ from modules.grading import (
     WrongAnswer,
     grade,
 )
-from modules.policy import load_policy
-from tests.modules.test_content import VALID_MODULE, write_module
-
-
-@pytest.fixture
-def tiny(tmp_path: Path) -> TrainingModule:
-    write_module(tmp_path, VALID_MODULE)
-    return load_modules(load_policy().policy, tmp_path)[0].module
 
 
 def option(text: str, correct: bool = False) -> dict[str, object]:

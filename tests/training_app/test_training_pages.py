@@ -101,8 +101,17 @@ def test_an_agent_takes_the_policy_module_fails_retakes_passes_and_signs(
         assert [(a.attempt_number, a.passed) for a in attempts] == [(2, True), (1, False)]
         assert attempts[1].score is not None and attempts[1].score < 0.8
         assert records.acknowledgement(db, agent, agent.staff_id, 1) is not None
+        [certificate] = records.certificates_of(db, agent, agent.staff_id)
     finally:
         db.close()
+
+    supervisor = app_as(viewers["supervisor"]).run()
+    supervisor.switch_page("app_pages/verify_certificate.py").run()
+    supervisor.text_input[0].input(certificate.code.lower())
+    button(supervisor, "Verify").click().run()
+    shown = texts(supervisor)
+    assert f"Genuine: {certificate.code}" in shown
+    assert f"**{agent.name}** passed **Our customer-service policy**" in shown
 
 
 def test_the_player_without_a_chosen_module_points_back_to_my_training(viewers) -> None:

@@ -20,9 +20,10 @@ ratings.metric("Customer ratings received", count(me.ratings))
 
 st.subheader("What to do next")
 st.markdown(
-    f"1. **Read the customer-service policy**, version {policy.version}, effective "
-    f"{policy.effective_from:%d %b %Y}. You will be asked to confirm you have read it and will "
-    f"follow it within {policy.training.due_within_days} days of starting.\n"
+    f"1. **Take your training** on My training: the policy, version {policy.version}, effective "
+    f"{policy.effective_from:%d %b %Y}, then handling complaints. Passing the policy module ends "
+    f"with signing that you will follow it; both are due within "
+    f"{policy.training.due_within_days} days of starting.\n"
     f"2. **Learn the standards by heart**: answer the phone within "
     f"{policy.standards.phone.answer_within}, chats within {policy.standards.chat.answer_within}, "
     f"reply to e-mail within {policy.standards.email.answer_within}, and follow up every "
@@ -30,4 +31,5 @@ st.markdown(
     f"3. **When a customer complains**, follow the {len(policy.complaint_handling.steps)} steps "
     "in the policy, starting with listening and repeating the problem back."
 )
+st.page_link("app_pages/my_training.py", label="My training", icon=":material/school:")
 st.page_link("app_pages/policy.py", label="Open the policy", icon=":material/policy:")

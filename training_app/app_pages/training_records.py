@@ -57,7 +57,7 @@ def cell(row: pd.Series) -> str:
 
 
 table = standing.assign(standing=standing.apply(cell, axis=1)).pivot_table(
-    index=["staff_id", "name", "team"], columns="module_title", values="standing", aggfunc="first"
+    index=["team", "name", "staff_id"], columns="module_title", values="standing", aggfunc="first"
 )
 signed = agents.set_index("staff_id")["policy_signed_at"]
 table = table.reset_index()
@@ -65,7 +65,10 @@ table[f"Signed policy v{policy.version}"] = [
     local_time(signed[i], zone) if pd.notna(signed[i]) else "not signed" for i in table["staff_id"]
 ]
 st.dataframe(
-    table.drop(columns="staff_id").rename(columns={"name": "Agent", "team": "Team"}),
+    table.drop(columns="staff_id")
+    .rename(columns={"name": "Agent", "team": "Team"})
+    .set_index(["Agent", "Team"])
+    .reset_index(),
     hide_index=True,
     width="stretch",
 )

@@ -190,10 +190,9 @@ def show_answered(step: PlayableStep, planned: PlannedStep, answer: AnyAnswer) -
     if isinstance(step, SingleChoice | MultipleChoice) and isinstance(answer, ChoiceAnswer):
         st.markdown(f"### {step.prompt}")
         for i in _order(planned, len(step.options)):
-            option = step.options[i]
-            mark = "☑" if i in answer.selected else "☐"
-            right = " ✓" if option.correct else ""
-            st.markdown(f"{mark} {option.text}{right}")
+            st.markdown(
+                _option_line(step.options[i].text, step.options[i].correct, i in answer.selected)
+            )
     elif isinstance(step, TrueFalse) and isinstance(answer, TrueFalseAnswer):
         st.markdown("### True or false?")
         st.markdown(f"> {step.statement}")
@@ -205,6 +204,17 @@ def show_answered(step: PlayableStep, planned: PlannedStep, answer: AnyAnswer) -
         st.markdown(f"### {step.prompt}")
     elif isinstance(step, RolePlay) and isinstance(answer, RolePlayAnswer):
         show_role_play_ending(step, answer)
+
+
+def _option_line(text: str, correct: bool, chosen: bool) -> str:
+    # Icons for a glance, words for certainty: the line reads the same without colour.
+    if chosen and correct:
+        return f":green[:material/check_circle:] **{text}** · your answer, right"
+    if chosen:
+        return f":red[:material/cancel:] **{text}** · your answer, wrong"
+    if correct:
+        return f":green[:material/check_circle:] {text} · right answer, not chosen"
+    return f":gray[:material/radio_button_unchecked:] {text}"
 
 
 def show_feedback(shown: Feedback) -> None:

@@ -136,10 +136,14 @@ def results_screen(
         )
     )
     if result.missed:
+        given = {found.step_id: found for found in records.answers_of(db, viewer, attempt.id)}
         st.markdown(f"#### What you missed ({len(result.missed)})")
         for item in result.missed:
             with st.expander(f"{item.title} — {item.credit:.0%}"):
-                st.markdown(item.explanation)
+                answered = given.get(item.step_id)
+                st.markdown("**Your answer**")
+                st.text(answered.answer_text if answered else "(not answered)")
+                st.markdown(f"**Why** — {item.explanation}")
     else:
         st.markdown("Every answer was right.")
 

@@ -1,0 +1,265 @@
+"""A new agent's training in a real browser: start the policy module, close the browser half-way,
+resume, fail, retake, pass, download the certificate, sign the policy; then the supervisor sees
+the attempt history. Each screen is saved under artifacts/screenshots/training-*.png."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from metrics.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from modules.content import (
+    Lesson,
+    Matching,
+    MultipleChoice,
+    Ordering,
+    PlayableStep,
+    Reflection,
+    RolePlay,
+    SingleChoice,
+    TrainingModule,
+    TrueFalse,
+    load_modules,
+)
+from modules.policy import load_policy
+from tests.e2e.conftest import screenshot, sign_in, wait_idle
+from tests.training_app.player import best_reply, worst_reply
+
+pytestmark = pytest.mark.e2e
+
+POLICY_MODULE = "customer-service-policy"
+AGENT_NAME = "Elif Yılmaz"  # the demo agent
+
+
+@pytest.fixture(scope="module")
+def module() -> TrainingModule:
+    loaded = load_modules(load_policy().policy)
+    return next(found.module for found in loaded if found.module.id == POLICY_MODULE)
+
+
+def heading(step: PlayableStep) -> str:
+    if isinstance(step, Lesson):
+        return step.title
+    if isinstance(step, RolePlay):
+        return f"Role-play: {step.title}"
+    if isinstance(step, TrueFalse):
+        return step.statement
+    return step.prompt
+
+
+def main_area(page: Page):  # type: ignore[no-untyped-def]
+    return page.get_by_test_id("stMain")
+
+
+def step_on_screen(page: Page, module: TrainingModule) -> PlayableStep:
+    """The step whose heading (or true/false statement) the person sees."""
+    shown = {
+        text.strip() for text in main_area(page).locator("h2, h3, blockquote").all_inner_texts()
+    }
+    found = [step for step in module.steps_by_id.values() if heading(step) in shown]
+    assert len(found) == 1, f"cannot tell the step on screen from {shown}"
+    return found[0]
+
+
+def pick_radio(page: Page, text: str) -> None:
+    main_area(page).get_by_test_id("stRadio").get_by_text(text, exact=True).click()
+
+
+def pick_option(page: Page, text: str) -> None:
+    page.get_by_role("option", name=text, exact=True).click()
+
+
+def click(page: Page, label: str) -> None:
+    button = main_area(page).get_by_role("button", name=label, exact=True)
+    try:
+        button.click(timeout=20_000)
+    except Exception:
+        screenshot(page, "training-failed-click", height=1400)
+        raise
+
+
+def answer(page: Page, step: PlayableStep, right: bool) -> None:
+    if isinstance(step, SingleChoice):
+        pick_radio(page, next(o.text for o in step.options if o.correct == right))
+    elif isinstance(step, MultipleChoice):
+        for option in step.options:
+            if option.correct == right:
+                main_area(page).get_by_test_id("stCheckbox").get_by_text(
+                    option.text, exact=True
+                ).click()
+    elif isinstance(step, TrueFalse):
+        pick_radio(page, "True" if step.answer == right else "False")
+    elif isinstance(step, Ordering):
+        order = step.items if right else step.items[::-1]
+        field = main_area(page).get_by_test_id("stMultiSelect").locator("input")
+        for item in order:
+            field.fill(item)  # typing filters the list; then pick the item itself
+            pick_option(page, item)
+        page.keyboard.press("Escape")
+    elif isinstance(step, Matching):
+        boxes = main_area(page).get_by_test_id("stSelectbox")
+        for n, pair in enumerate(step.pairs):
+            wrong = next(c for c in step.choices if c != pair.answer)
+            boxes.nth(n).click()
+            pick_option(page, pair.answer if right else wrong)
+    elif isinstance(step, Reflection):
+        main_area(page).get_by_label("Your answer").fill(
+            "Answering e-mail within the standard on a busy Monday; a shared inbox rota helps."
+        )
+        click(page, "Save and continue")
+        return
+    elif isinstance(step, RolePlay):
+        node = step.start
+        while not step.nodes[node].is_ending:
+            choices = step.nodes[node].choices
+            choice = best_reply(step, node) if right else worst_reply(step, node)
+            pick_radio(page, choices[choice].reply)
+            click(page, "Reply")
+            node = choices[choice].next
+            # Each reply shows its feedback before the customer answers.
+            expect(main_area(page).get_by_text(choices[choice].feedback).first).to_be_visible()
+        outcome = re.compile(r"^The customer (stays with us|is lost)\.$")
+        expect(main_area(page).get_by_text(outcome)).to_be_visible()
+        return
+    click(page, "Check answer")
+
+
+def play(
+    page: Page, module: TrainingModule, right: bool, steps: int | None = None, shots: str = ""
+) -> None:
+    """Play on from the step on screen, answering right or wrong, for `steps` steps or to the
+    results screen; screenshot the first screen of each kind when `shots` names the run."""
+    progress = main_area(page).get_by_test_id("stProgress")
+    seen_kinds: set[str] = set()
+    played = 0
+    while steps is None or played < steps:
+        expect(progress).to_be_visible()
+        wait_idle(page)
+        number, total = map(int, re.findall(r"\d+", progress.inner_text())[:2])
+        step = step_on_screen(page, module)
+        if shots and step.kind not in seen_kinds:
+            screenshot(page, f"training-{shots}-{step.kind}", height=1100)
+        if not isinstance(step, Lesson):
+            answer(page, step, right)
+        if not isinstance(step, Reflection):
+            label = "Finish and see my result" if number == total else "Next"
+            expect(main_area(page).get_by_role("button", name=label)).to_be_visible()
+            if shots and step.kind not in seen_kinds and step.kind != "lesson":
+                screenshot(page, f"training-{shots}-{step.kind}-feedback", height=1100)
+            click(page, label)
+        seen_kinds.add(step.kind)
+        played += 1
+        if number == total:
+            expect(main_area(page).get_by_text("Result of attempt")).to_be_visible()
+            return
+        expect(progress).to_contain_text(f"Step {number + 1} of {total}")
+
+
+def open_my_training(page: Page) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_text("My training", exact=True).click()
+    expect(main_area(page).get_by_role("heading", name="My training")).to_be_visible()
+    wait_idle(page)
+
+
+def test_a_new_agent_trains_signs_the_policy_and_the_supervisor_sees_it(
+    browser: Browser, app_url: str, module: TrainingModule, tmp_path
+) -> None:
+    def new_page() -> Page:
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        return page
+
+    page = new_page()
+    sign_in(page, app_url, DEMO_ACCOUNTS["agent"], DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="Welcome,")).to_be_visible()
+    open_my_training(page)
+    screenshot(page, "training-my-training", height=1100)
+    main_area(page).get_by_role("button", name="Start").first.click()
+    expect(main_area(page).get_by_text("Step 1 of")).to_be_visible()
+    total = int(
+        re.findall(r"of (\d+)", main_area(page).get_by_test_id("stProgress").inner_text())[0]
+    )
+
+    # Part-way through the first attempt the browser closes: nothing in memory survives.
+    play(page, module, right=False, steps=6, shots="first")
+    page.context.close()
+
+    page = new_page()
+    sign_in(page, app_url, DEMO_ACCOUNTS["agent"], DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="Welcome,")).to_be_visible()
+    open_my_training(page)
+    resume = main_area(page).get_by_role("button", name=f"Resume at step 7 of {total}")
+    expect(resume).to_be_visible()
+    screenshot(page, "training-resume", height=1100)
+    resume.click()
+    expect(main_area(page).get_by_text(f"Step 7 of {total}")).to_be_visible()
+
+    play(page, module, right=False)
+    expect(main_area(page).get_by_text("Not passed yet.")).to_be_visible()
+    expect(main_area(page).get_by_text("Your best attempt counts")).to_be_visible()
+    expect(main_area(page).get_by_text("What you missed")).to_be_visible()
+    screenshot(page, "training-results-failed", height=1400)
+
+    click(page, "Retake the module")
+    expect(main_area(page).get_by_text("Attempt 2")).to_be_visible()
+    play(page, module, right=True, shots="retake")
+    expect(main_area(page).get_by_text("Passed.", exact=False).first).to_be_visible()
+    expect(main_area(page).get_by_text("Every answer was right.")).to_be_visible()
+    screenshot(page, "training-results-passed", height=1400)
+
+    with page.expect_download() as download_info:
+        click(page, "Download certificate (PDF)")
+    certificate = tmp_path / "certificate.pdf"
+    download_info.value.save_as(certificate)
+    assert certificate.read_bytes().startswith(b"%PDF")
+    code = re.findall(r"SA-[A-Z0-9]{4}-[A-Z0-9]{4}", main_area(page).inner_text())[0]
+
+    main_area(page).get_by_label("Type your full name").fill(AGENT_NAME)
+    main_area(page).get_by_text("I have read policy version 1").click()
+    click(page, "Sign the policy")
+    expect(main_area(page).get_by_text("You signed policy version 1 on")).to_be_visible()
+    screenshot(page, "training-signed", height=1400)
+    page.context.close()
+
+    page = new_page()
+    sign_in(page, app_url, DEMO_ACCOUNTS["supervisor"], DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="Welcome,")).to_be_visible()
+    page.get_by_test_id("stSidebarNav").get_by_text("Training records", exact=True).click()
+    expect(main_area(page).get_by_role("heading", name="Training records")).to_be_visible()
+    wait_idle(page)
+    main_area(page).get_by_test_id("stSelectbox").first.click()
+    page.keyboard.type(AGENT_NAME)  # the list is long; typing narrows it
+    pick_option(page, AGENT_NAME)
+    wait_idle(page)
+    history = main_area(page).get_by_test_id("stDataFrame").nth(1)
+    expect(history).to_be_visible()
+    expect(main_area(page).get_by_text("Signed policy version 1 on")).to_be_visible()
+    screenshot(page, "training-supervisor-records", height=1800)
+
+    page.get_by_test_id("stSidebarNav").get_by_text("Verify a certificate", exact=True).click()
+    main_area(page).get_by_label("Verification code").fill(code.lower())
+    click(page, "Verify")
+    expect(main_area(page).get_by_text(f"Genuine: {code}")).to_be_visible()
+    expect(main_area(page).get_by_text(AGENT_NAME).first).to_be_visible()
+    screenshot(page, "training-verify-certificate")
+    page.context.close()
+
+
+def test_an_agent_practises_complaints_in_branching_role_plays(page: Page, app_url: str) -> None:
+    complaints = next(
+        found.module
+        for found in load_modules(load_policy().policy)
+        if found.module.id == "handling-complaints"
+    )
+    sign_in(page, app_url, DEMO_ACCOUNTS["agent"], DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="Welcome,")).to_be_visible()
+    open_my_training(page)
+    # Streamlit marks each keyed widget with the class st-key-<key>.
+    main_area(page).locator(".st-key-start-handling-complaints button").click()
+    expect(main_area(page).get_by_test_id("stProgress")).to_be_visible()
+    play(page, complaints, right=True, shots="complaints")
+    expect(main_area(page).get_by_text("Every answer was right.")).to_be_visible()
+    screenshot(page, "training-complaints-passed", height=1200)
