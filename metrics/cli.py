@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import getpass
 import json
 import os
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from metrics import demo, people
+from metrics import demo, people, performance
 from metrics.organisation import PolicyVersionConflict, check_policy_version
 from metrics.store import (
     DB_ENV_VAR,
@@ -25,7 +26,7 @@ from metrics.store import (
 )
 from modules.content import MODULES_ENV_VAR, load_modules, modules_dir
 from modules.content_errors import ContentError
-from modules.policy import POLICY_ENV_VAR, ROLES, load_policy, policy_path
+from modules.policy import CHANNELS, POLICY_ENV_VAR, ROLES, load_policy, policy_path
 
 APP_SCRIPT = PROJECT_ROOT / "training_app" / "app.py"
 
@@ -118,6 +119,34 @@ def read_password(args: argparse.Namespace) -> str | None:
     if first and getpass.getpass("Repeat password: ") != first:
         raise CommandError("the two passwords differ; nothing was changed")
     return first or None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    policy = load_policy(args.policy).policy
+    db = open_database(args.db)
+    with closing(db):
+        admin = people.Viewer.local_admin()
+        team_id = None
+        if args.team is not None:
+            teams = {team.name: team.id for team in people.list_teams(db, admin)}
+            if args.team not in teams:
+                known = ", ".join(sorted(teams)) or "none yet"
+                raise CommandError(f"--team: no team named {args.team!r} (teams: {known})")
+            team_id = teams[args.team]
+        try:
+            period = performance.Period(
+                start=args.start, end=args.end, team_id=team_id, channel=args.channel
+            )
+        except ValidationError as exc:
+            raise CommandError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
+        report = performance.agent_report(db, admin, policy, period, args.team)
+    if args.format == "json":
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        writer = csv.DictWriter(sys.stdout, fieldnames=performance.REPORT_AGENT_FIELDS)
+        writer.writeheader()
+        writer.writerows(report["agents"])  # type: ignore[arg-type]
+    return 0
 
 
 def cmd_users(args: argparse.Namespace) -> int:
@@ -243,6 +272,26 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"folder of training modules (default: ${MODULES_ENV_VAR} or {modules_dir(None)})",
     )
 
+    report = command("report", cmd_report, "print metric reports as JSON or CSV", policy=True)
+    report_kinds = report.add_subparsers(dest="kind", required=True, metavar="REPORT")
+    agents = report_kinds.add_parser(
+        "agents",
+        help="per-agent metrics for a period, judged by the policy's standards",
+        description="per-agent metrics for a period, judged by the policy's standards",
+    )
+    agents.set_defaults(handler=cmd_report)
+    agents.add_argument(
+        "--from", dest="start", required=True, type=date.fromisoformat, metavar="YYYY-MM-DD"
+    )
+    agents.add_argument(
+        "--to", dest="end", required=True, type=date.fromisoformat, metavar="YYYY-MM-DD"
+    )
+    agents.add_argument("--team", metavar="NAME", help="only contacts queued to this team")
+    agents.add_argument("--channel", choices=CHANNELS)
+    agents.add_argument("--format", choices=["json", "csv"], default="json")
+    agents.add_argument("--db", type=Path, help=f"database file (default: ${DB_ENV_VAR})")
+    agents.add_argument("--policy", type=Path, help=f"policy file (default: ${POLICY_ENV_VAR})")
+
     users = command("users", cmd_users, "list and manage staff accounts and teams", db=False)
     actions = users.add_subparsers(dest="action", required=True, metavar="ACTION")
 
@@ -279,6 +328,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseLockedError as exc:
         print(f"academy: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader stopped early (`academy report ... | head`): not an error of ours.
+        sys.stderr.close()
+        return 0
     except ValidationError as exc:
         for error in exc.errors():
             field = ".".join(str(part) for part in error["loc"])

@@ -1,0 +1,409 @@
+"""The performance metrics: how customers were served, judged against the policy's standards.
+
+Every definition lives here, once, as SQL that DuckDB aggregates; nothing pulls contacts into
+Python. Each function's docstring states its formula. Conventions shared by all of them:
+
+- The period selects contacts whose `queued_at` falls on a date from `start` to `end`, both
+  inclusive, in the organisation's time zone (the policy's `business_hours.timezone`).
+- A rate is a fraction from 0 to 1, or NULL when its denominator is zero, and it is always
+  returned beside that denominator (its `n`) and a 95% Wilson interval.
+- "Within the standard" means a wait less than or equal to the channel's `answer_within_s`.
+- Nobody with fewer handled contacts than `standards.min_contacts` is judged: their status is
+  `insufficient`, and recognition and coaching lists leave them out.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from metrics.people import AccessDenied, Viewer, visible_team_id
+from metrics.store import Database
+from modules.policy import CHANNELS, Channel, Policy
+
+Z_95 = 1.959963984540054  # the normal quantile for a two-sided 95% interval
+Status = Literal["meets", "below", "insufficient"]
+
+
+class Period(BaseModel):
+    """Which contacts count: the dates (inclusive, local) and optional team and channel."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: date
+    end: date
+    team_id: int | None = None
+    channel: Channel | None = None
+
+    @model_validator(mode="after")
+    def start_before_end(self) -> Period:
+        if self.start > self.end:
+            raise ValueError(f"the period starts ({self.start}) after it ends ({self.end})")
+        return self
+
+    def bounds(self, timezone: str) -> tuple[datetime, datetime]:
+        """The period as UTC instants [from, to): local midnight of `start` to local midnight
+        after `end`. Comparing instants keeps the filter on the stored column, so DuckDB can
+        skip row groups by their min/max."""
+        zone = ZoneInfo(timezone)
+        first = datetime.combine(self.start, time(0), zone)
+        after = datetime.combine(self.end + timedelta(days=1), time(0), zone)
+        return first, after
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one, for 'change from last period'."""
+        days = (self.end - self.start).days + 1
+        return self.model_copy(
+            update={
+                "start": self.start - timedelta(days=days),
+                "end": self.start - timedelta(days=1),
+            }
+        )
+
+
+def wilson_interval(successes: float, n: float) -> tuple[float | None, float | None]:
+    """The 95% Wilson score interval for successes ÷ n; (None, None) when n is 0.
+
+    Unlike the plain p ± 1.96·√(p(1−p)/n), it stays within 0..1 and is honest for small n and
+    for rates near 0 or 1, which is exactly where agents with few contacts sit.
+    """
+    if n <= 0:
+        return None, None
+    p = successes / n
+    z2 = Z_95 * Z_95
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = Z_95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _wilson_columns(frame: pd.DataFrame, successes: str, n: str, prefix: str) -> None:
+    """Add `{prefix}_low` and `{prefix}_high` (vectorised Wilson interval) to `frame`."""
+    k = frame[successes].astype(float).to_numpy()
+    total = frame[n].astype(float).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = k / total
+        z2 = Z_95 * Z_95
+        centre = (p + z2 / (2 * total)) / (1 + z2 / total)
+        half = Z_95 * np.sqrt(p * (1 - p) / total + z2 / (4 * total * total)) / (1 + z2 / total)
+    empty = total <= 0
+    frame[f"{prefix}_low"] = np.where(empty, np.nan, np.clip(centre - half, 0, 1))
+    frame[f"{prefix}_high"] = np.where(empty, np.nan, np.clip(centre + half, 0, 1))
+
+
+def visible_period(viewer: Viewer, period: Period) -> Period:
+    """The period narrowed to what the viewer may see: a supervisor's own team; agents see only
+    their own numbers (`my_metrics`), never a list."""
+    if viewer.role == "agent":
+        raise AccessDenied("agents see their own numbers only")
+    return period.model_copy(update={"team_id": visible_team_id(viewer, period.team_id)})
+
+
+def _scope(policy: Policy, period: Period) -> tuple[str, list[object]]:
+    """The WHERE clause and parameters selecting the period's contacts (`i` = interactions)."""
+    team = period.team_id
+    first, after = period.bounds(policy.business_hours.timezone)
+    where = "i.queued_at >= ? AND i.queued_at < ?"
+    params: list[object] = [first, after]
+    if team is not None:
+        where += " AND i.team_id = ?"
+        params.append(team)
+    if period.channel is not None:
+        where += " AND i.channel = ?"
+        params.append(period.channel)
+    return where, params
+
+
+def _standards_cte(policy: Policy) -> tuple[str, list[object]]:
+    values = ", ".join("(?, ?)" for _ in CHANNELS)
+    params: list[object] = []
+    for channel in CHANNELS:
+        params += [channel, policy.standards.channel(channel).answer_within_s]
+    return f"standard(channel, within_s) AS (SELECT * FROM (VALUES {values}))", params
+
+
+class QueueMetrics(BaseModel):
+    """Team, channel and queue level: what customers experienced, whoever answered."""
+
+    offered: int
+    answered: int
+    abandoned: int
+    answered_within: int
+    abandonment_rate: float | None
+    abandonment_low: float | None
+    abandonment_high: float | None
+    service_level: float | None
+    service_level_low: float | None
+    service_level_high: float | None
+
+
+def queue_metrics(db: Database, viewer: Viewer, policy: Policy, period: Period) -> QueueMetrics:
+    """Over the period's contacts (after the team and channel filters):
+
+    - offered = all contacts; answered = contacts with `answered_at`; abandoned = contacts
+      marked abandoned;
+    - abandonment rate = abandoned ÷ offered;
+    - service level = contacts answered within their channel's standard ÷ offered (abandoned
+      contacts, and contacts never answered, count as missed).
+    """
+    where, params = _scope(policy, visible_period(viewer, period))
+    standards, standard_params = _standards_cte(policy)
+    with db.cursor() as cur:
+        row = cur.execute(
+            f"WITH {standards}"
+            " SELECT count(*), count(i.answered_at), count(*) FILTER (WHERE i.abandoned),"
+            "  count(*) FILTER (WHERE epoch(i.answered_at) - epoch(i.queued_at) <= s.within_s)"
+            f" FROM interactions i JOIN standard s USING (channel) WHERE {where}",
+            standard_params + params,
+        ).fetchone()
+    assert row is not None
+    offered, answered, abandoned, within = (int(v) for v in row)
+    abandonment = abandoned / offered if offered else None
+    service_level = within / offered if offered else None
+    return QueueMetrics(
+        offered=offered,
+        answered=answered,
+        abandoned=abandoned,
+        answered_within=within,
+        abandonment_rate=abandonment,
+        abandonment_low=wilson_interval(abandoned, offered)[0],
+        abandonment_high=wilson_interval(abandoned, offered)[1],
+        service_level=service_level,
+        service_level_low=wilson_interval(within, offered)[0],
+        service_level_high=wilson_interval(within, offered)[1],
+    )
+
+
+AGENT_COLUMNS = [
+    "agent_id",
+    "agent",
+    "name",
+    "team",
+    "handled",
+    "wait_mean_s",
+    "wait_median_s",
+    "wait_p90_s",
+    "answered_within",
+    "service_level",
+    "resolved",
+    "resolution_rate",
+    "first_contact_resolved",
+    "fcr_rate",
+    "ratings",
+    "good_ratings",
+    "csat",
+    "csat_mean",
+]
+
+
+def agent_metrics(db: Database, viewer: Viewer, policy: Policy, period: Period) -> pd.DataFrame:
+    """One row per agent who handled (answered) at least one of the period's contacts.
+
+    Over the contacts the agent answered (handled):
+    - wait = answered_at − queued_at in seconds: mean; median (the mean of the two middle
+      values for an even count); p90 by linear interpolation (`quantile_cont`);
+    - service level = handled answered within the channel's standard ÷ handled;
+    - resolution rate = resolved ÷ handled;
+    - first-contact resolution = resolved contacts whose case has exactly one contact among all
+      stored contacts ÷ resolved contacts. A case is (source, case_id): two systems' numbering
+      never meet; a contact without a case id is its own case;
+    - CSAT pools both rating scales: (ratings of 4 or 5 on the 1–5 scale + good) ÷ (ratings on
+      the 1–5 scale + good + bad); `csat_mean` is the mean of the 1–5 ratings (NULL if none).
+
+    Each rate has its denominator (handled, resolved, ratings) and `_low`/`_high` Wilson
+    bounds; then `status_*` per judged metric and the overall `status` (see `judge`).
+    """
+    return _agent_metrics(db, policy, visible_period(viewer, period))
+
+
+def my_metrics(
+    db: Database, viewer: Viewer, policy: Policy, period: Period
+) -> tuple[dict[str, object] | None, dict[str, float | None]]:
+    """An agent's own row of `agent_metrics` (None if they handled nothing) and their team's
+    median of each number over agents with enough contacts to be judged: no other agent's
+    name or numbers leave this function."""
+    team_period = period.model_copy(update={"team_id": viewer.team_id})
+    frame = _agent_metrics(db, policy, team_period)
+    mine = frame[frame["agent_id"] == viewer.staff_id]
+    judged = frame[frame["status"] != "insufficient"]
+    medians = {
+        column: (
+            None if judged.empty or judged[column].isna().all() else float(judged[column].median())
+        )
+        for column in (
+            "wait_mean_s",
+            "wait_median_s",
+            "wait_p90_s",
+            "service_level",
+            "resolution_rate",
+            "fcr_rate",
+            "csat",
+            "csat_mean",
+        )
+    }
+    own = {str(key): value for key, value in mine.iloc[0].items()} if not mine.empty else None
+    return own, medians
+
+
+def _agent_metrics(db: Database, policy: Policy, period: Period) -> pd.DataFrame:
+    where, params = _scope(policy, period)
+    standards, standard_params = _standards_cte(policy)
+    sql = f"""
+        WITH {standards},
+        handled AS (
+            SELECT i.id, i.agent_id, i.source, i.case_id, i.resolved,
+                   epoch(i.answered_at) - epoch(i.queued_at) AS wait_s, s.within_s
+            FROM interactions i JOIN standard s USING (channel)
+            WHERE {where} AND i.answered_at IS NOT NULL AND i.agent_id IS NOT NULL
+        ),
+        resolved_cases AS (
+            SELECT DISTINCT source, case_id FROM handled WHERE resolved AND case_id IS NOT NULL
+        ),
+        single_contact_cases AS (
+            SELECT i.source, i.case_id FROM interactions i
+            SEMI JOIN resolved_cases r ON r.source = i.source AND r.case_id = i.case_id
+            GROUP BY i.source, i.case_id HAVING count(*) = 1
+        ),
+        per_agent AS (
+            SELECT h.agent_id,
+                   count(*) AS handled,
+                   avg(h.wait_s) AS wait_mean_s,
+                   quantile_cont(h.wait_s, 0.5) AS wait_median_s,
+                   quantile_cont(h.wait_s, 0.9) AS wait_p90_s,
+                   count(*) FILTER (WHERE h.wait_s <= h.within_s) AS answered_within,
+                   count(*) FILTER (WHERE h.resolved) AS resolved,
+                   count(*) FILTER (WHERE h.resolved AND (h.case_id IS NULL
+                       OR c.case_id IS NOT NULL)) AS first_contact_resolved
+            FROM handled h
+            LEFT JOIN single_contact_cases c ON c.source = h.source AND c.case_id = h.case_id
+            GROUP BY h.agent_id
+        ),
+        rated AS (
+            SELECT h.agent_id,
+                   count(*) AS ratings,
+                   count(*) FILTER (WHERE (f.scale = '1-5' AND f.rating >= 4)
+                       OR (f.scale = 'good/bad' AND f.rating = 1)) AS good_ratings,
+                   avg(f.rating) FILTER (WHERE f.scale = '1-5') AS csat_mean
+            FROM handled h JOIN feedback f ON f.interaction_id = h.id
+            GROUP BY h.agent_id
+        )
+        SELECT p.agent_id, st.email AS agent, st.name, t.name AS team, p.handled,
+               p.wait_mean_s, p.wait_median_s, p.wait_p90_s, p.answered_within,
+               p.answered_within / p.handled AS service_level,
+               p.resolved, p.resolved / p.handled AS resolution_rate,
+               p.first_contact_resolved,
+               CASE WHEN p.resolved > 0 THEN p.first_contact_resolved / p.resolved END
+                   AS fcr_rate,
+               coalesce(r.ratings, 0) AS ratings, coalesce(r.good_ratings, 0) AS good_ratings,
+               CASE WHEN r.ratings > 0 THEN r.good_ratings / r.ratings END AS csat,
+               r.csat_mean
+        FROM per_agent p
+        JOIN staff st ON st.id = p.agent_id
+        LEFT JOIN teams t ON t.id = st.team_id
+        LEFT JOIN rated r ON r.agent_id = p.agent_id
+        ORDER BY st.name, p.agent_id
+    """
+    with db.cursor() as cur:
+        frame = cur.execute(sql, standard_params + params).df()
+    frame = frame.astype({"handled": "int64", "resolved": "int64", "ratings": "int64"})
+    _wilson_columns(frame, "answered_within", "handled", "service_level")
+    _wilson_columns(frame, "resolved", "handled", "resolution_rate")
+    _wilson_columns(frame, "first_contact_resolved", "resolved", "fcr_rate")
+    _wilson_columns(frame, "good_ratings", "ratings", "csat")
+    return judge(frame, policy)
+
+
+JUDGED = {
+    "service_level": "service_level_target",
+    "resolution_rate": "resolution_target",
+    "csat": "csat_target",
+}
+
+
+def judge(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """Status per judged metric and overall, by the policy's targets.
+
+    `status_<metric>`: `insufficient` when the agent handled fewer contacts than
+    `standards.min_contacts` (or the rate has no denominator), else `meets` when the rate is at
+    or above its target, else `below`. Overall `status`: `insufficient` under the minimum, else
+    `below` if any judged metric is below, else `meets`.
+    """
+    enough = frame["handled"] >= policy.standards.min_contacts
+    below_any = pd.Series(False, index=frame.index)
+    for metric, target_name in JUDGED.items():
+        target = getattr(policy.standards, target_name)
+        rate = frame[metric]
+        status = np.where(
+            ~enough | rate.isna(), "insufficient", np.where(rate >= target, "meets", "below")
+        )
+        frame[f"status_{metric}"] = status
+        below_any |= status == "below"
+    frame["status"] = np.where(~enough, "insufficient", np.where(below_any, "below", "meets"))
+    return frame
+
+
+REPORT_AGENT_FIELDS = [
+    "agent",
+    "name",
+    "team",
+    "handled",
+    "wait_mean_s",
+    "wait_median_s",
+    "wait_p90_s",
+    "service_level",
+    "resolved",
+    "resolution_rate",
+    "fcr_rate",
+    "ratings",
+    "csat",
+    "csat_mean",
+    "status",
+]
+
+
+def _plain(value: object) -> object:
+    """NaN/NA to None and numpy scalars to Python, for JSON."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def agent_report(
+    db: Database, viewer: Viewer, policy: Policy, period: Period, team_name: str | None
+) -> dict[str, object]:
+    """The agent report of `academy report agents`, in its documented JSON shape."""
+    queue = queue_metrics(db, viewer, policy, period)
+    agents = agent_metrics(db, viewer, policy, period)
+    return {
+        "period": {
+            "from": period.start.isoformat(),
+            "to": period.end.isoformat(),
+            "timezone": policy.business_hours.timezone,
+        },
+        "filters": {"team": team_name, "channel": period.channel},
+        "standards": {
+            "answer_within_s": policy.standards.answer_within_s,
+            "service_level_target": policy.standards.service_level_target,
+            "csat_target": policy.standards.csat_target,
+            "resolution_target": policy.standards.resolution_target,
+            "min_contacts": policy.standards.min_contacts,
+        },
+        "team": {
+            "offered": queue.offered,
+            "answered": queue.answered,
+            "abandoned": queue.abandoned,
+            "abandonment_rate": queue.abandonment_rate,
+            "service_level": queue.service_level,
+        },
+        "agents": [
+            {field: _plain(row[field]) for field in REPORT_AGENT_FIELDS}
+            for row in agents.to_dict("records")
+        ],
+    }
