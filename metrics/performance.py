@@ -407,3 +407,98 @@ def agent_report(
             for row in agents.to_dict("records")
         ],
     }
+
+
+class TeamSummary(BaseModel):
+    """The headline numbers of a team (or of everyone the viewer may see) for a period."""
+
+    queue: QueueMetrics
+    handled: int
+    wait_median_s: float | None
+    resolved: int
+    resolution_rate: float | None
+    ratings: int
+    good_ratings: int
+    csat: float | None
+
+
+def team_summary(db: Database, viewer: Viewer, policy: Policy, period: Period) -> TeamSummary:
+    """Queue metrics (see `queue_metrics`) plus, over all handled contacts pooled: the median
+    wait, resolution rate = resolved ÷ handled, and CSAT as in `agent_metrics` (ratings 4–5 and
+    good ÷ all ratings)."""
+    queue = queue_metrics(db, viewer, policy, period)
+    where, params = _scope(policy, visible_period(viewer, period))
+    with db.cursor() as cur:
+        row = cur.execute(
+            "WITH handled AS (SELECT i.id, i.resolved,"
+            "   epoch(i.answered_at) - epoch(i.queued_at) AS wait_s"
+            f"  FROM interactions i WHERE {where} AND i.answered_at IS NOT NULL)"
+            " SELECT (SELECT count(*) FROM handled),"
+            "  (SELECT quantile_cont(wait_s, 0.5) FROM handled),"
+            "  (SELECT count(*) FILTER (WHERE resolved) FROM handled),"
+            "  count(f.id),"
+            "  count(f.id) FILTER (WHERE (f.scale = '1-5' AND f.rating >= 4)"
+            "      OR (f.scale = 'good/bad' AND f.rating = 1))"
+            " FROM handled h JOIN feedback f ON f.interaction_id = h.id",
+            params,
+        ).fetchone()
+    assert row is not None
+    handled, median, resolved, ratings, good = row
+    return TeamSummary(
+        queue=queue,
+        handled=int(handled),
+        wait_median_s=median,
+        resolved=int(resolved),
+        resolution_rate=resolved / handled if handled else None,
+        ratings=int(ratings),
+        good_ratings=int(good),
+        csat=good / ratings if ratings else None,
+    )
+
+
+DEFINITIONS = {
+    "Offered": "Every contact queued in the period (by its local date), answered or not.",
+    "Service level": (
+        "Contacts answered within their channel's standard ÷ contacts offered. Abandoned and "
+        "unanswered contacts count as missed. For an agent: handled contacts answered within "
+        "the standard ÷ handled contacts. A wait equal to the standard is within it."
+    ),
+    "Abandonment": "Contacts the customer gave up on before an answer ÷ contacts offered.",
+    "Wait": (
+        "Answered at − queued at, in seconds, over answered contacts: mean, median (the middle "
+        "value; the mean of the two middle values for an even count) and p90 (90% of customers "
+        "waited this long or less; linear interpolation)."
+    ),
+    "Resolution": "Resolved contacts ÷ handled (answered) contacts.",
+    "First-contact resolution": (
+        "Resolved contacts whose case has exactly one contact among everything stored ÷ "
+        "resolved contacts. A contact without a case id is a case of its own."
+    ),
+    "CSAT": (
+        "Ratings of 4 or 5 on the 1–5 scale plus 'good' ratings ÷ all ratings on either scale. "
+        "The mean of the 1–5 ratings is shown beside it."
+    ),
+    "n and the interval": (
+        "Every rate shows its denominator (n) and a 95% Wilson interval: the range the true "
+        "rate is likely in, given how few contacts it rests on."
+    ),
+    "Status": (
+        "meets / below the policy's target for service level, resolution and CSAT; "
+        "'insufficient' when the agent handled fewer contacts than the policy's minimum. "
+        "Nobody with insufficient data is flagged, ranked or praised."
+    ),
+}
+
+
+def contact_days(db: Database, policy: Policy) -> tuple[date, date] | None:
+    """The first and last local dates with a stored contact (None when there are none): the
+    range a date filter can offer."""
+    with db.cursor() as cur:
+        row = cur.execute(
+            "SELECT CAST(timezone(?, min(queued_at)) AS DATE),"
+            " CAST(timezone(?, max(queued_at)) AS DATE) FROM interactions",
+            [policy.business_hours.timezone] * 2,
+        ).fetchone()
+    if row is None or row[0] is None:
+        return None
+    return row[0], row[1]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-from metrics import overview
+from metrics import overview, performance
 from metrics.organisation import get_setting
 from metrics.people import StaffMember, Team, Viewer, list_staff, list_teams
 from metrics.startup import AppStore, open_app_store
@@ -110,3 +113,31 @@ def teams(viewer: Viewer) -> list[Team]:
 
 def _db_key() -> str:
     return str(database_path().resolve())
+
+
+# Performance numbers are cached per viewer, period and store; an import or a policy edit
+# changes the policy checksum or calls `clear_performance()` (see the import issue).
+@st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner="Measuring…")
+def _team_summary(
+    viewer: Viewer, period: performance.Period, db_path: str, policy_checksum: str
+) -> performance.TeamSummary:
+    return performance.team_summary(db(), viewer, policy().policy, period)
+
+
+@st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner="Measuring…")
+def _agent_metrics(
+    viewer: Viewer, period: performance.Period, db_path: str, policy_checksum: str
+) -> pd.DataFrame:
+    return performance.agent_metrics(db(), viewer, policy().policy, period)
+
+
+def team_summary(viewer: Viewer, period: performance.Period) -> performance.TeamSummary:
+    return _team_summary(viewer, period, _db_key(), policy().checksum)
+
+
+def agent_metrics(viewer: Viewer, period: performance.Period) -> pd.DataFrame:
+    return _agent_metrics(viewer, period, _db_key(), policy().checksum)
+
+
+def contact_days() -> tuple[date, date] | None:
+    return performance.contact_days(db(), policy().policy)

@@ -65,6 +65,15 @@ def pages_for(viewer: Viewer) -> dict[str, list[StreamlitPage]]:
             ),
         ]
     sections["Training"] = training
+    if viewer.role in ("owner", "supervisor"):
+        sections["Performance"] = [
+            st.Page(
+                PAGES / "team_performance.py",
+                title="Team performance",
+                icon=":material/monitoring:",
+                url_path="performance",
+            )
+        ]
     if viewer.role == "owner":
         sections["Organisation"] = [
             st.Page(PAGES / "staff.py", title="Staff and teams", icon=":material/groups:")

@@ -27,7 +27,15 @@ import pytest
 
 from metrics.cli import main
 from metrics.people import AccessDenied, NewStaffMember, Viewer, add_staff, add_team
-from metrics.performance import Period, agent_metrics, my_metrics, queue_metrics, wilson_interval
+from metrics.performance import (
+    Period,
+    agent_metrics,
+    contact_days,
+    my_metrics,
+    queue_metrics,
+    team_summary,
+    wilson_interval,
+)
 from metrics.store import Database
 from modules.policy import Policy, load_policy
 
@@ -278,3 +286,17 @@ def test_the_report_command_prints_the_documented_json_and_csv(
 
     assert main([*args[:-2], "--team", "Nowhere"]) == 1
     assert "no team named 'Nowhere' (teams: A, B)" in capsys.readouterr().err
+
+
+def test_team_summary_pools_every_handled_contact(
+    db: Database, org: dict[str, Viewer], policy: Policy
+) -> None:
+    summary = team_summary(db, org["sup_a"], policy, DAY)
+    assert summary.queue.offered == 7
+    # Handled: 1, 2, 3, 4, 5, 7 with waits 30, 31, 60, 100, 10, 20 → median (30 + 31) / 2
+    assert (summary.handled, summary.wait_median_s) == (6, 30.5)
+    assert (summary.resolved, summary.resolution_rate) == (4, pytest.approx(4 / 6))  # 1, 2, 4, 7
+    assert (summary.ratings, summary.good_ratings, summary.csat) == (4, 2, 0.5)
+    assert contact_days(db, policy) == (date(2026, 11, 1), date(2026, 11, 4))
+    empty = team_summary(db, org["sup_b"], policy, DAY)
+    assert (empty.queue.offered, empty.queue.service_level, empty.csat) == (0, None, None)

@@ -1,0 +1,60 @@
+"""The performance filters (dates, team, channel), kept in the session so they stay the same
+when moving between performance pages."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from metrics.people import Team, Viewer
+from metrics.performance import Period
+from modules.policy import CHANNELS, Channel
+
+FILTERS_KEY = "performance_period"
+DEFAULT_DAYS = 28  # four whole weeks: every weekday equally often
+
+
+def default_period(last_day: date) -> Period:
+    return Period(start=last_day - timedelta(days=DEFAULT_DAYS - 1), end=last_day)
+
+
+def performance_filters(viewer: Viewer, teams: list[Team], days: tuple[date, date]) -> Period:
+    """Draw the filters and return the period they select (and remember it)."""
+    first, last = days
+    saved: Period = st.session_state.get(FILTERS_KEY) or default_period(last)
+    dates_col, team_col, channel_col = st.columns([2, 1, 1])
+    chosen = dates_col.date_input(
+        "Dates (queued, local time)",
+        value=(max(saved.start, first), min(saved.end, last)),
+        min_value=first,
+        max_value=last,
+        format="DD.MM.YYYY",
+    )
+    team_id = saved.team_id
+    if viewer.role == "owner":
+        names = {team.id: team.name for team in teams}
+        options: list[int | None] = [None, *names]
+        team_id = team_col.selectbox(
+            "Team",
+            options,
+            index=options.index(team_id) if team_id in options else 0,
+            format_func=lambda t: "All teams" if t is None else names[t],
+        )
+    else:
+        team_col.markdown(f"**Team**  \n{teams[0].name if teams else '—'}")
+        team_id = viewer.team_id
+    channels: list[Channel | None] = [None, *CHANNELS]
+    channel = channel_col.selectbox(
+        "Channel",
+        channels,
+        index=channels.index(saved.channel),
+        format_func=lambda c: "All channels" if c is None else str(c).capitalize(),
+    )
+    if isinstance(chosen, tuple) and len(chosen) == 2:
+        start, end = chosen
+    else:  # the second date of a range is still being picked
+        start, end = saved.start, saved.end
+    period = Period(start=start, end=end, team_id=team_id, channel=channel)
+    st.session_state[FILTERS_KEY] = period
+    return period
