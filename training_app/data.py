@@ -141,3 +141,16 @@ def agent_metrics(viewer: Viewer, period: performance.Period) -> pd.DataFrame:
 
 def contact_days() -> tuple[date, date] | None:
     return performance.contact_days(db(), policy().policy)
+
+
+@st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner="Measuring…")
+def _my_metrics(
+    viewer: Viewer, period: performance.Period, db_path: str, policy_checksum: str
+) -> tuple[dict[str, object] | None, dict[str, float | None]]:
+    return performance.my_metrics(db(), viewer, policy().policy, period)
+
+
+def my_metrics(
+    viewer: Viewer, period: performance.Period
+) -> tuple[dict[str, object] | None, dict[str, float | None]]:
+    return _my_metrics(viewer, period, _db_key(), policy().checksum)

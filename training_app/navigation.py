@@ -65,7 +65,16 @@ def pages_for(viewer: Viewer) -> dict[str, list[StreamlitPage]]:
             ),
         ]
     sections["Training"] = training
-    if viewer.role in ("owner", "supervisor"):
+    if viewer.role == "agent":
+        sections["Performance"] = [
+            st.Page(
+                PAGES / "my_performance.py",
+                title="My performance",
+                icon=":material/monitoring:",
+                url_path="my-performance",
+            )
+        ]
+    else:
         sections["Performance"] = [
             st.Page(
                 PAGES / "team_performance.py",

@@ -21,3 +21,14 @@ def test_a_supervisor_opens_team_performance(page: Page, app_url: str) -> None:
     expect(main.get_by_text("Service level (target 80%)")).to_be_visible()
     wait_idle(page)
     screenshot(page, "performance-team", height=1200)
+
+
+def test_an_agent_opens_my_performance(page: Page, app_url: str) -> None:
+    sign_in(page, app_url, DEMO_ACCOUNTS["agent"], DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="Welcome,")).to_be_visible()
+    page.get_by_test_id("stSidebarNav").get_by_text("My performance", exact=True).click()
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_role("heading", name="My performance")).to_be_visible()
+    expect(main.get_by_text("Service level (target 80%)")).to_be_visible()
+    wait_idle(page)
+    screenshot(page, "performance-agent")

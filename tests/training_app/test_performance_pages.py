@@ -77,3 +77,37 @@ def test_a_store_without_contacts_says_so(tmp_path: Path) -> None:
     )
     at = open_page(owner)
     assert "No customer contacts are stored yet." in texts(at)
+
+
+def test_an_agent_sees_their_own_numbers_and_no_one_elses(viewers, demo_db_path: Path) -> None:
+    at = app_as(viewers["agent"]).run()
+    at.switch_page("app_pages/my_performance.py").run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "My performance" in shown
+    assert [m.label for m in at.metric][:3] == [
+        "Service level (target 80%)",
+        "Resolution (target 75%)",
+        "CSAT (target 85%)",
+    ]
+    assert "Team median" in shown
+    db = open_database(demo_db_path)
+    try:
+        others = [
+            name
+            for (name,) in db.execute(
+                "SELECT name FROM staff WHERE role = 'agent' AND id <> ?",
+                [viewers["agent"].staff_id],
+            ).fetchall()
+        ]
+    finally:
+        db.close()
+    everything = shown + "".join(str(at.session_state[k]) for k in at.session_state)
+    assert not [name for name in others if name in everything]
+    assert not at.dataframe  # no table of anyone
+
+
+def test_supervisors_do_not_get_the_agent_self_view(viewers) -> None:
+    at = app_as(viewers["supervisor"]).run()
+    with pytest.raises(ValueError):
+        at.switch_page("app_pages/my_performance.py").run()
