@@ -46,7 +46,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from metrics.people import NewStaffMember, Viewer, add_staff, add_team
-from metrics.performance import Period, agent_report
+from metrics.performance import REPORT_AGENT_FIELDS, Period, agent_report, json_value
 from metrics.store import DB_ENV_VAR, Database, open_database
 from modules.policy import CHANNELS, Policy, load_policy
 
@@ -276,21 +276,7 @@ def generate(path: Path, size: int, policy: Policy) -> Generated:
 # --- The numbers compared -----------------------------------------------------------------------
 
 TEAM_FIELDS = ["offered", "answered", "abandoned", "abandonment_rate", "service_level"]
-AGENT_FIELDS = [
-    "name",
-    "team",
-    "handled",
-    "wait_mean_s",
-    "wait_median_s",
-    "wait_p90_s",
-    "service_level",
-    "resolved",
-    "resolution_rate",
-    "fcr_rate",
-    "ratings",
-    "csat",
-    "csat_mean",
-]
+AGENT_FIELDS = [f for f in REPORT_AGENT_FIELDS if f not in ("agent", "status")]
 Numbers = dict[str, dict[str, object]]  # "team" -> fields, and each agent's e-mail -> fields
 
 
@@ -329,14 +315,6 @@ def assert_same(expected: Numbers, got: Numbers, what: str) -> None:
             f"{what} disagrees with agent_report in {len(problems)} places: "
             + "; ".join(problems[:10])
         )
-
-
-def _plain(value: object) -> object:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    return value
 
 
 # --- The floor: one hand-written query -----------------------------------------------------------
@@ -431,7 +409,7 @@ def floor_numbers(db: Database, policy: Policy) -> Numbers:
         }
     }
     for row in rows:
-        numbers[row[0]] = dict(zip(AGENT_FIELDS, (_plain(v) for v in row[1:14]), strict=True))
+        numbers[row[0]] = dict(zip(AGENT_FIELDS, (json_value(v) for v in row[1:14]), strict=True))
     return numbers
 
 
@@ -515,7 +493,7 @@ def pandas_numbers(db: Database, policy: Policy) -> Numbers:
         ratings = int(row["ratings"])
         numbers[row["email"]] = {
             "name": row["name"],
-            "team": _plain(row["team"]),
+            "team": json_value(row["team"]),
             "handled": int(row["handled"]),
             "wait_mean_s": row["wait_mean_s"],
             "wait_median_s": row["wait_median_s"],
@@ -526,7 +504,7 @@ def pandas_numbers(db: Database, policy: Policy) -> Numbers:
             "fcr_rate": row["first_contact"] / resolved if resolved else None,
             "ratings": ratings,
             "csat": row["good"] / ratings if ratings else None,
-            "csat_mean": _plain(row["csat_mean"]),
+            "csat_mean": json_value(row["csat_mean"]),
         }
     return numbers
 

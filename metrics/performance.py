@@ -67,33 +67,38 @@ class Period(BaseModel):
         )
 
 
-def wilson_interval(successes: float, n: float) -> tuple[float | None, float | None]:
-    """The 95% Wilson score interval for successes ÷ n; (None, None) when n is 0.
+def _wilson_bounds(successes: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The 95% Wilson score interval for successes ÷ n, element-wise; NaN where n is 0.
 
     Unlike the plain p ± 1.96·√(p(1−p)/n), it stays within 0..1 and is honest for small n and
     for rates near 0 or 1, which is exactly where agents with few contacts sit.
     """
-    if n <= 0:
-        return None, None
-    p = successes / n
-    z2 = Z_95 * Z_95
-    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-    half = Z_95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def _wilson_columns(frame: pd.DataFrame, successes: str, n: str, prefix: str) -> None:
-    """Add `{prefix}_low` and `{prefix}_high` (vectorised Wilson interval) to `frame`."""
-    k = frame[successes].astype(float).to_numpy()
-    total = frame[n].astype(float).to_numpy()
+    k = successes.astype(float)
+    total = n.astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = k / total
         z2 = Z_95 * Z_95
         centre = (p + z2 / (2 * total)) / (1 + z2 / total)
         half = Z_95 * np.sqrt(p * (1 - p) / total + z2 / (4 * total * total)) / (1 + z2 / total)
     empty = total <= 0
-    frame[f"{prefix}_low"] = np.where(empty, np.nan, np.clip(centre - half, 0, 1))
-    frame[f"{prefix}_high"] = np.where(empty, np.nan, np.clip(centre + half, 0, 1))
+    low = np.where(empty, np.nan, np.clip(centre - half, 0, 1))
+    high = np.where(empty, np.nan, np.clip(centre + half, 0, 1))
+    return low, high
+
+
+def wilson_interval(successes: float, n: float) -> tuple[float | None, float | None]:
+    """The 95% Wilson interval of one rate (see `_wilson_bounds`); (None, None) when n is 0."""
+    low, high = _wilson_bounds(np.array([successes]), np.array([n]))
+    if np.isnan(low[0]):
+        return None, None
+    return float(low[0]), float(high[0])
+
+
+def _wilson_columns(frame: pd.DataFrame, successes: str, n: str, prefix: str) -> None:
+    """Add `{prefix}_low` and `{prefix}_high` to `frame`."""
+    low, high = _wilson_bounds(frame[successes].to_numpy(), frame[n].to_numpy())
+    frame[f"{prefix}_low"] = low
+    frame[f"{prefix}_high"] = high
 
 
 def visible_period(viewer: Viewer, period: Period) -> Period:
@@ -165,17 +170,19 @@ def queue_metrics(db: Database, viewer: Viewer, policy: Policy, period: Period) 
     offered, answered, abandoned, within = (int(v) for v in row)
     abandonment = abandoned / offered if offered else None
     service_level = within / offered if offered else None
+    abandonment_low, abandonment_high = wilson_interval(abandoned, offered)
+    service_level_low, service_level_high = wilson_interval(within, offered)
     return QueueMetrics(
         offered=offered,
         answered=answered,
         abandoned=abandoned,
         answered_within=within,
         abandonment_rate=abandonment,
-        abandonment_low=wilson_interval(abandoned, offered)[0],
-        abandonment_high=wilson_interval(abandoned, offered)[1],
+        abandonment_low=abandonment_low,
+        abandonment_high=abandonment_high,
         service_level=service_level,
-        service_level_low=wilson_interval(within, offered)[0],
-        service_level_high=wilson_interval(within, offered)[1],
+        service_level_low=service_level_low,
+        service_level_high=service_level_high,
     )
 
 
@@ -366,7 +373,7 @@ REPORT_AGENT_FIELDS = [
 ]
 
 
-def _plain(value: object) -> object:
+def json_value(value: object) -> object:
     """NaN/NA to None and numpy scalars to Python, for JSON."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return None
@@ -403,7 +410,7 @@ def agent_report(
             "service_level": queue.service_level,
         },
         "agents": [
-            {field: _plain(row[field]) for field in REPORT_AGENT_FIELDS}
+            {field: json_value(row[field]) for field in REPORT_AGENT_FIELDS}
             for row in agents.to_dict("records")
         ],
     }

@@ -255,7 +255,8 @@ def save_answer(
 def move_to(db: Database, viewer: Viewer, attempt: Attempt, position: int, seconds: float) -> None:
     """Record that the agent moved on to the step at `position` (after reading or answering)."""
     _check_own(viewer, attempt.staff_id)
-    if not 0 <= position <= len(attempt.plan.steps):
+    if not 0 <= position < len(attempt.plan.steps):
+        # Past the last step is the result: that is finish_attempt's, never a position.
         raise TrainingError(f"position {position} is outside the attempt's plan")
     with transaction(db) as cur:
         cur.execute(
@@ -416,42 +417,34 @@ def verify_certificate(db: Database, viewer: Viewer, code: str) -> Certificate |
 # -- standing and history ------------------------------------------------------------------
 
 
+# One rule for a module's state, over per-module aggregates named `passed`, `open` and
+# `attempts` (NULL when nothing was attempted): used by every query that reports a state.
+_STATE_SQL = (
+    "CASE WHEN passed THEN 'passed' WHEN open THEN 'in progress'"
+    " WHEN attempts > 0 THEN 'not passed' ELSE 'not started' END"
+)
+
+
 def module_progress(db: Database, viewer: Viewer, staff_id: int) -> dict[str, ModuleProgress]:
     """Per module someone has touched: attempts, the best completed score and its state."""
     get_staff_member(db, viewer, staff_id)
     with db.cursor() as cur:
         rows = cur.execute(
-            "SELECT a.module_id, count(*),"
-            " max(a.score) FILTER (WHERE a.completed_at IS NOT NULL),"
-            " arg_max(a.id, a.score) FILTER (WHERE a.completed_at IS NOT NULL),"
-            " bool_or(a.passed), max(a.id) FILTER (WHERE a.completed_at IS NULL),"
-            " max(c.code), max(a.last_active_at)"
-            " FROM training_attempts a"
-            " LEFT JOIN certificates c ON c.attempt_id = a.id"
-            " WHERE a.staff_id = ? GROUP BY a.module_id",
+            f"SELECT module_id, attempts, {_STATE_SQL}, best_score, best_attempt_id,"
+            " open_attempt_id, certificate_code, last_active_at FROM ("
+            " SELECT a.module_id, count(*) AS attempts,"
+            "  max(a.score) FILTER (WHERE a.completed_at IS NOT NULL) AS best_score,"
+            "  arg_max(a.id, a.score) FILTER (WHERE a.completed_at IS NOT NULL)"
+            "   AS best_attempt_id,"
+            "  bool_or(a.passed) AS passed, bool_or(a.completed_at IS NULL) AS open,"
+            "  max(a.id) FILTER (WHERE a.completed_at IS NULL) AS open_attempt_id,"
+            "  max(c.code) AS certificate_code, max(a.last_active_at) AS last_active_at"
+            " FROM training_attempts a LEFT JOIN certificates c ON c.attempt_id = a.id"
+            " WHERE a.staff_id = ? GROUP BY a.module_id)",
             [staff_id],
         ).fetchall()
-    progress = {}
-    for module_id, count, best, best_id, passed, open_id, code, last in rows:
-        if passed:
-            state: ModuleState = "passed"
-        elif open_id is not None:
-            state = "in progress"
-        elif best is not None:
-            state = "not passed"
-        else:
-            state = "not started"
-        progress[module_id] = ModuleProgress(
-            module_id=module_id,
-            attempts=count,
-            state=state,
-            best_score=best,
-            best_attempt_id=best_id,
-            open_attempt_id=open_id,
-            certificate_code=code,
-            last_active_at=last,
-        )
-    return progress
+    keys = list(ModuleProgress.model_fields)
+    return {row[0]: ModuleProgress(**dict(zip(keys, row, strict=True))) for row in rows}
 
 
 def attempts_of(db: Database, viewer: Viewer, staff_id: int) -> list[Attempt]:
@@ -516,8 +509,7 @@ def training_standing(
             "   SELECT s.id AS staff_id, s.name, s.email, t.name AS team, m.module_id,"
             "          m.module_title, m.mandatory, coalesce(g.attempts, 0) AS attempts,"
             "          g.best_score, g.last_active_at,"
-            "          CASE WHEN g.passed THEN 'passed' WHEN g.open THEN 'in progress'"
-            "               WHEN g.attempts > 0 THEN 'not passed' ELSE 'not started' END AS state,"
+            f"          {_STATE_SQL} AS state,"
             "          CASE WHEN m.mandatory THEN greatest(CAST(timezone(?, s.created_at) AS DATE),"
             "               ?::DATE) + to_days(?) END AS due,"
             "          ?::DATE AS today"
@@ -578,10 +570,7 @@ def acknowledgement(
             " FROM policy_acknowledgements WHERE staff_id = ? AND policy_version = ?",
             [staff_id, policy_version],
         ).fetchone()
-    if row is None:
-        return None
-    keys = ("staff_id", "policy_version", "typed_name", "acknowledged_at")
-    return Acknowledgement(**dict(zip(keys, row, strict=True)))
+    return _acknowledgement(row) if row else None
 
 
 def acknowledgements_of(db: Database, viewer: Viewer, staff_id: int) -> list[Acknowledgement]:
@@ -592,5 +581,8 @@ def acknowledgements_of(db: Database, viewer: Viewer, staff_id: int) -> list[Ack
             " FROM policy_acknowledgements WHERE staff_id = ? ORDER BY policy_version DESC",
             [staff_id],
         ).fetchall()
-    keys = ("staff_id", "policy_version", "typed_name", "acknowledged_at")
-    return [Acknowledgement(**dict(zip(keys, row, strict=True))) for row in rows]
+    return [_acknowledgement(row) for row in rows]
+
+
+def _acknowledgement(row: tuple) -> Acknowledgement:
+    return Acknowledgement(**dict(zip(Acknowledgement.model_fields, row, strict=True)))

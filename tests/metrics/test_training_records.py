@@ -65,6 +65,9 @@ def test_an_answer_is_stored_at_once_and_the_attempt_resumes_where_it_stopped(
     records.move_to(db, elif_, attempt, 1, seconds=40)
     records.save_answer(db, elif_, attempt, tiny, "phone-time", ChoiceAnswer(selected=[0]), 25)
     records.move_to(db, elif_, attempt, 2, seconds=5)
+    with pytest.raises(records.TrainingError, match="outside the attempt's plan"):
+        # Past the last step is the result, reached only by finishing the attempt.
+        records.move_to(db, elif_, attempt, len(plan.steps), seconds=0)
 
     # A new browser: nothing is held in memory, only the store.
     resumed = records.open_attempt(db, elif_, elif_.staff_id, tiny.id)

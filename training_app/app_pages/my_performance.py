@@ -5,9 +5,11 @@ from datetime import timedelta
 
 import streamlit as st
 
-from metrics.performance import DEFINITIONS, Period
+from metrics.performance import Period
 from training_app import data, session
 from training_app.components.filters import DEFAULT_DAYS
+from training_app.components.formatting import percent
+from training_app.components.performance_tables import show_definitions
 
 viewer = session.require_viewer()
 policy = data.policy().policy
@@ -40,10 +42,6 @@ if mine["status"] == "insufficient":
     )
 
 
-def percent(value: object) -> str:
-    return "–" if value is None or value != value else f"{float(value):.0%}"  # type: ignore[arg-type]
-
-
 rows = [
     ("Service level", "service_level", standards.service_level_target, f"n = {handled} handled"),
     ("Resolution", "resolution_rate", standards.resolution_target, f"n = {handled} handled"),
@@ -62,6 +60,4 @@ wait = mine["wait_median_s"]
 tiles[-1].metric("Median wait", f"{float(wait):.0f} s")  # type: ignore[arg-type]
 tiles[-1].caption(f"Team median {team['wait_median_s'] or 0:.0f} s")
 
-with st.expander("How these numbers are worked out"):
-    for name, text in DEFINITIONS.items():
-        st.markdown(f"**{name}.** {text}")
+show_definitions()

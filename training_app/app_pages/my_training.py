@@ -1,6 +1,7 @@
 """My training: the modules assigned to me and those I may take, where I stand in each, my
 certificates, and signing the policy."""
 
+import pandas as pd
 import streamlit as st
 
 from metrics import training_records as records
@@ -27,7 +28,6 @@ standing = {
         db, viewer, modules, policy, staff_id=viewer.staff_id
     ).to_dict("records")
 }
-progress = records.module_progress(db, viewer, viewer.staff_id)
 best_certificate: dict[str, records.Certificate] = {}
 for issued in records.certificates_of(db, viewer, viewer.staff_id):
     best_certificate.setdefault(issued.module_id, issued)  # best score first
@@ -41,7 +41,6 @@ for section, chosen in (
     st.subheader(section)
     for module in chosen:
         row = standing[module.id]
-        mine = progress.get(module.id)
         with st.container(border=True):
             title, state = st.columns([4, 1])
             title.markdown(f"#### {module.title}")
@@ -52,8 +51,8 @@ for section, chosen in (
             facts.append(f"{module.graded_per_attempt} graded questions and exercises")
             if row["due"] is not None and row["state"] != "passed":
                 facts.append(f"due {row['due']:%d %b %Y}")
-            if mine is not None and mine.best_score is not None:
-                facts.append(f"best score {mine.best_score:.0%} in {mine.attempts} attempt(s)")
+            if pd.notna(row["best_score"]):
+                facts.append(f"best score {row['best_score']:.0%} in {row['attempts']} attempt(s)")
             st.caption(" · ".join(facts))
             if row["overdue"]:
                 st.error(

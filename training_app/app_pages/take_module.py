@@ -53,8 +53,8 @@ if attempt is None:
 total = len(attempt.plan.steps)
 st.title(module.title)
 st.caption(f"Attempt {attempt.attempt_number} · module version {attempt.module_version}")
-position = min(attempt.position, total)
-st.progress(position / total, text=f"Step {min(position + 1, total)} of {total}")
+position = attempt.position  # always a step of the plan: the last one is left by finishing
+st.progress(position / total, text=f"Step {position + 1} of {total}")
 
 clock_key = f"clock-{attempt.id}-{position}"
 st.session_state.setdefault(clock_key, time.monotonic())
@@ -63,11 +63,6 @@ st.session_state.setdefault(clock_key, time.monotonic())
 def seconds_here() -> float:
     return time.monotonic() - st.session_state[clock_key]
 
-
-if position >= total:
-    # Every step answered, the last "Next" clicked: score it now.
-    records.finish_attempt(db, viewer, attempt, module, policy.training.pass_mark, seconds_here())
-    st.rerun()
 
 planned = attempt.plan.steps[position]
 step = module.step(planned.step_id)

@@ -3,10 +3,14 @@ numbers beside their sample size and status."""
 
 import streamlit as st
 
-from metrics.performance import DEFINITIONS
 from training_app import data, session
 from training_app.components.filters import performance_filters
-from training_app.components.performance_tables import agent_table, agent_table_config
+from training_app.components.formatting import percent
+from training_app.components.performance_tables import (
+    agent_table,
+    agent_table_config,
+    show_definitions,
+)
 
 viewer = session.require_viewer()
 policy = data.policy().policy
@@ -37,33 +41,29 @@ def change(current: float | None, previous: float | None) -> str | None:
     return f"{(current - previous) * 100:+.1f} points"
 
 
-def rate(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"
-
-
 tiles = st.columns(4)
 tiles[0].metric(
     f"Service level (target {standards.service_level_target:.0%})",
-    rate(now.queue.service_level),
+    percent(now.queue.service_level),
     change(now.queue.service_level, before.queue.service_level),
     help=f"n = {now.queue.offered:,} offered; answered within the channel's standard ÷ offered",
 )
 tiles[1].metric(
     "Abandoned",
-    rate(now.queue.abandonment_rate),
+    percent(now.queue.abandonment_rate),
     change(now.queue.abandonment_rate, before.queue.abandonment_rate),
     delta_color="inverse",
     help=f"n = {now.queue.offered:,} offered; {now.queue.abandoned:,} abandoned",
 )
 tiles[2].metric(
     f"Resolution (target {standards.resolution_target:.0%})",
-    rate(now.resolution_rate),
+    percent(now.resolution_rate),
     change(now.resolution_rate, before.resolution_rate),
     help=f"n = {now.handled:,} handled; resolved ÷ handled",
 )
 tiles[3].metric(
     f"CSAT (target {standards.csat_target:.0%})",
-    rate(now.csat),
+    percent(now.csat),
     change(now.csat, before.csat),
     help=f"n = {now.ratings:,} ratings; 4–5 and good ÷ all ratings",
 )
@@ -88,6 +88,4 @@ st.download_button(
     icon=":material/download:",
 )
 
-with st.expander("How these numbers are worked out"):
-    for name, text in DEFINITIONS.items():
-        st.markdown(f"**{name}.** {text}")
+show_definitions()

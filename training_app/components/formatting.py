@@ -26,3 +26,10 @@ def count(n: int) -> str:
 def bullets(items: Iterable[str]) -> str:
     """A Markdown bullet list."""
     return "\n".join(f"- {item}" for item in items)
+
+
+def percent(value: object) -> str:
+    """A rate as a whole percentage; '–' when it has no value (None or NaN: no denominator)."""
+    if value is None or value != value:  # NaN is the only value unequal to itself
+        return "–"
+    return f"{float(value):.0%}"  # type: ignore[arg-type]

@@ -8,6 +8,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from metrics.performance import DEFINITIONS
+
 STATUS_TEXT = {
     "meets": "✓ meets",
     "below": "▼ below",
@@ -52,3 +54,10 @@ def agent_table_config() -> dict[str, Any]:
         "Median wait (s)": st.column_config.NumberColumn(format="%.0f"),
         "p90 wait (s)": st.column_config.NumberColumn(format="%.0f"),
     }
+
+
+def show_definitions() -> None:
+    """Every number's definition, one click away."""
+    with st.expander("How these numbers are worked out"):
+        for name, text in DEFINITIONS.items():
+            st.markdown(f"**{name}.** {text}")
