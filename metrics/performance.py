@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from metrics.people import AccessDenied, Viewer, visible_team_id
+from metrics.people import AccessDenied, Viewer, get_staff_member, visible_team_id
 from metrics.store import Database
 from modules.policy import CHANNELS, Channel, Policy
 
@@ -231,12 +231,21 @@ def agent_metrics(db: Database, viewer: Viewer, policy: Policy, period: Period) 
 def my_metrics(
     db: Database, viewer: Viewer, policy: Policy, period: Period
 ) -> tuple[dict[str, object] | None, dict[str, float | None]]:
-    """An agent's own row of `agent_metrics` (None if they handled nothing) and their team's
+    """The signed-in person's own `agent_standing`."""
+    return agent_standing(db, viewer, policy, period, viewer.staff_id)
+
+
+def agent_standing(
+    db: Database, viewer: Viewer, policy: Policy, period: Period, agent_id: int
+) -> tuple[dict[str, object] | None, dict[str, float | None]]:
+    """An agent's row of `agent_metrics` (None if they handled nothing) and their team's
     median of each number over agents with enough contacts to be judged: no other agent's
-    name or numbers leave this function."""
-    team_period = period.model_copy(update={"team_id": viewer.team_id})
+    name or numbers leave this function, so agents may ask for themselves. The period's team
+    filter is replaced by the agent's team."""
+    member = get_staff_member(db, viewer, agent_id)
+    team_period = period.model_copy(update={"team_id": member.team_id})
     frame = _agent_metrics(db, policy, team_period)
-    mine = frame[frame["agent_id"] == viewer.staff_id]
+    mine = frame[frame["agent_id"] == agent_id]
     judged = frame[frame["status"] != "insufficient"]
     medians = {
         column: (
