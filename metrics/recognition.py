@@ -1,0 +1,126 @@
+"""Who to recognise and who to coach, read off the per-agent numbers of `agent_metrics`.
+
+The rule that runs through all of it: an agent with fewer handled contacts than the policy's
+minimum (status `insufficient`) is never ranked, praised or flagged, in either period. Rankings
+use the lower end of each rate's 95% Wilson interval, so a long record of good service ranks
+above a short lucky streak.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from metrics.performance import JUDGED
+from modules.policy import Policy
+
+METRIC_LABELS = {
+    "service_level": "Service level",
+    "resolution_rate": "Resolution",
+    "csat": "CSAT",
+}
+DENOMINATORS = {"service_level": "handled", "resolution_rate": "handled", "csat": "ratings"}
+
+
+def _targets(policy: Policy) -> dict[str, float]:
+    return {metric: getattr(policy.standards, target) for metric, target in JUDGED.items()}
+
+
+def top_performers(agents: pd.DataFrame, policy: Policy, limit: int = 5) -> pd.DataFrame:
+    """Agents who meet every judged standard (service level, resolution and CSAT all `meets`),
+    best first.
+
+    Ranked by `margin`: the sum over the three metrics of (lower end of the 95% interval −
+    target), in fractions. Columns: agent_id, name, team, handled, ratings, the three rates and
+    margin. At most `limit` rows.
+    """
+    targets = _targets(policy)
+    meets_all = np.logical_and.reduce([agents[f"status_{metric}"] == "meets" for metric in targets])
+    chosen = agents[meets_all].copy()
+    chosen["margin"] = sum(chosen[f"{metric}_low"] - target for metric, target in targets.items())
+    columns = ["agent_id", "name", "team", "handled", "ratings", *targets, "margin"]
+    return (
+        chosen.sort_values(["margin", "handled"], ascending=[False, False])
+        .head(limit)[columns]
+        .reset_index(drop=True)
+    )
+
+
+def most_improved(
+    now: pd.DataFrame, before: pd.DataFrame, policy: Policy, limit: int = 5
+) -> pd.DataFrame:
+    """Agents whose numbers rose most from the previous period to this one.
+
+    Only agents judged (at least the minimum of handled contacts) in both periods. For each
+    judged metric, change = rate now − rate before (in fractions; left out when either side
+    has no rate). `improvement` is the sum of the changes; agents whose sum is not above zero
+    are not listed. Columns: agent_id, name, team, handled, handled_before, `<metric>` and
+    `<metric>_change` for each metric, improvement, and `most_improved_metric` (the metric with
+    the largest rise). Best first, at most `limit` rows.
+    """
+    judged_now = now[now["status"] != "insufficient"]
+    judged_before = before[before["status"] != "insufficient"]
+    both = judged_now.merge(
+        judged_before[["agent_id", "handled", *JUDGED]],
+        on="agent_id",
+        suffixes=("", "_before"),
+    )
+    changes = [f"{metric}_change" for metric in JUDGED]
+    for metric in JUDGED:
+        both[f"{metric}_change"] = both[metric] - both[f"{metric}_before"]
+    both["improvement"] = both[changes].sum(axis=1, skipna=True)
+    both = both[both["improvement"] > 0].copy()
+    both["most_improved_metric"] = (
+        both[changes].idxmax(axis=1).str.removesuffix("_change").map(METRIC_LABELS)
+        if not both.empty
+        else pd.Series(dtype=str)
+    )
+    columns = ["agent_id", "name", "team", "handled", "handled_before"]
+    for metric in JUDGED:
+        columns += [metric, f"{metric}_change"]
+    columns += ["improvement", "most_improved_metric"]
+    return (
+        both.sort_values(["improvement", "handled"], ascending=[False, False])
+        .head(limit)[columns]
+        .reset_index(drop=True)
+    )
+
+
+def coaching_candidates(agents: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """One row per agent and metric below the policy's target, among agents with enough data.
+
+    Columns: agent_id, name, team, handled, metric (its label), value, target, n (the rate's
+    denominator), low and high (the 95% interval), gap = target − value, and `clearly_below`:
+    the whole interval lies under the target, so chance alone is an unlikely explanation.
+    Sorted with the clear cases first, then by the largest gap.
+    """
+    targets = _targets(policy)
+    rows = []
+    for record in agents.to_dict("records"):
+        if record["status"] == "insufficient":
+            continue
+        for metric, target in targets.items():
+            if record[f"status_{metric}"] != "below":
+                continue
+            rows.append(
+                {
+                    "agent_id": record["agent_id"],
+                    "name": record["name"],
+                    "team": record["team"],
+                    "handled": record["handled"],
+                    "metric": METRIC_LABELS[metric],
+                    "value": record[metric],
+                    "target": target,
+                    "n": record[DENOMINATORS[metric]],
+                    "low": record[f"{metric}_low"],
+                    "high": record[f"{metric}_high"],
+                    "gap": target - record[metric],
+                    "clearly_below": bool(record[f"{metric}_high"] < target),
+                }
+            )
+    columns = ["agent_id", "name", "team", "handled", "metric", "value", "target", "n"]
+    columns += ["low", "high", "gap", "clearly_below"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["clearly_below", "gap"], ascending=[False, False]).reset_index(
+        drop=True
+    )

@@ -1,0 +1,275 @@
+"""How the numbers of `metrics.performance` move and spread: weekly trends, the distribution of
+waits and ratings, and when contacts arrive. Same period, scope and definitions as there; the
+formulas are stated per function. Everything is aggregated in DuckDB."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics.people import Viewer, get_staff_member
+from metrics.performance import Period, _scope, _standards_cte, visible_period
+from metrics.store import Database
+from modules.policy import Policy
+
+# A rating counts as good on either scale: 4 or 5 of 5, or 'good'.
+GOOD_RATING = "((f.scale = '1-5' AND f.rating >= 4) OR (f.scale = 'good/bad' AND f.rating = 1))"
+
+# Wait buckets as multiples of the channel's standard, so a 30-second phone standard and a
+# 4-hour e-mail standard read on one scale: the first four buckets are within the standard.
+WAIT_BUCKET_EDGES = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
+
+
+# The Monday (local date) starting the week a contact was queued in; `?` is the time zone.
+WEEK = "CAST(date_trunc('week', CAST(timezone(?, i.queued_at) AS DATE)) AS DATE)"
+
+
+def weekly_trends(db: Database, viewer: Viewer, policy: Policy, period: Period) -> pd.DataFrame:
+    """One row per week (weeks start on Monday, local dates) with contacts in the period.
+
+    Per week, with the definitions of `queue_metrics` and `team_summary`: offered, answered
+    within the standard and service level (÷ offered), abandoned and abandonment rate,
+    handled (answered), resolved and resolution rate (÷ handled), ratings, good ratings and CSAT
+    (÷ ratings). `days` is how many of the week's days lie inside the period: an edge week with
+    fewer than 7 days is partial and is labelled so by the pages.
+    """
+    where, params = _scope(policy, visible_period(viewer, period))
+    standards, standard_params = _standards_cte(policy)
+    sql = f"""
+        WITH {standards},
+        scoped AS (
+            SELECT {WEEK} AS week, i.id, i.abandoned, i.resolved,
+                   i.answered_at IS NOT NULL AS answered,
+                   epoch(i.answered_at) - epoch(i.queued_at) <= s.within_s AS within
+            FROM interactions i JOIN standard s USING (channel)
+            WHERE {where}
+        ),
+        weekly AS (
+            SELECT week, count(*) AS offered,
+                   count(*) FILTER (WHERE within) AS answered_within,
+                   count(*) FILTER (WHERE abandoned) AS abandoned,
+                   count(*) FILTER (WHERE answered) AS handled,
+                   count(*) FILTER (WHERE answered AND resolved) AS resolved
+            FROM scoped GROUP BY week
+        ),
+        rated AS (
+            SELECT c.week, count(*) AS ratings, count(*) FILTER (WHERE {GOOD_RATING}) AS good
+            FROM scoped c JOIN feedback f ON f.interaction_id = c.id
+            WHERE c.answered GROUP BY c.week
+        )
+        SELECT w.week,
+               date_diff('day', greatest(w.week, ?::DATE), least(w.week + 6, ?::DATE)) + 1
+                   AS days,
+               w.offered, w.answered_within, w.answered_within / w.offered AS service_level,
+               w.abandoned, w.abandoned / w.offered AS abandonment_rate,
+               w.handled, w.resolved,
+               CASE WHEN w.handled > 0 THEN w.resolved / w.handled END AS resolution_rate,
+               coalesce(r.ratings, 0) AS ratings, coalesce(r.good, 0) AS good_ratings,
+               CASE WHEN r.ratings > 0 THEN r.good / r.ratings END AS csat
+        FROM weekly w LEFT JOIN rated r USING (week)
+        ORDER BY w.week
+    """
+    timezone = policy.business_hours.timezone
+    with db.cursor() as cur:
+        frame = cur.execute(
+            sql, [*standard_params, timezone, *params, period.start, period.end]
+        ).df()
+    return frame.astype({"offered": "int64", "handled": "int64", "ratings": "int64"})
+
+
+AGENT_TREND_METRICS = ("service_level", "resolution_rate", "csat", "wait_median_s")
+
+
+def agent_weekly_trends(
+    db: Database, viewer: Viewer, policy: Policy, period: Period, agent_id: int
+) -> pd.DataFrame:
+    """One row per week in which the agent handled contacts: the agent's numbers beside their
+    team's median that week.
+
+    Per agent and week, over handled contacts (as in `agent_metrics`): service level (answered
+    within the standard ÷ handled), resolution rate (resolved ÷ handled), CSAT (good ÷ ratings)
+    and median wait. `team_<metric>` is the median of that number over the agents of the
+    agent's team who handled contacts that week (the agent included); `team_agents` says how
+    many. The period's team filter is replaced by the agent's own team; the channel filter
+    stays. Agents may ask for themselves only; supervisors for their team.
+    """
+    member = get_staff_member(db, viewer, agent_id)
+    team_period = period.model_copy(update={"team_id": member.team_id})
+    where, params = _scope(policy, team_period)
+    if member.team_id is None:  # no team: the agent is compared with nobody but themselves
+        where += " AND i.agent_id = ?"
+        params.append(agent_id)
+    standards, standard_params = _standards_cte(policy)
+    sql = f"""
+        WITH {standards},
+        handled AS (
+            SELECT {WEEK} AS week, i.id, i.agent_id, i.resolved,
+                   epoch(i.answered_at) - epoch(i.queued_at) AS wait_s, s.within_s
+            FROM interactions i JOIN standard s USING (channel)
+            WHERE {where} AND i.answered_at IS NOT NULL AND i.agent_id IS NOT NULL
+        ),
+        rated AS (
+            SELECT h.week, h.agent_id, count(*) AS ratings,
+                   count(*) FILTER (WHERE {GOOD_RATING}) / count(*) AS csat
+            FROM handled h JOIN feedback f ON f.interaction_id = h.id
+            GROUP BY ALL
+        ),
+        per_agent AS (
+            SELECT h.week, h.agent_id, count(*) AS handled,
+                   count(*) FILTER (WHERE h.wait_s <= h.within_s) / count(*) AS service_level,
+                   count(*) FILTER (WHERE h.resolved) / count(*) AS resolution_rate,
+                   quantile_cont(h.wait_s, 0.5) AS wait_median_s,
+                   any_value(r.ratings) AS ratings, any_value(r.csat) AS csat
+            FROM handled h LEFT JOIN rated r USING (week, agent_id)
+            GROUP BY ALL
+        ),
+        team AS (
+            SELECT week, count(*) AS team_agents,
+                   median(service_level) AS team_service_level,
+                   median(resolution_rate) AS team_resolution_rate,
+                   median(csat) AS team_csat,
+                   median(wait_median_s) AS team_wait_median_s
+            FROM per_agent GROUP BY week
+        )
+        SELECT p.week, p.handled, p.service_level, p.resolution_rate,
+               coalesce(p.ratings, 0) AS ratings, p.csat, p.wait_median_s,
+               t.team_agents, t.team_service_level, t.team_resolution_rate, t.team_csat,
+               t.team_wait_median_s
+        FROM per_agent p JOIN team t USING (week)
+        WHERE p.agent_id = ?
+        ORDER BY p.week
+    """
+    with db.cursor() as cur:
+        frame = cur.execute(
+            sql, [*standard_params, policy.business_hours.timezone, *params, agent_id]
+        ).df()
+    return frame.astype({"handled": "int64", "ratings": "int64", "team_agents": "int64"})
+
+
+def _duration(seconds: float) -> str:
+    """A wait bucket's edge as people read it: 8 s, 1.5 min, 3 h."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.3g} min"
+    return f"{seconds / 3600:.3g} h"
+
+
+def wait_distribution(db: Database, viewer: Viewer, policy: Policy, period: Period) -> pd.DataFrame:
+    """How long customers waited, per channel, over answered contacts.
+
+    Waits (answered_at − queued_at) fall into buckets cut at 25%, 50%, 75%, 100%, 150%, 200%
+    and 300% of the channel's standard; the first four hold the waits within the standard
+    (a wait equal to an edge falls in the lower bucket). Columns: channel, bucket (0–7),
+    label (e.g. '23–30 s'), within (whether the bucket is within the standard), contacts,
+    and share = contacts ÷ the channel's answered contacts. Only channels with answered
+    contacts appear; every bucket of such a channel is listed, empty ones with 0.
+    """
+    where, params = _scope(policy, visible_period(viewer, period))
+    standards, standard_params = _standards_cte(policy)
+    cases = " ".join(
+        f"WHEN wait_s <= {edge} * within_s THEN {bucket}"
+        for bucket, edge in enumerate(WAIT_BUCKET_EDGES)
+    )
+    sql = f"""
+        WITH {standards},
+        answered AS (
+            SELECT i.channel, CASE {cases} ELSE {len(WAIT_BUCKET_EDGES)} END AS bucket
+            FROM (SELECT i.channel, epoch(i.answered_at) - epoch(i.queued_at) AS wait_s,
+                         s.within_s
+                  FROM interactions i JOIN standard s USING (channel)
+                  WHERE {where} AND i.answered_at IS NOT NULL) i
+        )
+        SELECT channel, bucket, count(*) AS contacts FROM answered GROUP BY ALL
+    """
+    with db.cursor() as cur:
+        counted = cur.execute(sql, standard_params + params).df()
+    rows = []
+    for channel in sorted(set(counted["channel"])):
+        within_s = policy.standards.channel(channel).answer_within_s
+        of_channel = counted[counted["channel"] == channel]
+        total = int(of_channel["contacts"].sum())
+        by_bucket = dict(zip(of_channel["bucket"], of_channel["contacts"], strict=True))
+        lower = 0.0
+        for bucket in range(len(WAIT_BUCKET_EDGES) + 1):
+            if bucket < len(WAIT_BUCKET_EDGES):
+                upper = WAIT_BUCKET_EDGES[bucket] * within_s
+                label = f"{_duration(lower)}–{_duration(upper)}"
+            else:
+                label = f"over {_duration(lower)}"
+            contacts = int(by_bucket.get(bucket, 0))
+            rows.append(
+                {
+                    "channel": channel,
+                    "bucket": bucket,
+                    "label": label,
+                    "within": bucket < WAIT_BUCKET_EDGES.index(1.0) + 1,
+                    "contacts": contacts,
+                    "share": contacts / total,
+                }
+            )
+            lower = upper
+    return pd.DataFrame(rows, columns=["channel", "bucket", "label", "within", "contacts", "share"])
+
+
+RATING_LABELS = [("1-5", 5, "5"), ("1-5", 4, "4"), ("1-5", 3, "3"), ("1-5", 2, "2")]
+RATING_LABELS += [("1-5", 1, "1"), ("good/bad", 1, "good"), ("good/bad", 0, "bad")]
+
+
+def rating_distribution(
+    db: Database, viewer: Viewer, policy: Policy, period: Period
+) -> pd.DataFrame:
+    """How customers rated the period's handled contacts: one row per possible rating (5 to 1,
+    then good and bad), with ratings = how many, share = ratings ÷ all ratings on that scale,
+    and good = whether it counts as good for CSAT (4, 5 and good)."""
+    where, params = _scope(policy, visible_period(viewer, period))
+    with db.cursor() as cur:
+        counted = cur.execute(
+            "SELECT f.scale, f.rating, count(*) FROM interactions i"
+            " JOIN feedback f ON f.interaction_id = i.id"
+            f" WHERE {where} AND i.answered_at IS NOT NULL GROUP BY ALL",
+            params,
+        ).fetchall()
+    counts = {(scale, int(rating)): int(n) for scale, rating, n in counted}
+    per_scale = {
+        scale: sum(n for (s, _), n in counts.items() if s == scale) for scale in ("1-5", "good/bad")
+    }
+    rows = [
+        {
+            "scale": scale,
+            "rating": label,
+            "good": (scale == "1-5" and value >= 4) or (scale == "good/bad" and value == 1),
+            "ratings": counts.get((scale, value), 0),
+            "share": counts.get((scale, value), 0) / per_scale[scale] if per_scale[scale] else None,
+        }
+        for scale, value, label in RATING_LABELS
+    ]
+    return pd.DataFrame(rows, columns=["scale", "rating", "good", "ratings", "share"])
+
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def contacts_by_hour(db: Database, viewer: Viewer, policy: Policy, period: Period) -> pd.DataFrame:
+    """When contacts arrive: one row per local weekday and hour with contacts queued.
+
+    Columns: weekday (1 = Monday … 7 = Sunday), weekday_name, hour (0–23, local), offered,
+    answered_within and service level (answered within the standard ÷ offered), abandoned.
+    """
+    where, params = _scope(policy, visible_period(viewer, period))
+    standards, standard_params = _standards_cte(policy)
+    with db.cursor() as cur:
+        frame = cur.execute(
+            f"WITH {standards},"
+            " scoped AS (SELECT timezone(?, i.queued_at) AS local_queued, i.abandoned,"
+            "   epoch(i.answered_at) - epoch(i.queued_at) <= s.within_s AS within"
+            f"  FROM interactions i JOIN standard s USING (channel) WHERE {where})"
+            " SELECT isodow(local_queued) AS weekday, hour(local_queued) AS hour,"
+            "  count(*) AS offered, count(*) FILTER (WHERE within) AS answered_within,"
+            "  count(*) FILTER (WHERE within) / count(*) AS service_level,"
+            "  count(*) FILTER (WHERE abandoned) AS abandoned"
+            " FROM scoped GROUP BY ALL ORDER BY weekday, hour",
+            [*standard_params, policy.business_hours.timezone, *params],
+        ).df()
+    frame = frame.astype({"weekday": "int64", "hour": "int64", "offered": "int64"})
+    frame.insert(1, "weekday_name", [WEEKDAYS[day - 1] for day in frame["weekday"]])
+    return frame
