@@ -70,11 +70,8 @@ def most_improved(
         both[f"{metric}_change"] = both[metric] - both[f"{metric}_before"]
     both["improvement"] = both[changes].sum(axis=1, skipna=True)
     both = both[both["improvement"] > 0].copy()
-    both["most_improved_metric"] = (
-        both[changes].idxmax(axis=1).str.removesuffix("_change").map(METRIC_LABELS)
-        if not both.empty
-        else pd.Series(dtype=str)
-    )
+    labels = {f"{metric}_change": METRIC_LABELS[metric] for metric in JUDGED}
+    both["most_improved_metric"] = both[changes].idxmax(axis=1).map(labels)
     columns = ["agent_id", "name", "team", "handled", "handled_before"]
     for metric in JUDGED:
         columns += [metric, f"{metric}_change"]

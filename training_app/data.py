@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from metrics import overview, performance
+from metrics import contacts, overview, performance, training_records, trends
 from metrics.organisation import get_setting
-from metrics.people import StaffMember, Team, Viewer, list_staff, list_teams
+from metrics.people import (
+    StaffMember,
+    Team,
+    Viewer,
+    get_staff_member,
+    list_staff,
+    list_teams,
+)
 from metrics.startup import AppStore, open_app_store
 from metrics.store import Database, database_path
 from modules.content import TrainingModule, load_modules, modules_dir
@@ -154,3 +162,105 @@ def my_metrics(
     viewer: Viewer, period: performance.Period
 ) -> tuple[dict[str, object] | None, dict[str, float | None]]:
     return _my_metrics(viewer, period, _db_key(), policy().checksum)
+
+
+# The dashboard's other reads, one cache each for period-wide and per-agent reads; the same
+# key rules as above (viewer, period, store, policy).
+_PERIOD_READS: dict[str, Callable[..., pd.DataFrame]] = {
+    "weekly_trends": trends.weekly_trends,
+    "wait_distribution": trends.wait_distribution,
+    "rating_distribution": trends.rating_distribution,
+    "contacts_by_hour": trends.contacts_by_hour,
+}
+_AGENT_READS: dict[str, Callable[..., pd.DataFrame]] = {
+    "agent_weekly_trends": trends.agent_weekly_trends,
+    "agent_contacts": contacts.agent_contacts,
+}
+
+
+@st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner="Measuring…")
+def _period_read(
+    name: str, viewer: Viewer, period: performance.Period, db_path: str, policy_checksum: str
+) -> pd.DataFrame:
+    return _PERIOD_READS[name](db(), viewer, policy().policy, period)
+
+
+@st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner="Measuring…")
+def _agent_read(
+    name: str,
+    viewer: Viewer,
+    period: performance.Period,
+    agent_id: int,
+    db_path: str,
+    policy_checksum: str,
+) -> pd.DataFrame:
+    return _AGENT_READS[name](db(), viewer, policy().policy, period, agent_id)
+
+
+def weekly_trends(viewer: Viewer, period: performance.Period) -> pd.DataFrame:
+    return _period_read("weekly_trends", viewer, period, _db_key(), policy().checksum)
+
+
+def wait_distribution(viewer: Viewer, period: performance.Period) -> pd.DataFrame:
+    return _period_read("wait_distribution", viewer, period, _db_key(), policy().checksum)
+
+
+def rating_distribution(viewer: Viewer, period: performance.Period) -> pd.DataFrame:
+    return _period_read("rating_distribution", viewer, period, _db_key(), policy().checksum)
+
+
+def contacts_by_hour(viewer: Viewer, period: performance.Period) -> pd.DataFrame:
+    return _period_read("contacts_by_hour", viewer, period, _db_key(), policy().checksum)
+
+
+def agent_weekly_trends(viewer: Viewer, period: performance.Period, agent_id: int) -> pd.DataFrame:
+    return _agent_read(
+        "agent_weekly_trends", viewer, period, agent_id, _db_key(), policy().checksum
+    )
+
+
+def agent_contacts(viewer: Viewer, period: performance.Period, agent_id: int) -> pd.DataFrame:
+    return _agent_read("agent_contacts", viewer, period, agent_id, _db_key(), policy().checksum)
+
+
+def customer_comments(
+    viewer: Viewer,
+    period: performance.Period,
+    *,
+    agent_id: int | None = None,
+    praise_only: bool = False,
+    limit: int = 10,
+) -> pd.DataFrame:
+    # Small, indexed by agent or limited: read fresh, so a new comment shows at once.
+    return contacts.customer_comments(
+        db(),
+        viewer,
+        policy().policy,
+        period,
+        agent_id=agent_id,
+        praise_only=praise_only,
+        limit=limit,
+    )
+
+
+def staff_member(viewer: Viewer, staff_id: int) -> StaffMember:
+    return get_staff_member(db(), viewer, staff_id)
+
+
+def training_standing(viewer: Viewer, staff_id: int) -> pd.DataFrame:
+    return training_records.training_standing(
+        db(), viewer, training_modules(), policy().policy, staff_id=staff_id
+    )
+
+
+@st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner="Measuring…")
+def _agent_standing(
+    viewer: Viewer, period: performance.Period, agent_id: int, db_path: str, policy_checksum: str
+) -> tuple[dict[str, object] | None, dict[str, float | None]]:
+    return performance.agent_standing(db(), viewer, policy().policy, period, agent_id)
+
+
+def agent_standing(
+    viewer: Viewer, period: performance.Period, agent_id: int
+) -> tuple[dict[str, object] | None, dict[str, float | None]]:
+    return _agent_standing(viewer, period, agent_id, _db_key(), policy().checksum)

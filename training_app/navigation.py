@@ -81,7 +81,27 @@ def pages_for(viewer: Viewer) -> dict[str, list[StreamlitPage]]:
                 title="Team performance",
                 icon=":material/monitoring:",
                 url_path="performance",
-            )
+            ),
+            # Opened from a list of agents with one chosen; no use on its own in the menu.
+            st.Page(
+                PAGES / "agent_performance.py",
+                title="Agent performance",
+                icon=":material/person:",
+                url_path="agent",
+                visibility="hidden",
+            ),
+            st.Page(
+                PAGES / "recognition.py",
+                title="Recognition",
+                icon=":material/emoji_events:",
+                url_path="recognition",
+            ),
+            st.Page(
+                PAGES / "coaching.py",
+                title="Coaching candidates",
+                icon=":material/support_agent:",
+                url_path="coaching",
+            ),
         ]
     if viewer.role == "owner":
         sections["Organisation"] = [

@@ -1,5 +1,6 @@
 """My performance: an agent's own numbers against the policy's targets and their team's
-median. No other agent's name or numbers are on this page."""
+median, their weekly trends and what customers wrote. No other agent's name or numbers are on
+this page."""
 
 from datetime import timedelta
 
@@ -7,13 +8,19 @@ import streamlit as st
 
 from metrics.performance import Period
 from training_app import data, session
+from training_app.components import charts
 from training_app.components.filters import DEFAULT_DAYS
-from training_app.components.formatting import percent
-from training_app.components.performance_tables import show_definitions
+from training_app.components.formatting import plain
+from training_app.components.performance_tables import show_definitions, standing_tiles
 
 viewer = session.require_viewer()
 policy = data.policy().policy
 standards = policy.standards
+targets = {
+    "service_level": standards.service_level_target,
+    "resolution_rate": standards.resolution_target,
+    "csat": standards.csat_target,
+}
 
 st.title("My performance")
 days = data.contact_days()
@@ -29,35 +36,33 @@ chosen = st.date_input(
     format="DD.MM.YYYY",
 )
 start, end = chosen if isinstance(chosen, tuple) and len(chosen) == 2 else (last, last)
-mine, team = data.my_metrics(viewer, Period(start=start, end=end))
+period = Period(start=start, end=end)
+mine, team = data.my_metrics(viewer, period)
 if mine is None:
     st.info("You handled no contacts in these dates.")
     st.stop()
 
-handled = int(mine["handled"])  # type: ignore[call-overload]
 if mine["status"] == "insufficient":
     st.info(
-        f"You handled {handled} contacts in these dates; the policy judges from "
+        f"You handled {mine['handled']} contacts in these dates; the policy judges from "
         f"{standards.min_contacts}. Your numbers are shown, but carry no status yet."
     )
+standing_tiles(mine, team, standards)
 
+st.subheader("Week by week, against the team median")
+weekly = data.agent_weekly_trends(viewer, period, viewer.staff_id)
+st.altair_chart(charts.agent_trend_chart(weekly, targets, "You"))
+st.caption("The team median is the middle value of your team's agents that week, you included.")
 
-rows = [
-    ("Service level", "service_level", standards.service_level_target, f"n = {handled} handled"),
-    ("Resolution", "resolution_rate", standards.resolution_target, f"n = {handled} handled"),
-    ("CSAT", "csat", standards.csat_target, f"n = {mine['ratings']} ratings"),
-]
-tiles = st.columns(len(rows) + 1)
-for tile, (label, key, target, n) in zip(tiles, rows, strict=False):
-    median = team.get(key)
-    tile.metric(
-        f"{label} (target {target:.0%})",
-        percent(mine[key]),
-        help=f"{n}. Team median {percent(median)}.",
-    )
-    tile.caption(f"Team median {percent(median)} · {n}")
-wait = mine["wait_median_s"]
-tiles[-1].metric("Median wait", f"{float(wait):.0f} s")  # type: ignore[arg-type]
-tiles[-1].caption(f"Team median {team['wait_median_s'] or 0:.0f} s")
+st.subheader("What customers wrote")
+comments = data.customer_comments(viewer, period, agent_id=viewer.staff_id, limit=10)
+if comments.empty:
+    st.caption("No comments in these dates.")
+for comment in comments.itertuples():
+    with st.container(border=True):
+        st.markdown(plain(str(comment.comment)))
+        st.caption(
+            f"Rating {comment.rating} · {comment.channel} · {comment.received_at:%d %b %Y %H:%M}"
+        )
 
 show_definitions()

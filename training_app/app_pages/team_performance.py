@@ -1,20 +1,29 @@
-"""Team performance: the team's service against the policy's targets, and every agent's
-numbers beside their sample size and status."""
+"""Team performance: the team's service against the policy's targets, every agent's numbers
+beside their sample size and status (a row opens the agent's page), and how the numbers move
+and spread."""
 
 import streamlit as st
 
 from training_app import data, session
+from training_app.components import charts
+from training_app.components.agent_link import agent_picker, selectable_agent_table
 from training_app.components.filters import performance_filters
 from training_app.components.formatting import percent
 from training_app.components.performance_tables import (
     agent_table,
     agent_table_config,
+    csv_download,
     show_definitions,
 )
 
 viewer = session.require_viewer()
 policy = data.policy().policy
 standards = policy.standards
+targets = {
+    "service_level": standards.service_level_target,
+    "resolution_rate": standards.resolution_target,
+    "csat": standards.csat_target,
+}
 
 st.title("Team performance")
 days = data.contact_days()
@@ -76,16 +85,69 @@ st.subheader("Agents")
 agents = data.agent_metrics(viewer, period)
 st.caption(
     f"Judged against the policy's targets once an agent has handled at least "
-    f"{standards.min_contacts} contacts; below that, no status. Click a column to sort."
+    f"{standards.min_contacts} contacts; below that, no status. Click a column to sort; "
+    "tick a row to open that agent's page."
 )
 table = agent_table(agents)
-st.dataframe(table, hide_index=True, width="stretch", column_config=agent_table_config())
-st.download_button(
-    "Download the agent table (CSV)",
-    table.to_csv(index=False).encode("utf-8"),
-    file_name=f"agents-{period.start}-{period.end}.csv",
-    mime="text/csv",
-    icon=":material/download:",
+selectable_agent_table(
+    table,
+    agents["agent_id"],
+    key="team-agents",
+    hide_index=True,
+    width="stretch",
+    column_config=agent_table_config(),
 )
+agent_picker(agents)
+csv_download(table, "Download the agent table (CSV)", f"agents-{period.start}-{period.end}.csv")
+
+st.subheader("How it moves and spreads")
+trend_tab, wait_tab, rating_tab, hour_tab = st.tabs(
+    ["Weekly trends", "Waits", "Ratings", "When contacts arrive"]
+)
+with trend_tab:
+    weekly = data.weekly_trends(viewer, period)
+    partial = weekly[weekly["days"] < 7]
+    st.altair_chart(charts.weekly_trend_chart(weekly, targets))
+    if not partial.empty:
+        parts = zip(partial["week"], partial["days"], strict=True)
+        st.caption(
+            "Weeks run Monday to Sunday; these hold only part of a week in the dates chosen: "
+            + ", ".join(f"week of {week:%d %b} ({count} days)" for week, count in parts)
+            + "."
+        )
+    csv_download(
+        weekly, "Download the weekly numbers (CSV)", f"weekly-{period.start}-{period.end}.csv"
+    )
+with wait_tab:
+    waits = data.wait_distribution(viewer, period)
+    st.caption(
+        "Answered contacts by how long the customer waited, in steps of a quarter of the "
+        "channel's standard: green bars are within the standard."
+    )
+    if waits.empty:
+        st.info("No answered contacts in this selection.")
+    else:
+        st.altair_chart(charts.wait_distribution_chart(waits))
+    csv_download(
+        waits, "Download the wait distribution (CSV)", f"waits-{period.start}-{period.end}.csv"
+    )
+with rating_tab:
+    ratings = data.rating_distribution(viewer, period)
+    st.caption("Customer ratings of handled contacts; 4, 5 and good count towards CSAT.")
+    if ratings["ratings"].sum() == 0:
+        st.info("No ratings in this selection.")
+    else:
+        st.altair_chart(charts.rating_distribution_chart(ratings))
+    csv_download(ratings, "Download the ratings (CSV)", f"ratings-{period.start}-{period.end}.csv")
+with hour_tab:
+    by_hour = data.contacts_by_hour(viewer, period)
+    st.caption(
+        f"Contacts offered by local weekday and hour ({policy.business_hours.timezone}); "
+        "hover for the hour's service level."
+    )
+    st.altair_chart(charts.contacts_by_hour_chart(by_hour), width="stretch")
+    csv_download(
+        by_hour, "Download contacts by hour (CSV)", f"by-hour-{period.start}-{period.end}.csv"
+    )
 
 show_definitions()

@@ -19,8 +19,11 @@ def default_period(last_day: date) -> Period:
     return Period(start=last_day - timedelta(days=DEFAULT_DAYS - 1), end=last_day)
 
 
-def performance_filters(viewer: Viewer, teams: list[Team], days: tuple[date, date]) -> Period:
-    """Draw the filters and return the period they select (and remember it)."""
+def performance_filters(
+    viewer: Viewer, teams: list[Team], days: tuple[date, date], *, show_team: bool = True
+) -> Period:
+    """Draw the filters and return the period they select (and remember it). Without
+    `show_team` (one agent's page) the team filter is neither drawn nor changed."""
     first, last = days
     saved: Period = st.session_state.get(FILTERS_KEY) or default_period(last)
     dates_col, team_col, channel_col = st.columns([2, 1, 1])
@@ -32,7 +35,9 @@ def performance_filters(viewer: Viewer, teams: list[Team], days: tuple[date, dat
         format="DD.MM.YYYY",
     )
     team_id = saved.team_id
-    if viewer.role == "owner":
+    if not show_team:
+        team_col.empty()
+    elif viewer.role == "owner":
         names = {team.id: team.name for team in teams}
         options: list[int | None] = [None, *names]
         team_id = team_col.selectbox(

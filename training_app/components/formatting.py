@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -33,3 +35,16 @@ def percent(value: object) -> str:
     if value is None or value != value:  # NaN is the only value unequal to itself
         return "–"
     return f"{float(value):.0%}"  # type: ignore[arg-type]
+
+
+def file_slug(text: str, fallback: str) -> str:
+    """A name for a downloaded file: 'Marija Šimić' -> 'marija-simic'; `fallback` when nothing
+    Latin is left (a Hebrew name, say)."""
+    latin = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", latin.lower()).strip("-")
+    return slug or fallback
+
+
+def plain(text: str) -> str:
+    """Text someone else wrote (a customer's comment), escaped so Markdown shows it as typed."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text)

@@ -9,6 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from metrics.performance import DEFINITIONS
+from modules.policy import Standards
+from training_app.components.formatting import percent
 
 STATUS_TEXT = {
     "meets": "✓ meets",
@@ -61,3 +63,50 @@ def show_definitions() -> None:
     with st.expander("How these numbers are worked out"):
         for name, text in DEFINITIONS.items():
             st.markdown(f"**{name}.** {text}")
+
+
+def csv_download(frame: pd.DataFrame, label: str, file_name: str) -> None:
+    """A download button for a table as CSV (UTF-8, with the column names as shown)."""
+    st.download_button(
+        label,
+        frame.to_csv(index=False).encode("utf-8"),
+        file_name=file_name,
+        mime="text/csv",
+        icon=":material/download:",
+        key=f"download-{file_name}",
+    )
+
+
+def standing_tiles(
+    mine: dict[str, object], team: dict[str, float | None], standards: Standards
+) -> None:
+    """One agent's service level, resolution, CSAT and median wait, each against the policy's
+    target and the team median, with n beside every rate."""
+    handled = int(mine["handled"])  # type: ignore[call-overload]
+    rows = [
+        (
+            "Service level",
+            "service_level",
+            standards.service_level_target,
+            f"n = {handled} handled",
+        ),
+        ("Resolution", "resolution_rate", standards.resolution_target, f"n = {handled} handled"),
+        ("CSAT", "csat", standards.csat_target, f"n = {mine['ratings']} ratings"),
+    ]
+    tiles = st.columns(len(rows) + 1)
+    for tile, (label, key, target, n) in zip(tiles, rows, strict=False):
+        status = mine.get(f"status_{key}")
+        tile.metric(
+            f"{label} (target {target:.0%})",
+            percent(mine[key]),
+            help=f"{n}. Team median {percent(team.get(key))}.",
+        )
+        tile.caption(
+            f"{STATUS_TEXT.get(str(status), '')} · team median {percent(team.get(key))} · {n}"
+        )
+    wait = mine["wait_median_s"]
+    team_wait = team.get("wait_median_s")
+    tiles[-1].metric("Median wait", f"{float(wait):.0f} s")  # type: ignore[arg-type]
+    tiles[-1].caption(
+        "Team median " + ("–" if team_wait is None else f"{team_wait:.0f} s") + f" · n = {handled}"
+    )

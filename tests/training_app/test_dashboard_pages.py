@@ -1,0 +1,216 @@
+"""The dashboard beyond the overview, under AppTest: charts, the agent page opened from a list,
+recognition, coaching, the agent's own view (no one else's names or numbers), the empty store."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from metrics.people import NewStaffMember, Viewer, add_staff, list_staff
+from metrics.performance import Period, agent_metrics
+from metrics.store import open_database
+from modules.policy import DEFAULT_POLICY_PATH, POLICY_ENV_VAR, load_policy
+from tests.training_app.apptest import app_as
+from tests.training_app.test_pages import texts
+from training_app.components.agent_link import AGENT_KEY
+from training_app.components.filters import FILTERS_KEY
+
+TEAM = "app_pages/team_performance.py"
+AGENT = "app_pages/agent_performance.py"
+RECOGNITION = "app_pages/recognition.py"
+COACHING = "app_pages/coaching.py"
+MINE = "app_pages/my_performance.py"
+
+
+def open_page(viewer: Viewer, page: str):  # type: ignore[no-untyped-def]
+    at = app_as(viewer).run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def chart_specs(at) -> str:  # type: ignore[no-untyped-def]
+    """Every chart's Vega-Lite spec and data, as text."""
+    return "\n".join(
+        chart.proto.spec + json.dumps([d.data.data.hex() for d in chart.proto.datasets])
+        for chart in at.get("vega_lite_chart")
+    )
+
+
+def period_agents(demo_db_path: Path, at, viewer: Viewer):  # type: ignore[no-untyped-def]
+    db = open_database(demo_db_path)
+    try:
+        return agent_metrics(db, viewer, load_policy().policy, at.session_state[FILTERS_KEY])
+    finally:
+        db.close()
+
+
+def test_team_performance_draws_trends_and_distributions(viewers) -> None:
+    at = open_page(viewers["supervisor"], TEAM)
+    assert [tab.label for tab in at.tabs] == [
+        "Weekly trends",
+        "Waits",
+        "Ratings",
+        "When contacts arrive",
+    ]
+    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    assert len(specs) == 4
+    assert [panel["title"] for panel in specs[0]["hconcat"]] == [
+        "Service level (target 80%)",
+        "Resolution (target 75%)",
+        "CSAT (target 85%)",
+    ]
+    labels = [button.label for button in at.get("download_button")]
+    assert labels == [
+        "Download the agent table (CSV)",
+        "Download the weekly numbers (CSV)",
+        "Download the wait distribution (CSV)",
+        "Download the ratings (CSV)",
+        "Download contacts by hour (CSV)",
+    ]
+
+
+def test_a_supervisor_opens_an_agent_from_the_list(viewers, demo_db_path: Path) -> None:
+    supervisor = viewers["supervisor"]
+    at = open_page(supervisor, TEAM)
+    agents = period_agents(demo_db_path, at, supervisor)
+    chosen = agents.sort_values("handled").iloc[-1]
+    picker = at.selectbox[-1]
+    assert picker.label == "Open an agent's page"
+    picker.set_value(int(chosen["agent_id"])).run()
+    at.button(key="open-Open an agent's page").click().run()
+    assert at.session_state[AGENT_KEY] == int(chosen["agent_id"])
+    at.switch_page(AGENT).run()  # AppTest does not follow a script's switch_page by itself
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert chosen["name"] in [t.value for t in at.title]
+    assert "What customers wrote" in shown and "Training" in shown
+    assert f"{int(chosen['handled']):,} contacts handled in these dates" in shown
+    contacts = at.dataframe[-1].value
+    assert len(contacts) == chosen["handled"]  # every handled contact, row by row
+    assert contacts["within_standard"].sum() == chosen["answered_within"]
+    assert "policy version 1" in shown.lower()
+    assert len(at.get("vega_lite_chart")) == 1  # trends against the team median
+    assert "Download these contacts (CSV)" in [b.label for b in at.get("download_button")]
+
+
+def test_a_supervisor_cannot_open_another_teams_agent(viewers, demo_db_path: Path) -> None:
+    db = open_database(demo_db_path)
+    try:
+        supervisor = viewers["supervisor"]
+        outsider = next(
+            member
+            for member in list_staff(db, Viewer.local_admin())
+            if member.role == "agent" and member.team_id not in (None, supervisor.team_id)
+        )
+    finally:
+        db.close()
+    at = app_as(supervisor)
+    at.session_state[AGENT_KEY] = outsider.id
+    at.run()
+    at.switch_page(AGENT).run()
+    assert not at.exception
+    assert "This agent is not in a team you can see." in texts(at)
+    assert outsider.name not in texts(at)
+    assert not at.dataframe
+
+
+@pytest.fixture
+def lenient_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Version 2 of the policy with targets the small demo's agents can meet."""
+    text = DEFAULT_POLICY_PATH.read_text(encoding="utf-8")
+    for old, new in [
+        ("version: 1", "version: 2"),
+        ("service_level_target: 0.80", "service_level_target: 0.55"),
+        ("resolution_target: 0.75", "resolution_target: 0.50"),
+        ("csat_target: 0.85", "csat_target: 0.60"),
+    ]:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv(POLICY_ENV_VAR, str(path))
+
+
+def test_recognition_ranks_only_agents_who_meet_every_standard(
+    viewers, demo_db_path, lenient_policy
+) -> None:
+    owner = viewers["owner"]
+    at = app_as(owner)
+    # The second half of the small demo's four weeks, so the first half is the period before.
+    at.session_state[FILTERS_KEY] = Period(start=date(2026, 11, 7), end=date(2026, 11, 20))
+    at.run()
+    at.switch_page(RECOGNITION).run()
+    assert not at.exception, at.exception
+    db = open_database(demo_db_path)
+    try:
+        period = at.session_state[FILTERS_KEY]
+        now = agent_metrics(db, owner, load_policy().policy, period).set_index("name")
+        before = agent_metrics(db, owner, load_policy().policy, period.previous())
+    finally:
+        db.close()
+    top, improved = (frame.value for frame in at.dataframe)
+    assert len(top) > 0 and len(improved) > 0
+    for name in top["Agent"]:
+        assert now.loc[name, "status"] == "meets"
+        assert now.loc[name, "handled"] >= 30
+    judged_before = set(before.loc[before["status"] != "insufficient", "name"])
+    for row in improved.to_dict("records"):
+        assert row["Agent"] in judged_before and now.loc[row["Agent"], "handled"] >= 30
+        assert row["Total change"] > 0
+    assert list(improved["Total change"]) == sorted(improved["Total change"], reverse=True)
+    assert "Best customer comments" in texts(at)
+    assert "Download top performers (CSV)" in [b.label for b in at.get("download_button")]
+
+
+def test_coaching_lists_judged_agents_below_a_target(viewers, demo_db_path) -> None:
+    supervisor = viewers["supervisor"]
+    at = open_page(supervisor, COACHING)
+    agents = period_agents(demo_db_path, at, supervisor).set_index("name")
+    table = at.dataframe[0].value
+    assert not table.empty
+    for row in table.to_dict("records"):
+        assert agents.loc[row["Agent"], "status"] == "below"
+        assert row["Value"] < row["Target"]
+        metric = {"Service level": "service_level", "Resolution": "resolution_rate", "CSAT": "csat"}
+        assert agents.loc[row["Agent"], f"status_{metric[row['Below on']]}"] == "below"
+    assert set(table["Below beyond doubt?"]) <= {"yes, clearly", "possibly chance"}
+
+
+def test_an_agent_sees_their_trends_and_comments_and_nobody_elses(viewers, demo_db_path) -> None:
+    agent = viewers["agent"]
+    at = open_page(agent, MINE)
+    shown = texts(at)
+    assert "Week by week, against the team median" in shown
+    assert "What customers wrote" in shown
+    db = open_database(demo_db_path)
+    try:
+        others = [m.name for m in list_staff(db, Viewer.local_admin()) if m.id != agent.staff_id]
+    finally:
+        db.close()
+    everything = shown + chart_specs(at) + "".join(str(d.value) for d in at.dataframe)
+    for name in others:
+        assert name not in everything
+    for page in (TEAM, AGENT, RECOGNITION, COACHING):
+        with pytest.raises(ValueError):  # not in an agent's navigation at all
+            at.switch_page(page).run()
+
+
+@pytest.mark.parametrize("page", [AGENT, RECOGNITION, COACHING])
+def test_pages_on_a_store_without_contacts(tmp_path: Path, page: str) -> None:
+    db = open_database(tmp_path / "academy.duckdb")
+    owner_id = add_staff(db, NewStaffMember(name="Olga Owner", email="o@x.example", role="owner"))
+    agent_id = add_staff(db, NewStaffMember(name="Ana Agent", email="a@x.example", role="agent"))
+    db.close()
+    owner = Viewer(
+        staff_id=owner_id, name="Olga Owner", email="o@x.example", role="owner", team_id=None
+    )
+    at = app_as(owner)
+    at.session_state[AGENT_KEY] = agent_id
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert "No customer contacts are stored yet." in texts(at)

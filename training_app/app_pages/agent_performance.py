@@ -1,0 +1,148 @@
+"""One agent's performance, for their supervisor or an owner: their numbers against the policy's
+targets and the team median, weekly trends, what customers wrote, their training, and every
+contact they handled (downloadable row by row). Opened from a list of agents."""
+
+import streamlit as st
+
+from metrics.people import AccessDenied, PeopleError
+from training_app import data, session
+from training_app.components import charts
+from training_app.components.agent_link import chosen_agent
+from training_app.components.filters import performance_filters
+from training_app.components.formatting import file_slug, local_time, plain
+from training_app.components.performance_tables import (
+    STATUS_TEXT,
+    csv_download,
+    show_definitions,
+    standing_tiles,
+)
+
+viewer = session.require_viewer()
+policy = data.policy().policy
+standards = policy.standards
+zone = policy.business_hours.timezone
+targets = {
+    "service_level": standards.service_level_target,
+    "resolution_rate": standards.resolution_target,
+    "csat": standards.csat_target,
+}
+
+st.page_link(
+    "app_pages/team_performance.py", label="Team performance", icon=":material/arrow_back:"
+)
+agent_id = chosen_agent()
+if agent_id is None:
+    st.title("Agent performance")
+    st.info("Open an agent from the table on Team performance, Recognition or Coaching.")
+    st.stop()
+try:
+    member = data.staff_member(viewer, agent_id)
+except (AccessDenied, PeopleError):
+    st.title("Agent performance")
+    st.error("This agent is not in a team you can see.")
+    st.stop()
+st.query_params["agent"] = str(agent_id)  # a reload or a bookmark opens the same agent
+
+st.title(member.name)
+st.caption(" · ".join(part for part in (member.team or "no team", member.email) if part))
+days = data.contact_days()
+if days is None:
+    st.info("No customer contacts are stored yet.")
+    st.stop()
+period = performance_filters(viewer, data.teams(viewer), days, show_team=False)
+
+mine, team = data.agent_standing(viewer, period, agent_id)
+if mine is None:
+    st.info(f"{member.name} handled no contacts in these dates.")
+else:
+    status = str(mine["status"])
+    st.markdown(f"**Status:** {STATUS_TEXT[status]}")
+    if status == "insufficient":
+        st.caption(
+            f"{int(mine['handled'])} contacts handled; the policy judges from "  # type: ignore[call-overload]
+            f"{standards.min_contacts}, so these numbers carry no status yet."
+        )
+    standing_tiles(mine, team, standards)
+
+    st.subheader("Weekly, against the team median")
+    weekly = data.agent_weekly_trends(viewer, period, agent_id)
+    st.altair_chart(charts.agent_trend_chart(weekly, targets, member.name))
+    csv_download(weekly, "Download the weekly numbers (CSV)", f"agent-{agent_id}-weekly.csv")
+
+st.subheader("What customers wrote")
+comments = data.customer_comments(viewer, period, agent_id=agent_id, limit=10)
+if comments.empty:
+    st.caption("No comments in these dates.")
+for comment in comments.itertuples():
+    with st.container(border=True):
+        st.markdown(plain(str(comment.comment)))
+        st.caption(
+            f"Rating {comment.rating} · {comment.channel} · {comment.received_at:%d %b %Y %H:%M}"
+        )
+
+st.subheader("Training")
+standing = data.training_standing(viewer, agent_id)
+if standing.empty:
+    st.caption("No training modules are in use.")
+else:
+    signed = standing["policy_signed_at"].iloc[0]
+    st.markdown(
+        f"Policy version {policy.version}: "
+        + (
+            f"signed {local_time(signed, zone)}"
+            if signed is not None and signed == signed
+            else "**not signed**"
+        )
+    )
+    training = standing.assign(
+        state=standing["state"] + standing["overdue"].map({True: " · OVERDUE", False: ""}),
+    )[["module_title", "mandatory", "state", "attempts", "best_score", "due"]].rename(
+        columns={
+            "module_title": "Module",
+            "mandatory": "Mandatory",
+            "state": "State",
+            "attempts": "Attempts",
+            "best_score": "Best score",
+            "due": "Due",
+        }
+    )
+    st.dataframe(
+        training,
+        hide_index=True,
+        width="stretch",
+        column_config={"Best score": st.column_config.NumberColumn(format="percent")},
+    )
+
+st.subheader("Contacts")
+contacts = data.agent_contacts(viewer, period, agent_id)
+st.caption(
+    f"{len(contacts):,} contacts handled in these dates (times in {zone}); the download has "
+    "every one."
+)
+st.dataframe(
+    contacts,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "source": "Source",
+        "contact_id": "Contact",
+        "channel": "Channel",
+        "queued_at": st.column_config.DatetimeColumn("Queued", format="DD.MM.YYYY HH:mm"),
+        "answered_at": st.column_config.DatetimeColumn("Answered", format="DD.MM.YYYY HH:mm"),
+        "resolved_at": st.column_config.DatetimeColumn("Resolved", format="DD.MM.YYYY HH:mm"),
+        "wait_s": st.column_config.NumberColumn("Wait (s)", format="%.0f"),
+        "within_standard": "Within standard",
+        "resolved": "Resolved",
+        "case_id": "Case",
+        "category": "Category",
+        "rating": "Rating",
+        "comment": "Comment",
+    },
+)
+csv_download(
+    contacts,
+    "Download these contacts (CSV)",
+    f"contacts-{file_slug(member.name, f'agent-{agent_id}')}-{period.start}-{period.end}.csv",
+)
+
+show_definitions()

@@ -1,0 +1,140 @@
+"""Recognition: who served customers best and who improved most in the chosen dates, and the
+best things customers wrote. Nobody with too few contacts to judge is ranked or praised."""
+
+import pandas as pd
+import streamlit as st
+
+from metrics.recognition import most_improved, top_performers
+from training_app import data, session
+from training_app.components.agent_link import agent_picker
+from training_app.components.filters import performance_filters
+from training_app.components.formatting import plain
+from training_app.components.performance_tables import csv_download, show_definitions
+
+viewer = session.require_viewer()
+policy = data.policy().policy
+standards = policy.standards
+percent_column = st.column_config.NumberColumn(format="percent")
+points_column = st.column_config.NumberColumn(format="%+.1f")
+
+st.title("Recognition")
+days = data.contact_days()
+if days is None:
+    st.info("No customer contacts are stored yet.")
+    st.stop()
+period = performance_filters(viewer, data.teams(viewer), days)
+agents = data.agent_metrics(viewer, period)
+st.caption(
+    f"Only agents who handled at least {standards.min_contacts} contacts (the policy's minimum) "
+    "are ranked. Ranks use the lower end of each rate's 95% interval, so a long record of good "
+    "service ranks above a short lucky streak."
+)
+
+st.subheader("Top performers")
+top = top_performers(agents, policy)
+if top.empty:
+    st.info("Nobody meets every standard with enough contacts in these dates.")
+else:
+    st.caption(
+        f"Meeting every standard: service level ≥ {standards.service_level_target:.0%}, "
+        f"resolution ≥ {standards.resolution_target:.0%}, CSAT ≥ {standards.csat_target:.0%}."
+    )
+    shown = top.drop(columns=["agent_id", "margin"]).rename(
+        columns={
+            "name": "Agent",
+            "team": "Team",
+            "handled": "Handled (n)",
+            "ratings": "Ratings (n)",
+            "service_level": "Service level",
+            "resolution_rate": "Resolution",
+            "csat": "CSAT",
+        }
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Service level": percent_column,
+            "Resolution": percent_column,
+            "CSAT": percent_column,
+        },
+    )
+    csv_download(
+        shown, "Download top performers (CSV)", f"top-performers-{period.start}-{period.end}.csv"
+    )
+
+st.subheader("Most improved")
+previous = period.previous()
+improved = most_improved(agents, data.agent_metrics(viewer, previous), policy)
+st.caption(
+    f"Change from {previous.start:%d %b} – {previous.end:%d %b %Y} (the same number of days "
+    "before), in percentage points, for agents judged in both periods."
+)
+if improved.empty:
+    st.info("Nobody with enough contacts in both periods improved overall.")
+else:
+    shown = (
+        improved.assign(
+            **{
+                column: improved[column] * 100
+                for column in (
+                    "service_level_change",
+                    "resolution_rate_change",
+                    "csat_change",
+                    "improvement",
+                )
+            }
+        )
+        .drop(columns=["agent_id"])
+        .rename(
+            columns={
+                "name": "Agent",
+                "team": "Team",
+                "handled": "Handled (n)",
+                "handled_before": "Handled before (n)",
+                "service_level": "Service level",
+                "service_level_change": "Service level change",
+                "resolution_rate": "Resolution",
+                "resolution_rate_change": "Resolution change",
+                "csat": "CSAT",
+                "csat_change": "CSAT change",
+                "improvement": "Total change",
+                "most_improved_metric": "Most improved",
+            }
+        )
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Service level": percent_column,
+            "Resolution": percent_column,
+            "CSAT": percent_column,
+            "Service level change": points_column,
+            "Resolution change": points_column,
+            "CSAT change": points_column,
+            "Total change": points_column,
+        },
+    )
+    csv_download(
+        shown, "Download most improved (CSV)", f"most-improved-{period.start}-{period.end}.csv"
+    )
+
+recognised = pd.concat([top[["agent_id", "name"]], improved[["agent_id", "name"]]])
+agent_picker(recognised)
+
+st.subheader("Best customer comments")
+praise = data.customer_comments(viewer, period, praise_only=True, limit=8)
+if praise.empty:
+    st.caption("No comments with a good rating in these dates.")
+for comment in praise.itertuples():
+    with st.container(border=True):
+        st.markdown(f"“{plain(str(comment.comment))}”")
+        st.caption(
+            f"**{comment.agent}** · rating {comment.rating} · {comment.channel} · "
+            f"{comment.received_at:%d %b %Y}"
+        )
+
+show_definitions()
