@@ -39,6 +39,9 @@ def test_weekly_trends_draw_each_rate_against_its_target() -> None:
     assert line["encoding"]["y"]["field"] == "service_level"
     tooltip_fields = [t["field"] for t in line["encoding"]["tooltip"]]
     assert "offered" in tooltip_fields  # n on every point
+    assert line["encoding"]["x"]["field"] == "week_label"  # a point on each Monday
+    points = spec["datasets"][line["data"]["name"]]
+    assert [p["week_label"] for p in points] == ["02 Nov", "09 Nov"]
     assert rule["mark"]["strokeDash"] == charts.TARGET_DASH
     assert [d["target"] for d in spec["datasets"][rule["data"]["name"]]] == [0.8]
 

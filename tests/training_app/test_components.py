@@ -34,3 +34,21 @@ def test_targets_quote_the_policy() -> None:
         "Complaint follow-up": "3 days",
         "Minimum sample": "30 contacts",
     }
+
+
+def test_quick_dates_offer_the_last_four_weeks_and_each_month() -> None:
+    from datetime import date
+
+    from training_app.components.filters import quick_dates
+
+    choices = quick_dates(date(2026, 9, 15), date(2026, 11, 20))
+    assert choices == {
+        "Last 28 days": (date(2026, 10, 24), date(2026, 11, 20)),
+        "November 2026": (date(2026, 11, 1), date(2026, 11, 20)),  # cut to the stored days
+        "October 2026": (date(2026, 10, 1), date(2026, 10, 31)),
+        "September 2026": (date(2026, 9, 15), date(2026, 9, 30)),
+    }
+    assert quick_dates(date(2026, 1, 31), date(2026, 3, 1))["February 2026"] == (
+        date(2026, 2, 1),
+        date(2026, 2, 28),
+    )

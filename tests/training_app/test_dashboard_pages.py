@@ -87,7 +87,7 @@ def test_a_supervisor_opens_an_agent_from_the_list(viewers, demo_db_path: Path) 
     assert not at.exception, at.exception
     shown = texts(at)
     assert chosen["name"] in [t.value for t in at.title]
-    assert "What customers wrote" in shown and "Training" in shown
+    assert "Latest customer comments" in shown and "Training" in shown
     assert f"{int(chosen['handled']):,} contacts handled in these dates" in shown
     contacts = at.dataframe[-1].value
     assert len(contacts) == chosen["handled"]  # every handled contact, row by row

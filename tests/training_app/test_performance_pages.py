@@ -45,7 +45,8 @@ def test_a_supervisor_sees_their_team_against_the_policy(viewers) -> None:
 def test_the_owner_filters_by_team_and_the_filters_stay_between_pages(viewers) -> None:
     at = open_page(viewers["owner"])
     assert len(set(at.dataframe[0].value["Team"])) == 3
-    at.selectbox[0].select_index(2).run()  # "All teams", then teams by name: the second
+    team = next(box for box in at.selectbox if box.label == "Team")
+    team.select_index(2).run()  # "All teams", then teams by name: the second
     assert not at.exception
     teams = set(at.dataframe[0].value["Team"])
     assert len(teams) == 1
@@ -111,3 +112,17 @@ def test_supervisors_do_not_get_the_agent_self_view(viewers) -> None:
     at = app_as(viewers["supervisor"]).run()
     with pytest.raises(ValueError):
         at.switch_page("app_pages/my_performance.py").run()
+
+
+def test_a_quick_choice_sets_the_dates_to_a_month(viewers) -> None:
+    at = open_page(viewers["supervisor"])
+    quick = next(box for box in at.selectbox if box.label == "Quick choice")
+    # The small demo holds 24 Oct – 20 Nov 2026: October is cut to the stored days.
+    assert quick.options[:2] == ["Last 28 days", "November 2026"]
+    quick.set_value("October 2026").run()
+    assert not at.exception
+    saved = at.session_state["performance_period"]
+    assert (saved.start, saved.end) == (date(2026, 10, 24), date(2026, 10, 31))
+    assert at.date_input[0].value == (date(2026, 10, 24), date(2026, 10, 31))
+    assert next(box for box in at.selectbox if box.label == "Quick choice").value is None
+    assert "24 Oct 2026 – 31 Oct 2026" in texts(at)

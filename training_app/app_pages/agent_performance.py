@@ -69,12 +69,13 @@ else:
     st.altair_chart(charts.agent_trend_chart(weekly, targets, member.name))
     csv_download(weekly, "Download the weekly numbers (CSV)", f"agent-{agent_id}-weekly.csv")
 
-st.subheader("What customers wrote")
-comments = data.customer_comments(viewer, period, agent_id=agent_id, limit=10)
+st.subheader("Latest customer comments")
+comments = data.customer_comments(viewer, period, agent_id=agent_id, limit=6)
 if comments.empty:
     st.caption("No comments in these dates.")
-for comment in comments.itertuples():
-    with st.container(border=True):
+comment_columns = st.columns(2)
+for number, comment in enumerate(comments.itertuples()):
+    with comment_columns[number % 2].container(border=True):
         st.markdown(plain(str(comment.comment)))
         st.caption(
             f"Rating {comment.rating} · {comment.channel} · {comment.received_at:%d %b %Y %H:%M}"
@@ -110,7 +111,10 @@ else:
         training,
         hide_index=True,
         width="stretch",
-        column_config={"Best score": st.column_config.NumberColumn(format="percent")},
+        column_config={
+            "Best score": st.column_config.NumberColumn(format="percent"),
+            "Due": st.column_config.DateColumn(format="DD.MM.YYYY"),
+        },
     )
 
 st.subheader("Contacts")

@@ -16,11 +16,17 @@ WITHIN_COLOURS = alt.Scale(
 
 
 def _week_axis() -> alt.X:
-    return alt.X("week:T", title="Week starting", axis=alt.Axis(format="%d %b"))
+    # Weeks as labelled categories in date order: a time axis would put its ticks between the
+    # Mondays the points stand on.
+    return alt.X("week_label:O", title="Week starting", sort=None, axis=alt.Axis(labelAngle=0))
+
+
+def _with_week_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(week_label=pd.to_datetime(frame["week"]).dt.strftime("%d %b"))
 
 
 def _rate_panel(frame: pd.DataFrame, value: str, n: str, title: str, target: float) -> alt.Chart:
-    base = alt.Chart(frame).encode(_week_axis())
+    base = alt.Chart(_with_week_labels(frame)).encode(_week_axis())
     line = base.mark_line(point=True).encode(
         alt.Y(f"{value}:Q", title=title, axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
         tooltip=[
@@ -62,6 +68,7 @@ def agent_trend_chart(
         long = pd.DataFrame(
             {
                 "week": list(trends["week"]) * 2,
+                "week_label": list(_with_week_labels(trends)["week_label"]) * 2,
                 "series": [agent_label] * len(trends) + ["Team median"] * len(trends),
                 "value": list(trends[metric]) + list(trends[f"team_{metric}"]),
                 "n": list(trends[n]) + list(trends["team_agents"]),

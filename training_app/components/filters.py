@@ -12,7 +12,22 @@ from metrics.performance import Period
 from modules.policy import CHANNELS, Channel
 
 FILTERS_KEY = "performance_period"
+QUICK_KEY = "performance_quick_dates"
 DEFAULT_DAYS = 28  # four whole weeks: every weekday equally often
+
+
+def quick_dates(first: date, last: date) -> dict[str, tuple[date, date]]:
+    """Date ranges people ask for by name, within the stored days: the last four weeks, then
+    each calendar month from the newest (the first and last months cut to the stored days)."""
+    choices = {
+        f"Last {DEFAULT_DAYS} days": (max(first, last - timedelta(days=DEFAULT_DAYS - 1)), last)
+    }
+    month = last.replace(day=1)
+    while month >= first.replace(day=1):
+        following = (month + timedelta(days=32)).replace(day=1)
+        choices[f"{month:%B %Y}"] = (max(month, first), min(following - timedelta(days=1), last))
+        month = (month - timedelta(days=1)).replace(day=1)
+    return choices
 
 
 def default_period(last_day: date) -> Period:
@@ -25,8 +40,26 @@ def performance_filters(
     """Draw the filters and return the period they select (and remember it). Without
     `show_team` (one agent's page) the team filter is neither drawn nor changed."""
     first, last = days
+    quick = quick_dates(first, last)
+
+    def apply_quick_choice() -> None:
+        name = st.session_state[QUICK_KEY]
+        if name is not None:
+            start, end = quick[name]
+            current: Period = st.session_state.get(FILTERS_KEY) or default_period(last)
+            st.session_state[FILTERS_KEY] = current.model_copy(update={"start": start, "end": end})
+            st.session_state[QUICK_KEY] = None  # the dates below now say what was chosen
+
+    dates_col, quick_col, team_col, channel_col = st.columns([2, 1.2, 1, 1])
+    quick_col.selectbox(
+        "Quick choice",
+        list(quick),
+        index=None,
+        placeholder="Choose dates…",
+        key=QUICK_KEY,
+        on_change=apply_quick_choice,
+    )
     saved: Period = st.session_state.get(FILTERS_KEY) or default_period(last)
-    dates_col, team_col, channel_col = st.columns([2, 1, 1])
     chosen = dates_col.date_input(
         "Dates (queued, local time)",
         value=(max(saved.start, first), min(saved.end, last)),
