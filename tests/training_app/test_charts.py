@@ -121,3 +121,20 @@ def test_file_names_and_customer_text() -> None:
     assert file_slug("Marija Šimić", "agent-4") == "marija-simic"
     assert file_slug("יעל כהן", "agent-4") == "agent-4"
     assert plain("*great* [link](x)") == r"\*great\* \[link\]\(x\)"
+
+
+def test_status_cells_are_coloured_and_keep_their_words() -> None:
+    from training_app.components.performance_tables import STATUS_COLOURS, coloured_statuses
+
+    table = pd.DataFrame(
+        {
+            "Agent": ["Ana", "Ben"],
+            "Status": ["✓ meets", "… too few contacts"],
+            "SL vs target": ["▼ below", "… too few contacts"],
+            "Resolution vs target": ["✓ meets", "… too few contacts"],
+            "CSAT vs target": ["✓ meets", "… too few contacts"],
+        }
+    )
+    html = coloured_statuses(table).to_html()
+    assert STATUS_COLOURS["▼ below"].split(";")[0] in html
+    assert "✓ meets" in html and "▼ below" in html  # the words stay beside the colour

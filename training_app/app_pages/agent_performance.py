@@ -116,6 +116,7 @@ else:
             "Due": st.column_config.DateColumn(format="DD.MM.YYYY"),
         },
     )
+    csv_download(training, "Download the training status (CSV)", f"agent-{agent_id}-training.csv")
 
 st.subheader("Contacts")
 contacts = data.agent_contacts(viewer, period, agent_id)

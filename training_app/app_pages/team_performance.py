@@ -12,6 +12,7 @@ from training_app.components.formatting import percent
 from training_app.components.performance_tables import (
     agent_table,
     agent_table_config,
+    coloured_statuses,
     csv_download,
     show_definitions,
 )
@@ -90,7 +91,7 @@ st.caption(
 )
 table = agent_table(agents)
 selectable_agent_table(
-    table,
+    coloured_statuses(table),
     agents["agent_id"],
     key="team-agents",
     hide_index=True,

@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 AGENT_PAGE = "app_pages/agent_performance.py"
 AGENT_KEY = "performance_agent"
@@ -29,7 +30,7 @@ def chosen_agent() -> int | None:
 
 
 def selectable_agent_table(
-    table: pd.DataFrame, agent_ids: pd.Series, key: str, **dataframe_args: Any
+    table: pd.DataFrame | Styler, agent_ids: pd.Series, key: str, **dataframe_args: Any
 ) -> None:
     """`st.dataframe` of agents (row n is agent `agent_ids[n]`) where choosing a row opens that
     agent's page."""

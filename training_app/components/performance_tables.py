@@ -3,10 +3,12 @@ kept as numbers so the table sorts; status in words with a symbol, so it reads w
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from metrics.performance import DEFINITIONS
 from modules.policy import Standards
@@ -43,6 +45,25 @@ def agent_table(frame: pd.DataFrame) -> pd.DataFrame:
     for column in ("status", "status_service_level", "status_resolution_rate", "status_csat"):
         table[column] = table[column].map(STATUS_TEXT)
     return table.rename(columns=AGENT_TABLE)
+
+
+STATUS_COLOURS = {
+    STATUS_TEXT["meets"]: "background-color: #e6f4ea; color: #1e4620",
+    STATUS_TEXT["below"]: "background-color: #fdecea; color: #7f1d1d",
+    STATUS_TEXT["insufficient"]: "background-color: #f1f3f4; color: #3c4043",
+}
+STATUS_COLUMNS: list[Hashable] = [
+    "Status",
+    "SL vs target",
+    "Resolution vs target",
+    "CSAT vs target",
+]
+
+
+def coloured_statuses(table: pd.DataFrame) -> Styler:
+    """The agent table with its status cells coloured; the words and symbols stay, so it reads
+    the same in grey print or to a screen reader."""
+    return table.style.map(lambda text: STATUS_COLOURS.get(text, ""), subset=STATUS_COLUMNS)
 
 
 def agent_table_config() -> dict[str, Any]:
