@@ -15,7 +15,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from metrics import demo, people, performance
+from metrics import demo, importing, people, performance
+from metrics.import_formats import FORMATS
 from metrics.organisation import PolicyVersionConflict, check_policy_version
 from metrics.store import (
     DB_ENV_VAR,
@@ -146,6 +147,30 @@ def cmd_report(args: argparse.Namespace) -> int:
         writer = csv.DictWriter(sys.stdout, fieldnames=performance.REPORT_AGENT_FIELDS)
         writer.writeheader()
         writer.writerows(report["agents"])  # type: ignore[arg-type]
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    # The policy in force ($ACADEMY_POLICY or the default) says the organisation's time zone,
+    # in which timestamps without an offset are read.
+    timezone = load_policy(None).policy.business_hours.timezone
+    if not args.file.is_file():  # before opening the store, which would create it
+        raise CommandError(f"import: {args.file}: no such file")
+    db = open_database(args.db)
+    with closing(db):
+        try:
+            result = importing.import_file(
+                db,
+                args.file,
+                people.Viewer.local_admin(),
+                timezone,
+                format=args.format,
+                dry_run=args.dry_run,
+            )
+        except (importing.ImportFileError, importing.ImportFailed) as exc:
+            raise CommandError(f"import: {exc}") from None
+    # Exit 0 once the file was processed, rejects or not: the counts say what happened.
+    print(json.dumps({**result.summary(), "file": str(args.file)}, ensure_ascii=False))
     return 0
 
 
@@ -291,6 +316,20 @@ def build_parser() -> argparse.ArgumentParser:
     agents.add_argument("--format", choices=["json", "csv"], default="json")
     agents.add_argument("--db", type=Path, help=f"database file (default: ${DB_ENV_VAR})")
     agents.add_argument("--policy", type=Path, help=f"policy file (default: ${POLICY_ENV_VAR})")
+
+    import_cmd = command(
+        "import",
+        cmd_import,
+        "import contacts from a generic CSV/Parquet file, a Zendesk or Freshdesk ticket export or "
+        "an Asterisk queue_log; print the counts as JSON",
+    )
+    import_cmd.add_argument("file", type=Path, metavar="FILE")
+    import_cmd.add_argument(
+        "--format", choices=FORMATS, help="the file's format (default: told from its header)"
+    )
+    import_cmd.add_argument(
+        "--dry-run", action="store_true", help="check and count everything, store nothing"
+    )
 
     users = command("users", cmd_users, "list and manage staff accounts and teams", db=False)
     actions = users.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -6,7 +6,35 @@ from metrics.store import migrate, migrations, open_database, table_columns
 
 # Pinned: a migration that changes these must be a new numbered file, and this test says so.
 EXPECTED_COLUMNS = {
-    "feedback": ["id", "interaction_id", "rating", "scale", "comment", "received_at", "is_demo"],
+    "feedback": [
+        "id",
+        "interaction_id",
+        "rating",
+        "scale",
+        "comment",
+        "received_at",
+        "is_demo",
+        "import_batch_id",
+    ],
+    "import_batches": [
+        "id",
+        "file_name",
+        "checksum",
+        "format",
+        "source",
+        "rows_read",
+        "loaded",
+        "rejected",
+        "duplicates",
+        "new_agents",
+        "new_teams",
+        "imported_by_id",
+        "imported_by",
+        "imported_at",
+        "removed_at",
+        "removed_by",
+    ],
+    "import_rejects": ["batch_id", "row_number", "external_id", "field", "value", "reason"],
     "interactions": [
         "id",
         "source",
@@ -22,6 +50,9 @@ EXPECTED_COLUMNS = {
         "resolved",
         "category",
         "is_demo",
+        "import_batch_id",
+        "content_hash",
+        "reopens",
     ],
     "organisation_settings": ["key", "value", "updated_at"],
     "policy_versions": [

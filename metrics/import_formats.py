@@ -1,0 +1,852 @@
+"""The import formats: how each kind of export is recognised and how its rows become contacts.
+
+Each format turns the file's text (every value read as VARCHAR by DuckDB's reader) into one
+staged row per contact with the same columns, whatever the source:
+
+    external_id, channel_raw, channel, agent_email, agent_name, team,
+    queued_raw, queued_at, answered_raw, answered_at, resolved_at_raw, resolved_at,
+    abandoned_raw, abandoned, resolved_raw, resolved, case_id, category,
+    reopens_raw, reopens, rating_raw, rating, scale, comment, content_hash
+
+(`metrics.importing` numbers the rows.) `*_raw` is the text as the file gave it (for reject
+messages and for telling an unreadable value from an absent one); the unsuffixed column is the
+value as it will be stored, NULL when the text does not parse. Everything here is SQL text run
+by `metrics.importing`; no row passes through Python.
+
+Shared rules: values are trimmed and a blank value is absent; e-mails are compared in lower
+case; names and team names are compared in Unicode NFC, so "Šimić" typed on a Mac and on
+Windows is one person. Timestamps are ISO 8601: with `Z` or an offset they are exact, without
+one they are in the organisation's time zone (the query's `$tz` parameter).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from modules.policy import CHANNELS
+
+Format = Literal["generic", "zendesk", "freshdesk", "asterisk"]
+FORMATS: tuple[Format, ...] = ("generic", "zendesk", "freshdesk", "asterisk")
+FORMAT_TITLES: dict[Format, str] = {
+    "generic": "generic contacts file (CSV or Parquet)",
+    "zendesk": "Zendesk ticket export",
+    "freshdesk": "Freshdesk ticket export",
+    "asterisk": "Asterisk queue_log",
+}
+
+CSV_DELIMITERS = (",", ";", "\t")
+PARQUET_MAGIC = b"PAR1"
+# A queue_log line: epoch|callid|queue|agent|EVENT...
+QUEUE_LOG_LINE = re.compile(r"^\d{9,11}(\.\d+)?\|[^|]*\|[^|]*\|[^|]*\|[A-Z_]+")
+
+ISO_EXAMPLE = "e.g. 2026-03-02 09:15:00, or 2026-03-02T09:15:00+01:00 with its offset"
+# Text that ends in an offset or Z after a time of day is an exact instant; anything else is a
+# local time. The time must be there: "2026-03-02" ends in "-02", which is no offset.
+_OFFSET_SUFFIX = r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|[+-]\d{2}(:?\d{2})?)$"
+
+
+def sql_text(value: str) -> str:
+    """A Python string as a SQL string literal (for our own labels and mapping tables)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def blank_to_null(column: str) -> str:
+    return f"NULLIF(trim({column}), '')"
+
+
+def timestamp(raw: str) -> str:
+    """SQL: the text `raw` as an instant; NULL when it is no ISO 8601 date and time."""
+    return (
+        f"CASE WHEN regexp_matches({raw}, '{_OFFSET_SUFFIX}') THEN TRY_CAST({raw} AS TIMESTAMPTZ)"
+        f" ELSE timezone($tz, TRY_CAST({raw} AS TIMESTAMP)) END"
+    )
+
+
+def boolean(raw: str) -> str:
+    """SQL: true/false, yes/no, 1/0 in any case; NULL for anything else."""
+    return (
+        f"CASE WHEN lower({raw}) IN ('true', 'yes', '1') THEN true"
+        f" WHEN lower({raw}) IN ('false', 'no', '0') THEN false END"
+    )
+
+
+def lookup(raw: str, mapping: dict[str, str], prefixes: dict[str, str] | None = None) -> str:
+    """SQL: the mapped value of lower(`raw`), by exact value then by prefix; NULL if unknown."""
+    cases = [f"WHEN {sql_text(key)} THEN {sql_text(value)}" for key, value in mapping.items()]
+    exact = f"CASE lower({raw}) {' '.join(cases)} END"
+    if not prefixes:
+        return exact
+    starts = [
+        f"WHEN starts_with(lower({raw}), {sql_text(key)}) THEN {sql_text(value)}"
+        for key, value in prefixes.items()
+    ]
+    return f"coalesce({exact}, CASE {' '.join(starts)} END)"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One reason to refuse a row: rows where `condition` holds are refused, naming `label`
+    (the file's column), the offending `value` and a `reason` (SQL expressions over the
+    staged row)."""
+
+    label: str
+    condition: str
+    value: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    """How one format is recognised and staged.
+
+    `columns` maps each role the staging SQL uses to the file's column name; `required` names
+    the roles whose column must be in the header (`one_of` groups: at least one of each).
+    `labels` name the file's own column in reject messages for each staged field.
+    """
+
+    name: Format
+    columns: dict[str, str] = field(default_factory=dict)
+    required: tuple[str, ...] = ()
+    one_of: tuple[tuple[str, ...], ...] = ()
+    labels: dict[str, str] = field(default_factory=dict)
+    channel_hint: str = "phone, chat, email or social"
+    # Reasons worded for this format, replacing the shared wording (keys as in importing.py).
+    reasons: dict[str, str] = field(default_factory=dict)
+    # SQL: when a contact that was not abandoned must name its agent.
+    agent_required: str = "true"
+    # SQL: which staged rows the shared checks apply to (the format's own checks see all).
+    shared_checks_apply: str = "true"
+
+    def matches(self, header: list[str]) -> bool:
+        """Whether a header is unmistakably this format's (every required column present)."""
+        return not self.missing(header)
+
+    def missing(self, header: list[str]) -> list[str]:
+        """The required columns the header lacks (names as the format spells them)."""
+        present = {name.strip().lower() for name in header}
+        lacking = [
+            self.columns[role]
+            for role in self.required
+            if self.columns[role].lower() not in present
+        ]
+        for group in self.one_of:
+            if not any(self.columns[role].lower() in present for role in group):
+                lacking.append(" or ".join(self.columns[role] for role in group))
+        return lacking
+
+    def stage_sql(self, refs: dict[str, str], source: str) -> str:
+        """SELECT ... FROM `source` (the file's reader) giving the staged rows, in file order;
+        `refs` maps roles to the reader's columns (NULL for a column the file lacks)."""
+        raise NotImplementedError
+
+    def checks(self) -> list[Check]:
+        """The checks only this format needs (parsing its own columns)."""
+        return []
+
+
+def _text(refs: dict[str, str], role: str) -> str:
+    return blank_to_null(refs[role])
+
+
+def _nfc(expression: str) -> str:
+    return f"nfc_normalize({expression})"
+
+
+# The columns every format fills after its own part, in this order (see the module docstring).
+_COMMON_TAIL = """
+    {queued_at} AS queued_at,
+    answered_raw, {answered_at} AS answered_at,
+    resolved_at_raw, {resolved_at} AS resolved_at,
+    abandoned_raw, {abandoned} AS abandoned,
+    resolved_raw, {resolved} AS resolved,
+    case_id, category, reopens_raw, {reopens} AS reopens,
+    rating_raw, {rating} AS rating, {scale} AS scale, comment,
+    {content_hash} AS content_hash
+"""
+
+
+def content_hash(parts: list[str]) -> str:
+    """SQL: a digest of what a row says about its contact: the text of the columns the import
+    uses, trimmed (blank and absent alike), in a fixed order; other columns (a subject, a
+    priority) are not content. An exact repeat has the same digest in every run: md5 of
+    text does not depend on DuckDB's version, unlike `hash()`. Computed from the reader's
+    columns, not from parsed values, which DuckDB would compute a second time for it."""
+    joined = ", ".join(f"coalesce({part}, chr(30))" for part in parts)  # chr(30): absent
+    # chr(31), the unit separator, between values; the digest as a 128-bit number takes half
+    # the memory of its 32 hex digits.
+    return f"md5_number(concat_ws(chr(31), {joined}))"
+
+
+def _hashed(refs: dict[str, str], roles: list[str], lowered: tuple[str, ...] = ()) -> str:
+    return content_hash(
+        [f"lower({_text(refs, r)})" if r in lowered else _text(refs, r) for r in roles]
+    )
+
+
+CHANNEL_SQL = f"CASE WHEN lower(channel_raw) IN {tuple(CHANNELS)!r} THEN lower(channel_raw) END"
+NUMBER = r"\d{1,9}(\.\d+)?"  # a count of minutes: no sign, no exponent
+
+
+class Generic(FormatSpec):
+    """The documented format (README, data/samples/contacts.csv), CSV or Parquet.
+
+    Required: interaction_id, channel, queued_at and agent_email or agent_name (the value may
+    be blank only for an abandoned contact). `abandoned` defaults to "no answered_at";
+    `resolved` to "resolved_at present". `csat` is a whole number from 1 to 5; `comment` is
+    kept with it.
+    """
+
+    def stage_sql(self, refs: dict[str, str], source: str) -> str:
+        abandoned = boolean("abandoned_raw")
+        resolved = boolean("resolved_raw")
+        return (
+            f"SELECT {_text(refs, 'id')} AS external_id,"
+            f" {_text(refs, 'channel')} AS channel_raw, {CHANNEL_SQL} AS channel,"
+            f" lower({_text(refs, 'agent_email')}) AS agent_email,"
+            f" {_nfc(_text(refs, 'agent_name'))} AS agent_name,"
+            f" {_nfc(_text(refs, 'team'))} AS team,"
+            f" {_text(refs, 'queued')} AS queued_raw,"
+            f" {_text(refs, 'answered')} AS answered_raw,"
+            f" {_text(refs, 'resolved_at')} AS resolved_at_raw,"
+            f" {_text(refs, 'abandoned')} AS abandoned_raw,"
+            f" {_text(refs, 'resolved')} AS resolved_raw,"
+            f" {_text(refs, 'case_id')} AS case_id,"
+            f" {_text(refs, 'category')} AS category,"
+            f" NULL::VARCHAR AS reopens_raw,"
+            f" {_text(refs, 'csat')} AS rating_raw,"
+            f" {_text(refs, 'comment')} AS comment,"
+            + _COMMON_TAIL.format(
+                queued_at=timestamp("queued_raw"),
+                answered_at=timestamp("answered_raw"),
+                resolved_at=timestamp("resolved_at_raw"),
+                abandoned=f"CASE WHEN abandoned_raw IS NULL THEN answered_raw IS NULL"
+                f" ELSE {abandoned} END",
+                resolved=f"CASE WHEN resolved_raw IS NULL THEN resolved_at_raw IS NOT NULL"
+                f" ELSE {resolved} END",
+                reopens="NULL::INTEGER",
+                rating="CASE WHEN regexp_full_match(rating_raw, '[1-5](\\.0+)?')"
+                " THEN CAST(left(rating_raw, 1) AS SMALLINT) END",
+                scale="CASE WHEN rating_raw IS NOT NULL THEN '1-5' END",
+                content_hash=_hashed(
+                    refs,
+                    [
+                        "channel",
+                        "agent_email",
+                        "agent_name",
+                        "team",
+                        "queued",
+                        "answered",
+                        "resolved_at",
+                        "abandoned",
+                        "resolved",
+                        "case_id",
+                        "category",
+                        "csat",
+                        "comment",
+                    ],
+                    lowered=("channel", "agent_email", "abandoned", "resolved"),
+                ),
+            )
+            + f" FROM {source}"
+        )
+
+    def checks(self) -> list[Check]:
+        lab = self.labels
+        return [
+            _unparsed_time(lab["answered"], "answered_raw", "answered_at"),
+            _unparsed_time(lab["resolved_at"], "resolved_at_raw", "resolved_at"),
+            Check(
+                lab["abandoned"],
+                "abandoned_raw IS NOT NULL AND abandoned IS NULL",
+                "abandoned_raw",
+                f"'{lab['abandoned']} must be true/false, yes/no or 1/0'",
+            ),
+            Check(
+                lab["resolved"],
+                "resolved_raw IS NOT NULL AND resolved IS NULL",
+                "resolved_raw",
+                f"'{lab['resolved']} must be true/false, yes/no or 1/0'",
+            ),
+            Check(
+                lab["rating"],
+                "rating_raw IS NOT NULL AND rating IS NULL",
+                "rating_raw",
+                f"'{lab['rating']} is a rating from 1 to 5 (a whole number)'",
+            ),
+        ]
+
+
+def _unparsed_time(label: str, raw: str, parsed: str) -> Check:
+    return Check(
+        label,
+        f"{raw} IS NOT NULL AND {parsed} IS NULL",
+        raw,
+        sql_text(f"{label} is not a date and time in ISO 8601 ({ISO_EXAMPLE})"),
+    )
+
+
+# Zendesk's "Via" (how the ticket came in) to our channels. Forms, API integrations and the help
+# centre create written requests answered by e-mail; sources with no channel of their own (a
+# follow-up of a closed ticket, ticket sharing, sample tickets) are refused as unknown.
+ZENDESK_VIA = {
+    "email": "email",
+    "mail": "email",
+    "web form": "email",
+    "web service": "email",
+    "api": "email",
+    "help center": "email",
+    "voicemail": "phone",
+    "phone": "phone",
+    "chat": "chat",
+    "messaging": "chat",
+    "native messaging": "chat",
+    "web widget": "chat",
+    "mobile sdk": "chat",
+    "sms": "chat",
+    "text": "chat",
+    "twitter": "social",
+    "x": "social",
+    "x corp": "social",
+    "facebook": "social",
+    "facebook post": "social",
+    "facebook messenger": "social",
+    "instagram": "social",
+    "instagram dm": "social",
+    "whatsapp": "social",
+    "linkedin": "social",
+}
+ZENDESK_VIA_PREFIXES = {"phone call": "phone", "twitter": "social", "facebook": "social"}
+ZENDESK_SOLVED = ("solved", "closed")
+ZENDESK_GOOD = ("good", "good with comment")
+ZENDESK_BAD = ("bad", "bad with comment")
+ZENDESK_NOT_RATED = ("offered", "not offered", "unoffered")
+
+
+class Zendesk(FormatSpec):
+    """The Zendesk full ticket CSV export: one contact per ticket.
+
+    Id is the contact and its case; Via the channel (ZENDESK_VIA); Assignee the agent; Group
+    the team; Created at the arrival; answered = Created at + First reply time in minutes
+    (no first reply: not answered, which counts as abandoned); resolved = Status solved or
+    closed, at Solved at; Satisfaction Score Good/Bad is a rating on the good/bad scale,
+    Offered/Not Offered no rating; Reopens is kept; Type is the category. Custom
+    "... [list]" and other columns are ignored.
+    """
+
+    def stage_sql(self, refs: dict[str, str], source: str) -> str:
+        minutes = "TRY_CAST(answered_raw AS DOUBLE)"
+        return (
+            f"SELECT {_text(refs, 'id')} AS external_id,"
+            f" {_text(refs, 'channel')} AS channel_raw,"
+            f" {lookup('channel_raw', ZENDESK_VIA, ZENDESK_VIA_PREFIXES)} AS channel,"
+            f" NULL::VARCHAR AS agent_email,"
+            f" {_nfc(_text(refs, 'agent_name'))} AS agent_name,"
+            f" {_nfc(_text(refs, 'team'))} AS team,"
+            f" {_text(refs, 'queued')} AS queued_raw,"
+            f" {_text(refs, 'answered')} AS answered_raw,"
+            f" {_text(refs, 'resolved_at')} AS resolved_at_raw,"
+            f" NULL::VARCHAR AS abandoned_raw,"
+            f" {_text(refs, 'status')} AS resolved_raw,"
+            f" external_id AS case_id,"
+            f" {_text(refs, 'category')} AS category,"
+            f" {_text(refs, 'reopens')} AS reopens_raw,"
+            f" {_text(refs, 'rating')} AS rating_raw,"
+            f" {_text(refs, 'comment')} AS comment,"
+            + _COMMON_TAIL.format(
+                queued_at=timestamp("queued_raw"),
+                answered_at=f"CASE WHEN regexp_full_match(answered_raw, '{NUMBER}')"
+                f" THEN queued_at + to_microseconds(CAST(round({minutes} * 60e6) AS BIGINT)) END",
+                resolved_at=timestamp("resolved_at_raw"),
+                abandoned="answered_raw IS NULL",
+                resolved=f"coalesce(lower(resolved_raw) IN {ZENDESK_SOLVED!r}, false)",
+                reopens="CASE WHEN regexp_full_match(reopens_raw, '\\d{1,9}')"
+                " THEN CAST(reopens_raw AS INTEGER) END",
+                rating=f"CASE WHEN lower(rating_raw) IN {ZENDESK_GOOD!r} THEN 1"
+                f" WHEN lower(rating_raw) IN {ZENDESK_BAD!r} THEN 0 END",
+                scale=f"CASE WHEN lower(rating_raw) IN {ZENDESK_GOOD + ZENDESK_BAD!r}"
+                " THEN 'good/bad' END",
+                content_hash=_hashed(
+                    refs,
+                    [
+                        "channel",
+                        "agent_name",
+                        "team",
+                        "status",
+                        "queued",
+                        "resolved_at",
+                        "answered",
+                        "rating",
+                        "comment",
+                        "reopens",
+                        "category",
+                    ],
+                    lowered=("channel", "status", "rating"),
+                ),
+            )
+            + f" FROM {source}"
+        )
+
+    def checks(self) -> list[Check]:
+        lab = self.labels
+        return [
+            Check(
+                lab["answered"],
+                "answered_raw IS NOT NULL AND answered_at IS NULL AND queued_at IS NOT NULL",
+                "answered_raw",
+                sql_text(f"{lab['answered']} is a number of minutes (0 or more)"),
+            ),
+            _unparsed_time(lab["resolved_at"], "resolved_at_raw", "resolved_at"),
+            Check(
+                lab["reopens"],
+                "reopens_raw IS NOT NULL AND reopens IS NULL",
+                "reopens_raw",
+                sql_text(f"{lab['reopens']} is a whole number (0 or more)"),
+            ),
+            Check(
+                lab["rating"],
+                f"rating_raw IS NOT NULL AND rating IS NULL"
+                f" AND lower(rating_raw) NOT IN {ZENDESK_NOT_RATED!r}",
+                "rating_raw",
+                sql_text(
+                    f"{lab['rating']} is Good, Bad, Offered or Not Offered in a Zendesk export"
+                ),
+            ),
+        ]
+
+
+# Freshdesk's "Source" to our channels; portal and widget requests are answered by e-mail.
+FRESHDESK_SOURCE = {
+    "email": "email",
+    "outbound email": "email",
+    "portal": "email",
+    "feedback widget": "email",
+    "feedback form": "email",
+    "mobihelp": "email",
+    "phone": "phone",
+    "chat": "chat",
+    "bot": "chat",
+    "twitter": "social",
+    "facebook": "social",
+    "whatsapp": "social",
+    "instagram": "social",
+}
+FRESHDESK_RESOLVED = ("resolved", "closed")
+# Freshdesk's classic survey has three answers; they sit on the 1-5 scale at 5, 3 and 1, so
+# CSAT (4-5 ÷ all) counts the happy answers. A numeric survey answer 1-5 is taken as it is.
+FRESHDESK_SURVEY = {
+    "awesome": "5",
+    "extremely happy": "5",
+    "happy": "5",
+    "just okay": "3",
+    "neutral": "3",
+    "not good": "1",
+    "unhappy": "1",
+}
+# "First response time (in hrs)": decimal hours (1.5) or h:mm[:ss] (1:30:00).
+HOURS_DECIMAL = r"\d{1,6}(\.\d+)?"
+HOURS_CLOCK = r"\d{1,6}:\d{2}(:\d{2})?"
+
+
+class Freshdesk(FormatSpec):
+    """The Freshdesk ticket export: one contact per ticket.
+
+    Ticket ID is the contact and its case; Source the channel (FRESHDESK_SOURCE); Agent the
+    agent; Group the team; Created time the arrival; answered at Initial response time, or,
+    when that is empty, Created time + First response time (in hrs); resolved = Status
+    resolved or closed, at Resolved time; Survey results on the 1-5 scale (FRESHDESK_SURVEY);
+    Type is the category.
+    """
+
+    def stage_sql(self, refs: dict[str, str], source: str) -> str:
+        clock = "string_split(hours_text, ':')"
+        hours = (
+            f"CASE WHEN regexp_full_match(hours_text, '{HOURS_DECIMAL}')"
+            f" THEN CAST(hours_text AS DOUBLE)"
+            f" WHEN regexp_full_match(hours_text, '{HOURS_CLOCK}')"
+            f" THEN CAST({clock}[1] AS DOUBLE) + CAST({clock}[2] AS DOUBLE) / 60"
+            f" + coalesce(CAST({clock}[3] AS DOUBLE), 0) / 3600 END"
+        )
+        survey = lookup("rating_raw", FRESHDESK_SURVEY)
+        return (
+            f"SELECT {_text(refs, 'id')} AS external_id,"
+            f" {_text(refs, 'channel')} AS channel_raw,"
+            f" {lookup('channel_raw', FRESHDESK_SOURCE)} AS channel,"
+            f" NULL::VARCHAR AS agent_email,"
+            f" {_nfc(_text(refs, 'agent_name'))} AS agent_name,"
+            f" {_nfc(_text(refs, 'team'))} AS team,"
+            f" {_text(refs, 'queued')} AS queued_raw,"
+            f" {_text(refs, 'first_response')} AS first_response_raw,"
+            f" {_text(refs, 'hours')} AS hours_text,"
+            f" coalesce(first_response_raw, hours_text) AS answered_raw,"
+            f" {_text(refs, 'resolved_at')} AS resolved_at_raw,"
+            f" NULL::VARCHAR AS abandoned_raw,"
+            f" {_text(refs, 'status')} AS resolved_raw,"
+            f" external_id AS case_id,"
+            f" {_text(refs, 'category')} AS category,"
+            f" NULL::VARCHAR AS reopens_raw,"
+            f" {_text(refs, 'rating')} AS rating_raw,"
+            f" NULL::VARCHAR AS comment,"
+            f" {timestamp('first_response_raw')} AS first_response_at,"
+            f" {hours} AS first_response_hours,"
+            + _COMMON_TAIL.format(
+                queued_at=timestamp("queued_raw"),
+                answered_at="CASE WHEN first_response_raw IS NOT NULL THEN first_response_at"
+                " ELSE queued_at + to_microseconds(CAST(round(first_response_hours * 3600e6)"
+                " AS BIGINT)) END",
+                resolved_at=timestamp("resolved_at_raw"),
+                abandoned="first_response_raw IS NULL AND hours_text IS NULL",
+                resolved=f"coalesce(lower(resolved_raw) IN {FRESHDESK_RESOLVED!r}, false)",
+                reopens="NULL::INTEGER",
+                rating=f"CAST(coalesce({survey},"
+                " CASE WHEN regexp_full_match(rating_raw, '[1-5]') THEN rating_raw END)"
+                " AS SMALLINT)",
+                scale="CASE WHEN rating_raw IS NOT NULL THEN '1-5' END",
+                content_hash=_hashed(
+                    refs,
+                    [
+                        "channel",
+                        "agent_name",
+                        "team",
+                        "status",
+                        "queued",
+                        "resolved_at",
+                        "first_response",
+                        "hours",
+                        "rating",
+                        "category",
+                    ],
+                    lowered=("channel", "status", "rating"),
+                ),
+            )
+            + f" FROM {source}"
+        )
+
+    def checks(self) -> list[Check]:
+        lab = self.labels
+        return [
+            _unparsed_time(lab["first_response"], "first_response_raw", "first_response_at"),
+            Check(
+                lab["hours"],
+                "first_response_raw IS NULL AND hours_text IS NOT NULL"
+                " AND first_response_hours IS NULL",
+                "hours_text",
+                sql_text(f"{lab['hours']} is a number of hours (1.5) or a duration (1:30:00)"),
+            ),
+            _unparsed_time(lab["resolved_at"], "resolved_at_raw", "resolved_at"),
+            Check(
+                lab["rating"],
+                "rating_raw IS NOT NULL AND rating IS NULL",
+                "rating_raw",
+                sql_text(
+                    f"{lab['rating']} is Awesome, Just Okay or Not Good (or a rating from 1 to 5)"
+                ),
+            ),
+        ]
+
+
+# queue_log events that make up a call. Others on a call (RINGCANCELED, INFO, DID...) say
+# nothing about the contact and are passed over; lines of the queue or agent themselves
+# (callid NONE: QUEUESTART, AGENTLOGIN, PAUSE...) are not calls at all.
+QUEUE_START = "ENTERQUEUE"
+QUEUE_ANSWER = "CONNECT"
+QUEUE_COMPLETED = ("COMPLETEAGENT", "COMPLETECALLER")
+# A transfer ends the contact in this queue: handled by the agent who connected, not resolved
+# here. ATTENDEDTRANSFER and BLINDTRANSFER are the newer Asterisk spellings.
+QUEUE_TRANSFERRED = ("TRANSFER", "ATTENDEDTRANSFER", "BLINDTRANSFER")
+# The caller left without an answer: gave up, timed out, no agents left, or pressed a key.
+QUEUE_ABANDONED = ("ABANDON", "EXITWITHTIMEOUT", "EXITEMPTY", "EXITWITHKEY")
+QUEUE_ENDS = QUEUE_COMPLETED + QUEUE_TRANSFERRED + QUEUE_ABANDONED
+# An agent's phone rang and was not picked up: the call stays in the queue, its wait goes on.
+QUEUE_RING_MISSED = "RINGNOANSWER"
+QUEUE_CALL_EVENTS = (QUEUE_START, QUEUE_ANSWER, QUEUE_RING_MISSED, *QUEUE_ENDS)
+QUEUE_LOG_FIELDS = 5  # epoch|callid|queue|agent|event, then the event's data
+
+
+class Asterisk(FormatSpec):
+    """An Asterisk queue_log (`epoch|callid|queue|agent|event|data...`): one contact per call.
+
+    A row is a call (its row number is the line of its first event) or a line that is not a
+    queue_log line at all. ENTERQUEUE starts the call in its queue (the team); the first
+    CONNECT answers it, by that line's agent; the last of COMPLETEAGENT / COMPLETECALLER
+    (resolved, at that time), TRANSFER (handled, not resolved) or ABANDON / EXITWITHTIMEOUT /
+    EXITEMPTY / EXITWITHKEY (abandoned when never connected) ends it. RINGNOANSWER changes
+    nothing: the agent who missed the ring is not the one who answered. Events are taken in
+    time order, then line order. Epochs are exact (UTC). The channel is phone.
+    """
+
+    def stage_sql(self, refs: dict[str, str], source: str) -> str:
+        order = "(epoch, line_number)"
+        ends = f"event IN {QUEUE_ENDS!r}"
+        # A call's content is what the log says of it, as derived from its lines.
+        call_hash = content_hash(
+            [
+                "queue",
+                "CAST(queued AS VARCHAR)",
+                "CAST(answered AS VARCHAR)",
+                "answered_by",
+                "end_event",
+                "CAST(ended AS VARCHAR)",
+                "bad_epoch",
+            ]
+        )
+        return f"""
+        WITH lines AS (
+            SELECT rowid + 1 AS line_number, line, string_split(line, '|') AS f
+            FROM {source} WHERE trim(coalesce(line, '')) <> ''
+        ), events AS (
+            SELECT line_number, line, trim(f[1]) AS epoch_raw, TRY_CAST(f[1] AS DOUBLE) AS epoch,
+                   trim(f[2]) AS callid, trim(f[3]) AS queue,
+                   NULLIF(NULLIF(trim(f[4]), ''), 'NONE') AS agent, trim(f[5]) AS event,
+                   len(f) >= {QUEUE_LOG_FIELDS} AS well_formed
+            FROM lines
+        ), calls AS (
+            SELECT min(line_number) AS row_number, callid,
+                   arg_min(queue, {order}) FILTER (event = '{QUEUE_START}') AS queue,
+                   min(epoch) FILTER (event = '{QUEUE_START}') AS queued,
+                   count(*) FILTER (event = '{QUEUE_START}') AS starts,
+                   arg_min(epoch, {order}) FILTER (event = '{QUEUE_ANSWER}') AS answered,
+                   arg_min(coalesce(agent, ''), {order}) FILTER (event = '{QUEUE_ANSWER}')
+                       AS answered_by,
+                   arg_max(event, {order}) FILTER ({ends}) AS end_event,
+                   arg_max(epoch, {order}) FILTER ({ends}) AS ended,
+                   arg_min(epoch_raw, line_number) FILTER (epoch IS NULL) AS bad_epoch,
+                   arg_min(line_number, line_number) FILTER (epoch IS NULL) AS bad_epoch_line
+            FROM events
+            WHERE well_formed AND callid NOT IN ('', 'NONE') AND event IN {QUEUE_CALL_EVENTS!r}
+            GROUP BY callid
+        )
+        SELECT row_number, callid AS external_id, 'phone' AS channel_raw, 'phone' AS channel,
+               NULL::VARCHAR AS agent_email, {_nfc("NULLIF(answered_by, '')")} AS agent_name,
+               {_nfc("NULLIF(queue, '')")} AS team,
+               CAST(queued AS VARCHAR) AS queued_raw,
+               to_timestamp(queued) AS queued_at,
+               CAST(answered AS VARCHAR) AS answered_raw, to_timestamp(answered) AS answered_at,
+               CASE WHEN end_event IN {QUEUE_COMPLETED!r} THEN CAST(ended AS VARCHAR) END
+                   AS resolved_at_raw,
+               CASE WHEN end_event IN {QUEUE_COMPLETED!r} THEN to_timestamp(ended) END
+                   AS resolved_at,
+               end_event AS abandoned_raw,
+               coalesce(answered IS NULL AND end_event IN {QUEUE_ABANDONED!r}, false)
+                   AS abandoned,
+               end_event AS resolved_raw,
+               coalesce(end_event IN {QUEUE_COMPLETED!r}, false) AS resolved,
+               NULL::VARCHAR AS case_id, NULL::VARCHAR AS category,
+               NULL::VARCHAR AS reopens_raw, NULL::INTEGER AS reopens,
+               NULL::VARCHAR AS rating_raw, NULL::SMALLINT AS rating, NULL::VARCHAR AS scale,
+               NULL::VARCHAR AS comment,
+               {call_hash} AS content_hash,
+               starts, answered_by, end_event, bad_epoch, bad_epoch_line,
+               false AS not_a_line, NULL::VARCHAR AS line
+        FROM calls
+        UNION ALL
+        SELECT line_number, NULL, 'phone', 'phone', {", ".join(["NULL"] * 22)},
+               0, NULL, NULL, NULL, NULL, true, line
+        FROM events WHERE NOT well_formed
+        """
+
+    def checks(self) -> list[Check]:
+        return [
+            Check(
+                "line",
+                "not_a_line",
+                "line",
+                sql_text("not a queue_log line: expected epoch|callid|queue|agent|event|data..."),
+            ),
+            Check(
+                "epoch",
+                "bad_epoch_line IS NOT NULL",
+                "bad_epoch",
+                "'line ' || bad_epoch_line || ': the epoch is not a Unix time in seconds'",
+            ),
+            Check(
+                "event",
+                "NOT not_a_line AND end_event IS NULL",
+                "CAST(NULL AS VARCHAR)",
+                sql_text(
+                    "the call has not ended in this log (no COMPLETEAGENT, COMPLETECALLER,"
+                    " TRANSFER, ABANDON or EXITWITHTIMEOUT); import a later log once it has"
+                ),
+            ),
+        ]
+
+
+GENERIC = Generic(
+    name="generic",
+    columns={
+        "id": "interaction_id",
+        "channel": "channel",
+        "agent_email": "agent_email",
+        "agent_name": "agent_name",
+        "team": "team",
+        "queued": "queued_at",
+        "answered": "answered_at",
+        "resolved_at": "resolved_at",
+        "abandoned": "abandoned",
+        "resolved": "resolved",
+        "case_id": "case_id",
+        "category": "category",
+        "csat": "csat",
+        "comment": "comment",
+    },
+    required=("id", "channel", "queued"),
+    one_of=(("agent_email", "agent_name"),),
+    labels={
+        "id": "interaction_id",
+        "channel": "channel",
+        "agent": "agent_email/agent_name",
+        "agent_email": "agent_email",
+        "agent_name": "agent_name",
+        "team": "team",
+        "queued": "queued_at",
+        "answered": "answered_at",
+        "resolved_at": "resolved_at",
+        "abandoned": "abandoned",
+        "resolved": "resolved",
+        "rating": "csat",
+    },
+)
+ZENDESK = Zendesk(
+    name="zendesk",
+    columns={
+        "id": "Id",
+        "channel": "Via",
+        "agent_name": "Assignee",
+        "team": "Group",
+        "status": "Status",
+        "queued": "Created at",
+        "resolved_at": "Solved at",
+        "answered": "First reply time in minutes",
+        "rating": "Satisfaction Score",
+        "comment": "Satisfaction Comment",
+        "reopens": "Reopens",
+        "category": "Type",
+    },
+    required=("id", "channel", "agent_name", "status", "queued", "answered"),
+    labels={
+        "id": "Id",
+        "channel": "Via",
+        "agent": "Assignee",
+        "agent_email": "Assignee",
+        "agent_name": "Assignee",
+        "team": "Group",
+        "queued": "Created at",
+        "answered": "First reply time in minutes",
+        "resolved_at": "Solved at",
+        "abandoned": "First reply time in minutes",
+        "resolved": "Status",
+        "rating": "Satisfaction Score",
+        "reopens": "Reopens",
+    },
+    channel_hint="a Via this import knows (see the README)",
+)
+FRESHDESK = Freshdesk(
+    name="freshdesk",
+    columns={
+        "id": "Ticket ID",
+        "channel": "Source",
+        "agent_name": "Agent",
+        "team": "Group",
+        "status": "Status",
+        "queued": "Created time",
+        "resolved_at": "Resolved time",
+        "first_response": "Initial response time",
+        "hours": "First response time (in hrs)",
+        "rating": "Survey results",
+        "category": "Type",
+    },
+    required=("id", "channel", "agent_name", "status", "queued"),
+    one_of=(("first_response", "hours"),),
+    labels={
+        "id": "Ticket ID",
+        "channel": "Source",
+        "agent": "Agent",
+        "agent_email": "Agent",
+        "agent_name": "Agent",
+        "team": "Group",
+        "queued": "Created time",
+        "answered": "Initial response time",
+        "first_response": "Initial response time",
+        "hours": "First response time (in hrs)",
+        "resolved_at": "Resolved time",
+        "abandoned": "Initial response time",
+        "resolved": "Status",
+        "rating": "Survey results",
+    },
+    channel_hint="a Source this import knows (see the README)",
+)
+ASTERISK = Asterisk(
+    name="asterisk",
+    labels={
+        "id": "callid",
+        "channel": "channel",
+        "agent": "agent",
+        "agent_email": "agent",
+        "agent_name": "agent",
+        "team": "queue",
+        "queued": QUEUE_START,
+        "answered": QUEUE_ANSWER,
+        "resolved_at": "/".join(QUEUE_COMPLETED),
+        "abandoned": "event",
+        "resolved": "event",
+    },
+    reasons={
+        "queued_missing": "no ENTERQUEUE line for this call: it joined the queue before this"
+        " log begins",
+        "agent_missing": "the call was connected, but its CONNECT line names no agent",
+    },
+    agent_required="answered_raw IS NOT NULL",
+    shared_checks_apply="NOT not_a_line",
+)
+SPECS: dict[Format, FormatSpec] = {
+    "generic": GENERIC,
+    "zendesk": ZENDESK,
+    "freshdesk": FRESHDESK,
+    "asterisk": ASTERISK,
+}
+# Detection order: the helpdesk exports first, as their headers are the most specific.
+CSV_SPECS = (ZENDESK, FRESHDESK, GENERIC)
+
+
+def split_header(line: str, delimiter: str) -> list[str]:
+    """The column names of a CSV header line."""
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def known_names() -> set[str]:
+    return {name.lower() for spec in CSV_SPECS for name in spec.columns.values()}
+
+
+def choose_delimiter(line: str) -> str:
+    """The delimiter that splits the header into the most names a format knows (then into the
+    most fields): a semicolon export has no commas between its names, and vice versa."""
+    names = known_names()
+
+    def score(delimiter: str) -> tuple[int, int]:
+        fields = split_header(line, delimiter)
+        return sum(f.strip().lower() in names for f in fields), len(fields)
+
+    return max(CSV_DELIMITERS, key=score)
+
+
+def column_refs(spec: FormatSpec, header: list[str], *, typed: bool = False) -> dict[str, str]:
+    """Each role of the format to the reader's column as text, or NULL when the file lacks it.
+    Names match without regard to case or surrounding spaces; the first of a repeated name
+    wins. A CSV is read as columns `c0, c1, ...` of text; a Parquet file (`typed`) by its own
+    column names, cast to text."""
+    positions: dict[str, int] = {}
+    for index, column in enumerate(header):
+        positions.setdefault(column.strip().lower(), index)
+    refs = {}
+    for role, name in spec.columns.items():
+        found = positions.get(name.lower())
+        if found is None:
+            refs[role] = "NULL::VARCHAR"
+        elif typed:
+            quoted = header[found].replace('"', '""')
+            refs[role] = f'CAST("{quoted}" AS VARCHAR)'
+        else:
+            refs[role] = f"c{found}"
+    return refs
