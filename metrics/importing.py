@@ -356,7 +356,7 @@ def _csv_problem(
     retry = reader.replace("auto_detect = false,", "auto_detect = false, store_rejects = true,", 1)
     try:
         # Materialised, so that every value is decoded (a count would skip the text).
-        _run(cur, f"CREATE OR REPLACE TEMP TABLE import_unreadable AS SELECT * FROM {retry}", params)
+        _run(cur, f"CREATE OR REPLACE TEMP TABLE import_unreadable AS FROM {retry}", params)
         cur.execute("DROP TABLE import_unreadable")
         found = cur.execute(
             "SELECT line, error_type, error_message FROM reject_errors ORDER BY line LIMIT 1"

@@ -264,3 +264,15 @@ def agent_standing(
     viewer: Viewer, period: performance.Period, agent_id: int
 ) -> tuple[dict[str, object] | None, dict[str, float | None]]:
     return _agent_standing(viewer, period, agent_id, _db_key(), policy().checksum)
+
+
+def clear_performance() -> None:
+    """Forget every cached read of contacts, so the next page shows what is stored now: call
+    it after an import or after removing one.
+
+    Every `st.cache_data` function here reads stored contacts or counts made from them (the
+    home-page overviews, the performance summaries, trends and lists), so all of them are
+    cleared, including any added later; `st.cache_resource` (the connection, the policy, the
+    modules) is left alone. The caches are per process, so other sessions see the import too.
+    """
+    st.cache_data.clear()

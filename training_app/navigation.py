@@ -82,6 +82,12 @@ def pages_for(viewer: Viewer) -> dict[str, list[StreamlitPage]]:
                 icon=":material/monitoring:",
                 url_path="performance",
             ),
+            st.Page(
+                PAGES / "import_contacts.py",
+                title="Import contacts",
+                icon=":material/upload_file:",
+                url_path="import",
+            ),
             # Opened from a list of agents with one chosen; no use on its own in the menu.
             st.Page(
                 PAGES / "agent_performance.py",

@@ -812,3 +812,19 @@ def test_the_preview_shows_the_first_rows_as_they_will_be_stored(
     assert last["Agent"] == "Bo (new)"
     assert last["Problems"] == "channel: unknown channel: expected phone, chat, email or social"
     assert snapshot(db)["interactions"] == []
+
+
+@pytest.mark.parametrize(
+    ("sample", "fmt", "rows"),
+    [
+        ("contacts.csv", "generic", 6),
+        ("zendesk-tickets.csv", "zendesk", 4),
+        ("freshdesk-tickets.csv", "freshdesk", 3),
+        ("queue_log", "asterisk", 3),
+    ],
+)
+def test_the_samples_in_the_readme_import_cleanly(
+    db: Database, sample: str, fmt: str, rows: int
+) -> None:
+    result = run(db, ROOT / "data" / "samples" / sample)
+    assert (result.format, result.rows_read, result.loaded) == (fmt, rows, rows)

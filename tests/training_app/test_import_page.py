@@ -1,0 +1,147 @@
+"""Import contacts under AppTest: upload, detected format, preview, dry run, import with rejects,
+history and removal; the dashboard shows the new contacts at once; who may not come here."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from metrics.people import NewStaffMember, Viewer, add_staff
+from metrics.store import open_database
+from tests.training_app.apptest import app_as
+from tests.training_app.test_pages import texts
+
+PAGE = "app_pages/import_contacts.py"
+HEADER = "interaction_id,channel,agent_name,team,queued_at,answered_at,resolved_at,csat"
+# Two days before the small demo's last day, inside the dashboard's default four weeks.
+ROWS = [
+    "T1,phone,Tamar Ben-David,Front line,2026-11-18 10:00,2026-11-18 10:00:20,2026-11-18 10:05,5",
+    "T2,chat,Tamar Ben-David,Front line,2026-11-18 10:10,2026-11-18 10:11,,",
+    "T3,email,Mustafa Aydın,Front line,2026-11-18 10:20,2026-11-18 10:50,2026-11-18 11:00,4",
+    "T4,fax,Mustafa Aydın,Front line,2026-11-18 10:30,2026-11-18 10:31,,",  # unknown channel
+    "T5,chat,Mustafa Aydın,Front line,18.11.2026 10:40,,,",  # not ISO 8601
+]
+
+
+def contacts_csv(rows: list[str] = ROWS) -> bytes:
+    return ("\n".join([HEADER, *rows]) + "\n").encode("utf-8")
+
+
+def open_page(viewer: Viewer):  # type: ignore[no-untyped-def]
+    at = app_as(viewer).run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def upload(at, content: bytes, name: str = "november.csv"):  # type: ignore[no-untyped-def]
+    at.file_uploader[0].set_value((name, content, "text/csv")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metrics(at) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {m.label: m.value for m in at.metric}
+
+
+def offered(at) -> int:  # type: ignore[no-untyped-def]
+    """The team performance page's count of contacts offered in its period."""
+    found = re.search(r"([\d,]+) contacts offered", texts(at))
+    assert found, texts(at)
+    return int(found.group(1).replace(",", ""))
+
+
+def test_an_owner_uploads_sees_the_preview_and_imports_with_rejects(viewers) -> None:
+    at = upload(open_page(viewers["owner"]), contacts_csv())
+    assert at.selectbox[0].label == "Format" and at.selectbox[0].value == "generic"
+    preview = at.dataframe[0].value
+    assert list(preview["Id"]) == ["T1", "T2", "T3", "T4", "T5"]
+    assert list(preview["Agent"])[:3] == ["Tamar Ben-David (new)"] * 2 + ["Mustafa Aydın (new)"]
+    # Local times, as written (Europe/Zagreb).
+    assert preview["Queued"].iloc[0] == "2026-11-18 10:00:00"
+    assert preview["Problems"].iloc[3].startswith("channel: unknown channel")
+
+    at.button(key="import_button").click().run()
+    assert not at.exception, at.exception
+    assert metrics(at) == {
+        "Rows read": "5",
+        "Loaded": "3",
+        "Rejected": "2",
+        "Duplicates skipped": "0",
+    }
+    shown = texts(at)
+    assert "Imported 3 contacts from november.csv (import #1)." in shown
+    assert "Tamar Ben-David" in shown and "Mustafa Aydın" in shown
+    rejects = at.dataframe[1].value
+    assert list(rejects["row"]) == [5, 6]
+    assert list(rejects["field"]) == ["channel", "queued_at"]
+    assert list(rejects["value"]) == ["fax", "18.11.2026 10:40"]
+    history = at.dataframe[2].value
+    assert history.iloc[0]["Import"] == "#1" and history.iloc[0]["File"] == "november.csv"
+    assert history.iloc[0]["By"] == "Maja Kovač <owner@demo.example>"
+    assert history.iloc[0]["State"] == "stored"
+
+
+def test_a_dry_run_stores_nothing(viewers) -> None:
+    at = upload(open_page(viewers["owner"]), contacts_csv())
+    next(b for b in at.button if b.label.startswith("Check the whole file")).click().run()
+    assert not at.exception, at.exception
+    assert metrics(at)["Would load"] == "3"
+    shown = texts(at)
+    assert "Checked november.csv: nothing was stored." in shown
+    assert "New agents would be created" in shown
+    assert "No imports yet." in shown
+
+
+def test_team_performance_shows_imported_contacts_straight_away(viewers) -> None:
+    at = app_as(viewers["supervisor"]).run()
+    at.switch_page("app_pages/team_performance.py").run()
+    assert not at.exception, at.exception
+    before = offered(at)
+    at.switch_page(PAGE).run()
+    upload(at, contacts_csv())
+    at.button(key="import_button").click().run()
+    assert metrics(at)["Loaded"] == "3"
+    at.switch_page("app_pages/team_performance.py").run()
+    assert not at.exception, at.exception
+    # Within a minute of the first read, so only clearing the caches shows the new contacts.
+    assert offered(at) == before + 3
+
+
+def test_removing_an_import_asks_first(viewers) -> None:
+    at = upload(open_page(viewers["owner"]), contacts_csv())
+    at.button(key="import_button").click().run()
+    remove = at.button(key="import_remove")
+    assert remove.disabled
+    assert at.checkbox[0].label == "Yes, delete the 3 contacts of import #1"
+    at.checkbox[0].check().run()
+    at.button(key="import_remove").click().run()
+    assert not at.exception, at.exception
+    assert "Import #1 removed: 3 contacts and 2 ratings deleted." in texts(at)
+    assert at.dataframe[-1].value.iloc[0]["State"].startswith("removed")
+
+
+def test_a_file_that_cannot_be_read_says_why(viewers) -> None:
+    at = upload(open_page(viewers["supervisor"]), b"foo;bar\n1;2\n", "export.csv")
+    assert at.error[0].value.startswith("export.csv: cannot tell the format from the header")
+    assert "You have not imported anything yet." in texts(at)
+
+
+def test_a_new_store_has_no_imports_yet(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "academy.duckdb")
+    owner_id = add_staff(db, NewStaffMember(name="Olga Owner", email="o@x.example", role="owner"))
+    db.close()
+    owner = Viewer(
+        staff_id=owner_id, name="Olga Owner", email="o@x.example", role="owner", team_id=None
+    )
+    at = open_page(owner)
+    assert "No imports yet." in texts(at)
+    assert not at.dataframe
+
+
+def test_agents_cannot_reach_the_import_page(viewers) -> None:
+    at = app_as(viewers["agent"]).run()
+    with pytest.raises(ValueError):
+        at.switch_page(PAGE).run()

@@ -1,0 +1,284 @@
+"""Import contacts: upload a helpdesk export or call log, see how its first rows will be stored,
+check the whole file or import it, read what was loaded, refused and skipped; the history of
+imports, and removing one. Owners import for any team, supervisors for their own."""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+from metrics import importing
+from metrics.import_formats import FORMAT_TITLES, FORMATS
+from training_app import data, session
+from training_app.components.formatting import bullets, count, local_time
+
+UPLOAD_KEY = "import_upload"
+FILE_KEY = "import_file"  # the upload saved to disk: {"id", "path", "name"}
+RESULT_KEY = "import_result"  # the last check or import of that file
+NOTICE_KEY = "import_notice"  # what the last removal did, shown once
+TIME_COLUMNS = ("Queued", "Answered", "Resolved at")
+
+viewer = session.require_viewer()
+policy = data.policy().policy
+zone = policy.business_hours.timezone
+db = data.db()
+
+st.title("Import contacts")
+scope = (
+    "Contacts of any team; teams and agents the store does not know yet are created."
+    if viewer.role == "owner"
+    else "Your own team's contacts: rows naming another team are refused."
+)
+st.caption(
+    f"A generic CSV or Parquet file (its columns are in the README), a Zendesk or Freshdesk "
+    f"ticket export, or an Asterisk queue_log. Times without an offset are read as {zone} time. "
+    + scope
+)
+
+
+def saved_upload(upload: UploadedFile | None) -> dict[str, str] | None:
+    """The uploaded file on disk, written once per upload (the importer reads a path)."""
+    saved = st.session_state.get(FILE_KEY)
+    if upload is None:
+        if saved:
+            shutil.rmtree(Path(saved["path"]).parent, ignore_errors=True)
+        st.session_state.pop(FILE_KEY, None)
+        return None
+    if saved and saved["id"] == upload.file_id:
+        return saved
+    if saved:
+        shutil.rmtree(Path(saved["path"]).parent, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(prefix="academy-import-"))
+    path = folder / "upload"  # the user's file name is recorded, never used as a path
+    path.write_bytes(upload.getvalue())
+    saved = {"id": upload.file_id, "path": str(path), "name": upload.name}
+    st.session_state[FILE_KEY] = saved
+    st.session_state.pop(RESULT_KEY, None)
+    return saved
+
+
+def local_times(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Stored UTC instants as the organisation reads them."""
+    shown = frame.copy()
+    for column in columns:
+        times = pd.to_datetime(shown[column], utc=True).dt.tz_convert(zone)
+        shown[column] = times.dt.strftime("%Y-%m-%d %H:%M:%S").where(times.notna(), "")
+    return shown
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{count(n)} {noun}{'' if n == 1 else 's'}"
+
+
+def rejects_csv(rejects: pd.DataFrame) -> bytes:
+    return rejects.to_csv(index=False).encode("utf-8")
+
+
+def show_result(result: importing.ImportResult) -> None:
+    if result.dry_run:
+        st.info(
+            f"Checked {result.file}: nothing was stored. Importing it would load "
+            f"{count(result.loaded)} contacts."
+        )
+    elif result.loaded:
+        st.success(
+            f"Imported {count(result.loaded)} contacts from {result.file} "
+            f"(import #{result.batch_id}). The dashboard shows them now."
+        )
+    else:
+        st.warning(f"Nothing new was loaded from {result.file} (import #{result.batch_id}).")
+    tiles = st.columns(4)
+    tiles[0].metric("Rows read", count(result.rows_read))
+    tiles[1].metric("Would load" if result.dry_run else "Loaded", count(result.loaded))
+    tiles[2].metric("Rejected", count(result.rejected))
+    tiles[3].metric("Duplicates skipped", count(result.duplicates))
+    st.caption(
+        "Rows read = loaded + rejected + duplicates. A duplicate repeats a contact already "
+        "stored, or an earlier row of the file, exactly; it is skipped, not refused."
+    )
+    earlier = [batch for batch in result.earlier_imports if batch != result.batch_id]
+    if earlier:
+        st.info(
+            "This exact file was imported before (import "
+            + ", ".join(f"#{batch}" for batch in earlier)
+            + "): what it holds is already stored."
+        )
+    made = "would be created" if result.dry_run else "created"
+    if result.new_agents:
+        st.markdown(
+            f"**New agents {made}** (role agent, no sign-in; give them an account with "
+            f"`academy users set-password`):\n\n" + bullets(result.new_agents)
+        )
+    if result.new_teams:
+        st.markdown(f"**New teams {made}:**\n\n" + bullets(result.new_teams))
+    if result.rejected:
+        st.subheader("Rejected rows")
+        st.caption(
+            "One line per problem: a row refused for two reasons has two lines. Row numbers "
+            "count the header as row 1, as a spreadsheet does (a queue_log: the line of the "
+            "call's first event). Fix the rows and import the file again; the rows already "
+            "loaded will be skipped as duplicates."
+        )
+        st.dataframe(result.rejects, hide_index=True, width="stretch")
+        st.download_button(
+            "Download the rejected rows (CSV)",
+            rejects_csv(result.rejects),
+            file_name=f"rejected-{Path(result.file).stem or 'import'}.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key="download_rejects",
+        )
+
+
+upload = st.file_uploader(
+    "File to import",
+    key=UPLOAD_KEY,
+    help="CSV (comma or semicolon, UTF-8 with or without BOM), Parquet, or a queue_log",
+)
+saved = saved_upload(upload)
+if saved is not None:
+    path, name = saved["path"], saved["name"]
+    detected = None
+    try:
+        detected = importing.detect_format(db, path, name)
+    except importing.ImportFileError as exc:
+        st.error(str(exc))
+    choice = st.selectbox(
+        "Format",
+        FORMATS,
+        index=FORMATS.index(detected) if detected else None,
+        format_func=lambda f: FORMAT_TITLES[f] + (" (detected)" if f == detected else ""),
+        placeholder="Choose the format",
+        key=f"import_format_{saved['id']}",
+    )
+    if choice is not None:
+        try:
+            preview = importing.preview_file(db, path, viewer, zone, format=choice, file_name=name)
+        except importing.ImportFileError as exc:
+            st.error(str(exc))
+        else:
+            st.subheader("The first rows, as they will be stored")
+            st.caption(
+                f"Times in {zone}; “(new)” marks an agent the store does not know yet. Each "
+                "row's own problems are listed; repeats and clashes between rows show when "
+                "the whole file is checked."
+            )
+            st.dataframe(local_times(preview.rows, TIME_COLUMNS), hide_index=True, width="stretch")
+            check_col, import_col = st.columns(2)
+            dry_run = check_col.button(
+                "Check the whole file (nothing is stored)", icon=":material/fact_check:"
+            )
+            do_import = import_col.button(
+                "Import", type="primary", icon=":material/upload:", key="import_button"
+            )
+            if dry_run or do_import:
+                try:
+                    with st.spinner("Reading and checking every row…"):
+                        result = importing.import_file(
+                            db,
+                            path,
+                            viewer,
+                            zone,
+                            format=choice,
+                            dry_run=dry_run,
+                            file_name=name,
+                        )
+                except (importing.ImportFileError, importing.ImportFailed) as exc:
+                    st.error(str(exc))
+                else:
+                    if not dry_run:
+                        data.clear_performance()  # the dashboard shows the new contacts now
+                    st.session_state[RESULT_KEY] = (saved["id"], result)
+            kept = st.session_state.get(RESULT_KEY)
+            if kept and kept[0] == saved["id"]:
+                show_result(kept[1])
+
+st.divider()
+st.subheader("Imports")
+notice = st.session_state.pop(NOTICE_KEY, None)
+if notice:
+    st.success(notice)
+history = importing.import_history(db, viewer)
+if not history:
+    st.info("No imports yet." if viewer.role == "owner" else "You have not imported anything yet.")
+    st.stop()
+
+
+def state(batch: importing.ImportBatch) -> str:
+    if batch.removed_at is None:
+        return "stored"
+    return f"removed {local_time(batch.removed_at, zone)} by {batch.removed_by}"
+
+
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "Import": f"#{b.id}",
+                "When": local_time(b.imported_at, zone),
+                "File": b.file_name,
+                "Format": b.format,
+                "By": b.imported_by,
+                "Read": b.rows_read,
+                "Loaded": b.loaded,
+                "Rejected": b.rejected,
+                "Duplicates": b.duplicates,
+                "New agents": len(b.new_agents),
+                "State": state(b),
+            }
+            for b in history
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+)
+st.caption(f"Times in {zone}.")
+
+by_id = {batch.id: batch for batch in history}
+chosen = st.selectbox(
+    "An import",
+    list(by_id),
+    format_func=lambda i: f"#{i} · {by_id[i].file_name} · {local_time(by_id[i].imported_at, zone)}",
+    key="import_chosen",
+)
+batch = by_id[chosen]
+rejects = importing.batch_rejects(db, viewer, batch.id)
+if not rejects.empty:
+    st.download_button(
+        f"Download the rejected rows of import #{batch.id} (CSV)",
+        rejects_csv(rejects),
+        file_name=f"rejected-import-{batch.id}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="download_batch_rejects",
+    )
+if batch.removed_at is not None:
+    st.caption(f"Import #{batch.id} was {state(batch)}.")
+elif batch.loaded == 0:
+    st.caption(f"Import #{batch.id} loaded nothing, so there is nothing to remove.")
+else:
+    st.markdown(
+        f"**Remove import #{batch.id}**: deletes the {count(batch.loaded)} contacts it loaded "
+        "and their ratings, everywhere in the dashboard. Staff and teams it created stay. "
+        "The import stays in this list, marked removed."
+    )
+    sure = st.checkbox(
+        f"Yes, delete the {count(batch.loaded)} contacts of import #{batch.id}",
+        key=f"import_remove_sure_{batch.id}",
+    )
+    if st.button(
+        f"Remove import #{batch.id}",
+        disabled=not sure,
+        icon=":material/delete:",
+        key="import_remove",
+    ):
+        removed = importing.remove_batch(db, viewer, batch.id)
+        data.clear_performance()
+        st.session_state[NOTICE_KEY] = (
+            f"Import #{removed.batch_id} removed: {plural(removed.interactions, 'contact')} and "
+            f"{plural(removed.feedback, 'rating')} deleted."
+        )
+        st.rerun()
