@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
+from metrics.case_contacts import forget_case_contacts, refresh_case_contacts
 from metrics.people import hash_password
 from metrics.store import Database, transaction
 from modules.certificate import new_verification_code
@@ -512,6 +513,7 @@ def generate_demo(
         agents_staff = [(i, p) for i, p in zip(staff_ids, people, strict=True) if p.role == "agent"]
         agent_ids = np.array([i for i, _ in agents_staff])
         _insert_traffic(cur, _interaction_frame(contacts, agent_ids, team_ids), feedback)
+        refresh_case_contacts(cur)
         # The demo sign-in agent is left out: whoever tries the demo starts the training fresh.
         trainees = [
             _Trainee(staff_id, person.name, agent)
@@ -569,7 +571,11 @@ def remove_demo(db: Database) -> DemoSummary:
         certificates = _deleted(cur, "DELETE FROM certificates WHERE is_demo")
         acknowledgements = _deleted(cur, "DELETE FROM policy_acknowledgements WHERE is_demo")
         feedback = _deleted(cur, "DELETE FROM feedback WHERE is_demo")
+        # An imported contact sharing a case (source and case id) with demo contacts was
+        # counted with them: its case is counted again once they are gone.
+        forget_case_contacts(cur, "is_demo", [])
         interactions = _deleted(cur, "DELETE FROM interactions WHERE is_demo")
+        refresh_case_contacts(cur)
         # What remains of interactions is imported data; only those rows can still refer to demo
         # staff and teams.
         staff = _deleted(

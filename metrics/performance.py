@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from metrics.case_contacts import cases_counted
 from metrics.people import AccessDenied, Viewer, get_staff_member, visible_team_id
 from metrics.store import Database
 from modules.policy import CHANNELS, Channel, Policy
@@ -132,6 +133,27 @@ def _standards_cte(policy: Policy) -> tuple[str, list[object]]:
     return f"standard(channel, within_s) AS (SELECT * FROM (VALUES {values}))", params
 
 
+def _within_s(policy: Policy) -> tuple[str, list[object]]:
+    """The channel's answer standard in seconds for `i` (interactions), as one CASE expression.
+
+    Cheaper than joining a table of standards: the join costs a hash probe per contact (about
+    0.1 s per 10M contacts) and the CASE only a comparison. Every stored channel is one of
+    CHANNELS (a CHECK constraint), so the CASE never falls through.
+    """
+    whens = " ".join("WHEN ? THEN ?::INTEGER" for _ in CHANNELS)
+    params: list[object] = []
+    for channel in CHANNELS:
+        params += [channel, policy.standards.channel(channel).answer_within_s]
+    return f"CASE i.channel {whens} END", params
+
+
+# One scan's queue totals: offered, answered, abandoned, answered within the standard.
+_QUEUE_COUNTS = (
+    "count(*), count(i.answered_at), count(*) FILTER (WHERE i.abandoned),"
+    " count(*) FILTER (WHERE epoch(i.answered_at) - epoch(i.queued_at) <= {within})"
+)
+
+
 class QueueMetrics(BaseModel):
     """Team, channel and queue level: what customers experienced, whoever answered."""
 
@@ -157,17 +179,18 @@ def queue_metrics(db: Database, viewer: Viewer, policy: Policy, period: Period) 
       contacts, and contacts never answered, count as missed).
     """
     where, params = _scope(policy, visible_period(viewer, period))
-    standards, standard_params = _standards_cte(policy)
+    within_s, within_params = _within_s(policy)
     with db.cursor() as cur:
         row = cur.execute(
-            f"WITH {standards}"
-            " SELECT count(*), count(i.answered_at), count(*) FILTER (WHERE i.abandoned),"
-            "  count(*) FILTER (WHERE epoch(i.answered_at) - epoch(i.queued_at) <= s.within_s)"
-            f" FROM interactions i JOIN standard s USING (channel) WHERE {where}",
-            standard_params + params,
+            f"SELECT {_QUEUE_COUNTS.format(within=within_s)} FROM interactions i WHERE {where}",
+            within_params + params,
         ).fetchone()
     assert row is not None
-    offered, answered, abandoned, within = (int(v) for v in row)
+    return _queue(*(int(v) for v in row))
+
+
+def _queue(offered: int, answered: int, abandoned: int, within: int) -> QueueMetrics:
+    """QueueMetrics from the counts of `_QUEUE_COUNTS`."""
     abandonment = abandoned / offered if offered else None
     service_level = within / offered if offered else None
     abandonment_low, abandonment_high = wilson_interval(abandoned, offered)
@@ -266,72 +289,134 @@ def agent_standing(
     return own, medians
 
 
-def _agent_metrics(db: Database, policy: Policy, period: Period) -> pd.DataFrame:
-    where, params = _scope(policy, period)
-    standards, standard_params = _standards_cte(policy)
-    sql = f"""
-        WITH {standards},
-        handled AS (
-            SELECT i.id, i.agent_id, i.source, i.case_id, i.resolved,
-                   epoch(i.answered_at) - epoch(i.queued_at) AS wait_s, s.within_s
-            FROM interactions i JOIN standard s USING (channel)
-            WHERE {where} AND i.answered_at IS NOT NULL AND i.agent_id IS NOT NULL
-        ),
-        resolved_cases AS (
-            SELECT DISTINCT source, case_id FROM handled WHERE resolved AND case_id IS NOT NULL
-        ),
-        single_contact_cases AS (
+# The period's contacts, one row each, marked `handled` when an agent answered them. First-contact
+# resolution needs the number of stored contacts in each contact's case: normally the count
+# every writer keeps in `interactions.case_contacts` (see metrics/case_contacts.py), read with
+# the contact, so that one scan of the period does. Counting cases over every stored contact
+# instead costs several times the rest of the report (an aggregation over the whole store).
+_CONTACTS_COUNTED = """
+    contact AS (
+        SELECT i.agent_id, i.resolved, i.abandoned, i.case_contacts,
+               i.answered_at IS NOT NULL AS answered,
+               i.answered_at IS NOT NULL AND i.agent_id IS NOT NULL AS handled,
+               epoch(i.answered_at) - epoch(i.queued_at) AS wait_s, {within} AS within_s
+        FROM interactions i
+        WHERE {where}
+    )
+"""
+# The same rows when some stored contact has no count yet (a writer did not call
+# `refresh_case_contacts`, so counts of its cases may be stale too): the cases of the period's
+# resolved contacts are counted over all stored contacts, as the definition says, on the spot.
+_CONTACTS_RECOUNTED = """
+    case_sizes AS (
+        SELECT x.source, x.case_id, count(*) AS contacts
+        FROM interactions x
+        SEMI JOIN (
             SELECT i.source, i.case_id FROM interactions i
-            SEMI JOIN resolved_cases r ON r.source = i.source AND r.case_id = i.case_id
-            GROUP BY i.source, i.case_id HAVING count(*) = 1
-        ),
-        per_agent AS (
-            SELECT h.agent_id,
-                   count(*) AS handled,
-                   avg(h.wait_s) AS wait_mean_s,
-                   quantile_cont(h.wait_s, 0.5) AS wait_median_s,
-                   quantile_cont(h.wait_s, 0.9) AS wait_p90_s,
-                   count(*) FILTER (WHERE h.wait_s <= h.within_s) AS answered_within,
-                   count(*) FILTER (WHERE h.resolved) AS resolved,
-                   count(*) FILTER (WHERE h.resolved AND (h.case_id IS NULL
-                       OR c.case_id IS NOT NULL)) AS first_contact_resolved
-            FROM handled h
-            LEFT JOIN single_contact_cases c ON c.source = h.source AND c.case_id = h.case_id
-            GROUP BY h.agent_id
-        ),
-        rated AS (
-            SELECT h.agent_id,
-                   count(*) AS ratings,
-                   count(*) FILTER (WHERE (f.scale = '1-5' AND f.rating >= 4)
-                       OR (f.scale = 'good/bad' AND f.rating = 1)) AS good_ratings,
-                   avg(f.rating) FILTER (WHERE f.scale = '1-5') AS csat_mean
-            FROM handled h JOIN feedback f ON f.interaction_id = h.id
-            GROUP BY h.agent_id
-        )
-        SELECT p.agent_id, st.email AS agent, st.name, t.name AS team, p.handled,
-               p.wait_mean_s, p.wait_median_s, p.wait_p90_s, p.answered_within,
-               p.answered_within / p.handled AS service_level,
-               p.resolved, p.resolved / p.handled AS resolution_rate,
-               p.first_contact_resolved,
-               CASE WHEN p.resolved > 0 THEN p.first_contact_resolved / p.resolved END
-                   AS fcr_rate,
-               coalesce(r.ratings, 0) AS ratings, coalesce(r.good_ratings, 0) AS good_ratings,
-               CASE WHEN r.ratings > 0 THEN r.good_ratings / r.ratings END AS csat,
-               r.csat_mean
-        FROM per_agent p
-        JOIN staff st ON st.id = p.agent_id
-        LEFT JOIN teams t ON t.id = st.team_id
-        LEFT JOIN rated r ON r.agent_id = p.agent_id
-        ORDER BY st.name, p.agent_id
-    """
+            WHERE {where} AND i.resolved AND i.case_id IS NOT NULL
+        ) r ON r.source = x.source AND r.case_id = x.case_id
+        GROUP BY x.source, x.case_id
+    ),
+    contact AS (
+        SELECT i.agent_id, i.resolved, i.abandoned,
+               CASE WHEN i.case_id IS NULL THEN 1 ELSE c.contacts END AS case_contacts,
+               i.answered_at IS NOT NULL AS answered,
+               i.answered_at IS NOT NULL AND i.agent_id IS NOT NULL AS handled,
+               epoch(i.answered_at) - epoch(i.queued_at) AS wait_s, {within} AS within_s
+        FROM interactions i
+        LEFT JOIN case_sizes c ON c.source = i.source AND c.case_id = i.case_id
+        WHERE {where}
+    )
+"""
+# Grouped by agent (NULL collects the contacts nobody handled): the agents' numbers over their
+# handled contacts, and the queue's totals (see `queue_metrics`) summed over the groups, so
+# that the agent report needs one scan of the period. The ratings scan the period again,
+# joined to feedback: reusing `contact` there would make DuckDB materialise it (slower, and
+# hundreds of MB more at 10M contacts).
+_AGENT_SQL = """
+    WITH {contact},
+    per_group AS (
+        SELECT agent_id,
+               count(*) AS offered,
+               count(*) FILTER (WHERE answered) AS q_answered,
+               count(*) FILTER (WHERE abandoned) AS q_abandoned,
+               count(*) FILTER (WHERE wait_s <= within_s) AS q_within,
+               count(*) FILTER (WHERE handled) AS handled,
+               avg(wait_s) FILTER (WHERE handled) AS wait_mean_s,
+               quantile_cont(wait_s, [0.5, 0.9]) FILTER (WHERE handled) AS wait_q,
+               count(*) FILTER (WHERE handled AND wait_s <= within_s) AS answered_within,
+               count(*) FILTER (WHERE handled AND resolved) AS resolved,
+               count(*) FILTER (WHERE handled AND resolved AND case_contacts = 1)
+                   AS first_contact_resolved
+        FROM contact
+        GROUP BY agent_id
+    ),
+    with_queue AS (
+        SELECT *, sum(offered) OVER () AS q_offered_all,
+               sum(q_answered) OVER () AS q_answered_all,
+               sum(q_abandoned) OVER () AS q_abandoned_all,
+               sum(q_within) OVER () AS q_within_all
+        FROM per_group
+    ),
+    rated AS (
+        SELECT i.agent_id,
+               count(*) AS ratings,
+               count(*) FILTER (WHERE (f.scale = '1-5' AND f.rating >= 4)
+                   OR (f.scale = 'good/bad' AND f.rating = 1)) AS good_ratings,
+               avg(f.rating) FILTER (WHERE f.scale = '1-5') AS csat_mean
+        FROM feedback f JOIN interactions i ON i.id = f.interaction_id
+        WHERE {where} AND i.answered_at IS NOT NULL AND i.agent_id IS NOT NULL
+        GROUP BY i.agent_id
+    )
+    SELECT p.agent_id, st.email AS agent, st.name, t.name AS team, p.handled,
+           p.wait_mean_s, p.wait_q[1] AS wait_median_s, p.wait_q[2] AS wait_p90_s,
+           p.answered_within, p.answered_within / p.handled AS service_level,
+           p.resolved, p.resolved / p.handled AS resolution_rate,
+           p.first_contact_resolved,
+           CASE WHEN p.resolved > 0 THEN p.first_contact_resolved / p.resolved END AS fcr_rate,
+           coalesce(r.ratings, 0) AS ratings, coalesce(r.good_ratings, 0) AS good_ratings,
+           CASE WHEN r.ratings > 0 THEN r.good_ratings / r.ratings END AS csat,
+           r.csat_mean,
+           p.q_offered_all, p.q_answered_all, p.q_abandoned_all, p.q_within_all
+    FROM with_queue p
+    JOIN staff st ON st.id = p.agent_id
+    LEFT JOIN teams t ON t.id = st.team_id
+    LEFT JOIN rated r ON r.agent_id = p.agent_id
+    WHERE p.handled > 0
+    ORDER BY st.name, p.agent_id
+"""
+_QUEUE_TOTALS = ["q_offered_all", "q_answered_all", "q_abandoned_all", "q_within_all"]
+
+
+def _agent_metrics(db: Database, policy: Policy, period: Period) -> pd.DataFrame:
+    return _agents_and_queue(db, policy, period)[0]
+
+
+def _agents_and_queue(
+    db: Database, policy: Policy, period: Period
+) -> tuple[pd.DataFrame, QueueMetrics | None]:
+    """The frame of `agent_metrics` and, from the same scan, the period's `queue_metrics`
+    (None when no agent handled anything: the queue totals then have no row to ride on)."""
+    where, params = _scope(policy, period)
+    within_s, within_params = _within_s(policy)
     with db.cursor() as cur:
-        frame = cur.execute(sql, standard_params + params).df()
+        if cases_counted(cur):
+            contact = _CONTACTS_COUNTED.format(within=within_s, where=where)
+            contact_params = within_params + params
+        else:
+            contact = _CONTACTS_RECOUNTED.format(within=within_s, where=where)
+            contact_params = params + within_params + params
+        sql = _AGENT_SQL.format(contact=contact, where=where)
+        frame = cur.execute(sql, contact_params + params).df()
+    totals = frame[_QUEUE_TOTALS]
+    frame = frame.drop(columns=_QUEUE_TOTALS)
+    queue = _queue(*(int(v) for v in totals.iloc[0])) if not totals.empty else None
     frame = frame.astype({"handled": "int64", "resolved": "int64", "ratings": "int64"})
     _wilson_columns(frame, "answered_within", "handled", "service_level")
     _wilson_columns(frame, "resolved", "handled", "resolution_rate")
     _wilson_columns(frame, "first_contact_resolved", "resolved", "fcr_rate")
     _wilson_columns(frame, "good_ratings", "ratings", "csat")
-    return judge(frame, policy)
+    return judge(frame, policy), queue
 
 
 JUDGED = {
@@ -395,8 +480,10 @@ def agent_report(
     db: Database, viewer: Viewer, policy: Policy, period: Period, team_name: str | None
 ) -> dict[str, object]:
     """The agent report of `academy report agents`, in its documented JSON shape."""
-    queue = queue_metrics(db, viewer, policy, period)
-    agents = agent_metrics(db, viewer, policy, period)
+    # One scan for both: the same numbers as `queue_metrics` and `agent_metrics`.
+    agents, queue = _agents_and_queue(db, policy, visible_period(viewer, period))
+    if queue is None:
+        queue = queue_metrics(db, viewer, policy, period)
     return {
         "period": {
             "from": period.start.isoformat(),
@@ -442,24 +529,28 @@ def team_summary(db: Database, viewer: Viewer, policy: Policy, period: Period) -
     """Queue metrics (see `queue_metrics`) plus, over all handled contacts pooled: the median
     wait, resolution rate = resolved ÷ handled, and CSAT as in `agent_metrics` (ratings 4–5 and
     good ÷ all ratings)."""
-    queue = queue_metrics(db, viewer, policy, period)
     where, params = _scope(policy, visible_period(viewer, period))
+    within_s, within_params = _within_s(policy)
+    # One scan of the period for the queue and the handled contacts (handled = answered here:
+    # whoever answered); the ratings join feedback to a second scan.
     with db.cursor() as cur:
         row = cur.execute(
-            "WITH handled AS (SELECT i.id, i.resolved,"
-            "   epoch(i.answered_at) - epoch(i.queued_at) AS wait_s"
-            f"  FROM interactions i WHERE {where} AND i.answered_at IS NOT NULL)"
-            " SELECT (SELECT count(*) FROM handled),"
-            "  (SELECT quantile_cont(wait_s, 0.5) FROM handled),"
-            "  (SELECT count(*) FILTER (WHERE resolved) FROM handled),"
-            "  count(f.id),"
-            "  count(f.id) FILTER (WHERE (f.scale = '1-5' AND f.rating >= 4)"
+            f"WITH contacts AS (SELECT {_QUEUE_COUNTS.format(within=within_s)},"
+            "   quantile_cont(epoch(i.answered_at) - epoch(i.queued_at), 0.5),"
+            "   count(*) FILTER (WHERE i.answered_at IS NOT NULL AND i.resolved)"
+            f"  FROM interactions i WHERE {where}),"
+            " rated AS (SELECT count(*),"
+            "   count(*) FILTER (WHERE (f.scale = '1-5' AND f.rating >= 4)"
             "      OR (f.scale = 'good/bad' AND f.rating = 1))"
-            " FROM handled h JOIN feedback f ON f.interaction_id = h.id",
-            params,
+            "  FROM feedback f JOIN interactions i ON i.id = f.interaction_id"
+            f"  WHERE {where} AND i.answered_at IS NOT NULL)"
+            " SELECT * FROM contacts, rated",
+            within_params + params + params,
         ).fetchone()
     assert row is not None
-    handled, median, resolved, ratings, good = row
+    offered, answered, abandoned, within, median, resolved, ratings, good = row
+    queue = _queue(int(offered), int(answered), int(abandoned), int(within))
+    handled = queue.answered
     return TeamSummary(
         queue=queue,
         handled=int(handled),

@@ -53,6 +53,7 @@ EXPECTED_COLUMNS = {
         "import_batch_id",
         "content_hash",
         "reopens",
+        "case_contacts",
     ],
     "organisation_settings": ["key", "value", "updated_at"],
     "policy_versions": [
