@@ -3,8 +3,8 @@
 -- column read, not an aggregation over every contact ever stored on each report. A case is
 -- (source, case_id); a contact without a case id is its own case and counts 1.
 -- NULL means "not counted yet": every writer of interactions calls
--- metrics.case_contacts.refresh_case_contacts in the same transaction, and the metrics refuse to
--- read a NULL count rather than guess.
+-- metrics.case_contacts.refresh_case_contacts in the same transaction; while any count is NULL
+-- the metrics count cases on the spot instead of reading the stored counts.
 
 ALTER TABLE interactions ADD COLUMN case_contacts INTEGER;
 
