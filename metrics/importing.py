@@ -911,8 +911,9 @@ def preview_file(
     file_name: str | None = None,
 ) -> Preview:
     """The first `rows` contacts of a file as they would be stored, with each row's own
-    problems. Only the file's first rows are read (a queue_log is read whole, as a call spans
-    lines), so duplicates and clashes between rows are left to `import_file`."""
+    problems (a channel that is not known shows as written). Only the file's first rows are
+    read (a queue_log is read whole, as a call spans lines), so duplicates and clashes between
+    rows are left to `import_file`."""
     file = Path(path)
     name = file_name or file.name
     with db.cursor() as cur:
@@ -929,14 +930,19 @@ def preview_file(
                 f"""
                 WITH problems AS ({checks}),
                 per_row AS (
-                    SELECT row_number, string_agg(field || ': ' || reason, '; '
-                                                  ORDER BY field) AS problems
+                    -- "channel: unknown channel ...", but not "queued_at: queued_at is ..."
+                    SELECT row_number,
+                           string_agg(CASE WHEN starts_with(reason, field) THEN reason
+                                           ELSE field || ': ' || reason END, '; '
+                                      ORDER BY field) AS problems
                     FROM problems GROUP BY row_number
                 ), known AS (
                     SELECT email, NULL AS name FROM staff
                     UNION ALL SELECT NULL, nfc_normalize(trim(name)) FROM staff
                 )
-                SELECT r.row_number AS "Row", r.external_id AS "Id", r.channel AS "Channel",
+                SELECT r.row_number AS "Row", coalesce(p.problems, '') AS "Problems",
+                       r.external_id AS "Id",
+                       coalesce(r.channel, r.channel_raw) AS "Channel",
                        coalesce(r.agent_name, r.agent_email)
                        || CASE WHEN (r.agent_email IS NOT NULL
                                      AND r.agent_email NOT IN (SELECT email FROM known
@@ -952,8 +958,7 @@ def preview_file(
                        CASE WHEN r.rating IS NULL THEN NULL
                             WHEN r.scale = 'good/bad' THEN CASE r.rating WHEN 1 THEN 'good'
                                                             ELSE 'bad' END
-                            ELSE r.rating || ' of 5' END AS "Rating",
-                       coalesce(p.problems, '') AS "Problems"
+                            ELSE r.rating || ' of 5' END AS "Rating"
                 FROM import_rows r LEFT JOIN per_row p USING (row_number)
                 ORDER BY r.row_number LIMIT {int(rows)}
                 """,

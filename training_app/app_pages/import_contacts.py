@@ -2,6 +2,7 @@
 check the whole file or import it, read what was loaded, refused and skipped; the history of
 imports, and removing one. Owners import for any team, supervisors for their own."""
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -20,6 +21,14 @@ FILE_KEY = "import_file"  # the upload saved to disk: {"id", "path", "name"}
 RESULT_KEY = "import_result"  # the last check or import of that file
 NOTICE_KEY = "import_notice"  # what the last removal did, shown once
 TIME_COLUMNS = ("Queued", "Answered", "Resolved at")
+# On screen; the CSV keeps the short lower-case names, easier for a script.
+REJECT_HEADINGS = {
+    "row": "Row",
+    "id": "Id",
+    "field": "Column",
+    "value": "Value",
+    "reason": "Reason",
+}
 
 viewer = session.require_viewer()
 policy = data.policy().policy
@@ -33,10 +42,22 @@ scope = (
     else "Your own team's contacts: rows naming another team are refused."
 )
 st.caption(
-    f"A generic CSV or Parquet file (its columns are in the README), a Zendesk or Freshdesk "
-    f"ticket export, or an Asterisk queue_log. Times without an offset are read as {zone} time. "
-    + scope
+    f"A generic CSV or Parquet file, a Zendesk or Freshdesk ticket export, or an Asterisk "
+    f"queue_log. Times without an offset are read as {zone} time. " + scope
 )
+with st.expander("What a file must hold"):
+    st.markdown(
+        "**Generic** (CSV, comma or semicolon, or Parquet), one row per contact, columns in any "
+        "order: `interaction_id`, `channel` (phone, chat, email or social) and `queued_at` are "
+        "required; `agent_email` and/or `agent_name` (only an abandoned contact may have no "
+        "agent); optional `team`, `answered_at`, `resolved_at`, `abandoned` and `resolved` "
+        "(true/false, yes/no, 1/0), `case_id`, `category`, `csat` (1 to 5) and `comment`. "
+        "Times in ISO 8601: `2026-03-02 09:15:00`, or with an offset, "
+        "`2026-03-02T09:15:00+01:00`.\n\n"
+        "**Zendesk**: the full ticket CSV export. **Freshdesk**: the ticket export. "
+        "**Asterisk**: the `queue_log` file, one contact per call. The README says how each "
+        "column is read; `data/samples/` holds an example of every format."
+    )
 
 
 def saved_upload(upload: UploadedFile | None) -> dict[str, str] | None:
@@ -109,8 +130,8 @@ def show_result(result: importing.ImportResult) -> None:
     made = "would be created" if result.dry_run else "created"
     if result.new_agents:
         st.markdown(
-            f"**New agents {made}** (role agent, no sign-in; give them an account with "
-            f"`academy users set-password`):\n\n" + bullets(result.new_agents)
+            f"**New agents {made}** (role agent, no sign-in until an owner gives them a "
+            f"password):\n\n" + bullets(result.new_agents)
         )
     if result.new_teams:
         st.markdown(f"**New teams {made}:**\n\n" + bullets(result.new_teams))
@@ -122,7 +143,9 @@ def show_result(result: importing.ImportResult) -> None:
             "call's first event). Fix the rows and import the file again; the rows already "
             "loaded will be skipped as duplicates."
         )
-        st.dataframe(result.rejects, hide_index=True, width="stretch")
+        st.dataframe(
+            result.rejects.rename(columns=REJECT_HEADINGS), hide_index=True, width="stretch"
+        )
         st.download_button(
             "Download the rejected rows (CSV)",
             rejects_csv(result.rejects),
@@ -167,7 +190,7 @@ if saved is not None:
                 "the whole file is checked."
             )
             st.dataframe(local_times(preview.rows, TIME_COLUMNS), hide_index=True, width="stretch")
-            check_col, import_col = st.columns(2)
+            check_col, import_col, _ = st.columns([1.3, 0.6, 2.1])
             dry_run = check_col.button(
                 "Check the whole file (nothing is stored)", icon=":material/fact_check:"
             )
@@ -189,9 +212,10 @@ if saved is not None:
                 except (importing.ImportFileError, importing.ImportFailed) as exc:
                     st.error(str(exc))
                 else:
+                    st.session_state[RESULT_KEY] = (saved["id"], result)
                     if not dry_run:
                         data.clear_performance()  # the dashboard shows the new contacts now
-                    st.session_state[RESULT_KEY] = (saved["id"], result)
+                        st.rerun()  # and so does this page: the preview and the history
             kept = st.session_state.get(RESULT_KEY)
             if kept and kept[0] == saved["id"]:
                 show_result(kept[1])
@@ -209,8 +233,13 @@ if not history:
 
 def state(batch: importing.ImportBatch) -> str:
     if batch.removed_at is None:
-        return "stored"
-    return f"removed {local_time(batch.removed_at, zone)} by {batch.removed_by}"
+        return "stored" if batch.loaded else "nothing loaded"
+    return f"removed {local_time(batch.removed_at, zone)} by {name_only(batch.removed_by or '')}"
+
+
+def name_only(who: str) -> str:
+    """'Maja Kovač <owner@demo.example>' -> 'Maja Kovač': the e-mail makes the table too wide."""
+    return re.sub(r"\s*<[^>]*>$", "", who)
 
 
 st.dataframe(
@@ -221,12 +250,11 @@ st.dataframe(
                 "When": local_time(b.imported_at, zone),
                 "File": b.file_name,
                 "Format": b.format,
-                "By": b.imported_by,
+                "By": name_only(b.imported_by),
                 "Read": b.rows_read,
                 "Loaded": b.loaded,
                 "Rejected": b.rejected,
                 "Duplicates": b.duplicates,
-                "New agents": len(b.new_agents),
                 "State": state(b),
             }
             for b in history
