@@ -48,6 +48,7 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
+from metrics.case_contacts import forget_case_contacts, refresh_case_contacts
 from metrics.import_formats import (
     ASTERISK,
     CSV_SPECS,
@@ -741,6 +742,7 @@ def _write(
         """,
         params,
     )
+    refresh_case_contacts(cur)  # the new contacts' cases, counted in this transaction
     _run(
         cur,
         """
@@ -1026,8 +1028,9 @@ def batch_rejects(db: Database, viewer: Viewer, batch_id: int) -> pd.DataFrame:
 
 def remove_batch(db: Database, viewer: Viewer, batch_id: int) -> RemovedBatch:
     """Delete the contacts and ratings one import loaded, in one transaction; the batch stays in
-    the history marked removed, with who removed it. Staff and teams it created are kept: they
-    may have signed in or been given training since."""
+    the history marked removed, with who removed it; the case sizes of the contacts left are
+    counted again. Staff and teams it created are kept: they may have signed in or been given
+    training since."""
     with db.cursor() as cur, _transaction(cur):
         batch = _get_batch(cur, viewer, batch_id)
         if batch.removed_at is not None:
@@ -1040,9 +1043,12 @@ def remove_batch(db: Database, viewer: Viewer, batch_id: int) -> RemovedBatch:
             " (SELECT id FROM interactions WHERE import_batch_id = ?)",
             [batch_id, batch_id],
         )
+        # Their cases are counted again once they are gone (see metrics.case_contacts).
+        forget_case_contacts(cur, "import_batch_id = ?", [batch_id])
         interactions = _deleted(
             cur, "DELETE FROM interactions WHERE import_batch_id = ?", [batch_id]
         )
+        refresh_case_contacts(cur)
         cur.execute(
             "UPDATE import_batches SET removed_at = now(), removed_by = ? WHERE id = ?",
             [_who(viewer), batch_id],

@@ -791,6 +791,25 @@ def test_removing_an_import_takes_out_its_contacts_and_ratings_only(
     assert run(db, first).loaded == 1
 
 
+def test_case_sizes_are_counted_on_import_and_again_on_removal(
+    db: Database, tmp_path: Path
+) -> None:
+    """First-contact resolution reads `case_contacts`: an import keeps it exact both ways."""
+
+    def sizes() -> dict[str, int]:
+        rows = db.execute("SELECT external_id, case_contacts FROM interactions").fetchall()
+        return dict(rows)
+
+    row = "{id},phone,,Ana,,2026-03-02 09:00,2026-03-02 09:01,,,,{case},,,"
+    run(db, write(tmp_path, "a.csv", [GENERIC_HEADER, row.format(id="C1", case="K1")]))
+    assert sizes() == {"C1": 1}
+    second = [row.format(id="C2", case="K1"), row.format(id="C3", case="")]
+    run(db, write(tmp_path, "b.csv", [GENERIC_HEADER, *second]))
+    assert sizes() == {"C1": 2, "C2": 2, "C3": 1}  # C3 has no case: its own, of one
+    remove_batch(db, OWNER, 2)
+    assert sizes() == {"C1": 1}
+
+
 def test_the_preview_shows_the_first_rows_as_they_will_be_stored(
     db: Database, tmp_path: Path
 ) -> None:
