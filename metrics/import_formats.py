@@ -14,9 +14,10 @@ value as it will be stored, NULL when the text does not parse. Everything here i
 by `metrics.importing`; no row passes through Python.
 
 Shared rules: values are trimmed and a blank value is absent; e-mails are compared in lower
-case; names and team names are compared in Unicode NFC, so "Šimić" typed on a Mac and on
-Windows is one person. Timestamps are ISO 8601: with `Z` or an offset they are exact, without
-one they are in the organisation's time zone (the query's `$tz` parameter).
+case; names and team names are brought to Unicode NFC by `metrics.importing` (once per distinct
+name, not per row), so "Šimić" typed on a Mac and on Windows is one person. Timestamps are
+ISO 8601: with `Z` or an offset they are exact, without one they are in the organisation's time
+zone (the query's `$tz` parameter).
 """
 
 from __future__ import annotations
@@ -151,20 +152,12 @@ def _text(refs: dict[str, str], role: str) -> str:
     return blank_to_null(refs[role])
 
 
-def _nfc(expression: str) -> str:
-    return f"nfc_normalize({expression})"
-
-
-# The columns every format fills after its own part, in this order (see the module docstring).
+# The parsed columns every CSV format adds after its own (the raw ones, defined first, are
+# referred to by name; listing them again would store them twice).
 _COMMON_TAIL = """
-    {queued_at} AS queued_at,
-    answered_raw, {answered_at} AS answered_at,
-    resolved_at_raw, {resolved_at} AS resolved_at,
-    abandoned_raw, {abandoned} AS abandoned,
-    resolved_raw, {resolved} AS resolved,
-    case_id, category, reopens_raw, {reopens} AS reopens,
-    rating_raw, {rating} AS rating, {scale} AS scale, comment,
-    {content_hash} AS content_hash
+    {queued_at} AS queued_at, {answered_at} AS answered_at, {resolved_at} AS resolved_at,
+    {abandoned} AS abandoned, {resolved} AS resolved, {reopens} AS reopens,
+    {rating} AS rating, {scale} AS scale, {content_hash} AS content_hash
 """
 
 
@@ -206,8 +199,8 @@ class Generic(FormatSpec):
             f"SELECT {_text(refs, 'id')} AS external_id,"
             f" {_text(refs, 'channel')} AS channel_raw, {CHANNEL_SQL} AS channel,"
             f" lower({_text(refs, 'agent_email')}) AS agent_email,"
-            f" {_nfc(_text(refs, 'agent_name'))} AS agent_name,"
-            f" {_nfc(_text(refs, 'team'))} AS team,"
+            f" {_text(refs, 'agent_name')} AS agent_name,"
+            f" {_text(refs, 'team')} AS team,"
             f" {_text(refs, 'queued')} AS queued_raw,"
             f" {_text(refs, 'answered')} AS answered_raw,"
             f" {_text(refs, 'resolved_at')} AS resolved_at_raw,"
@@ -343,8 +336,8 @@ class Zendesk(FormatSpec):
             f" {_text(refs, 'channel')} AS channel_raw,"
             f" {lookup('channel_raw', ZENDESK_VIA, ZENDESK_VIA_PREFIXES)} AS channel,"
             f" NULL::VARCHAR AS agent_email,"
-            f" {_nfc(_text(refs, 'agent_name'))} AS agent_name,"
-            f" {_nfc(_text(refs, 'team'))} AS team,"
+            f" {_text(refs, 'agent_name')} AS agent_name,"
+            f" {_text(refs, 'team')} AS team,"
             f" {_text(refs, 'queued')} AS queued_raw,"
             f" {_text(refs, 'answered')} AS answered_raw,"
             f" {_text(refs, 'resolved_at')} AS resolved_at_raw,"
@@ -475,8 +468,8 @@ class Freshdesk(FormatSpec):
             f" {_text(refs, 'channel')} AS channel_raw,"
             f" {lookup('channel_raw', FRESHDESK_SOURCE)} AS channel,"
             f" NULL::VARCHAR AS agent_email,"
-            f" {_nfc(_text(refs, 'agent_name'))} AS agent_name,"
-            f" {_nfc(_text(refs, 'team'))} AS team,"
+            f" {_text(refs, 'agent_name')} AS agent_name,"
+            f" {_text(refs, 'team')} AS team,"
             f" {_text(refs, 'queued')} AS queued_raw,"
             f" {_text(refs, 'first_response')} AS first_response_raw,"
             f" {_text(refs, 'hours')} AS hours_text,"
@@ -619,8 +612,8 @@ class Asterisk(FormatSpec):
             GROUP BY callid
         )
         SELECT row_number, callid AS external_id, 'phone' AS channel_raw, 'phone' AS channel,
-               NULL::VARCHAR AS agent_email, {_nfc("NULLIF(answered_by, '')")} AS agent_name,
-               {_nfc("NULLIF(queue, '')")} AS team,
+               NULL::VARCHAR AS agent_email, NULLIF(answered_by, '') AS agent_name,
+               NULLIF(queue, '') AS team,
                CAST(queued AS VARCHAR) AS queued_raw,
                to_timestamp(queued) AS queued_at,
                CAST(answered AS VARCHAR) AS answered_raw, to_timestamp(answered) AS answered_at,

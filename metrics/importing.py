@@ -333,6 +333,7 @@ def _stage(
                 params,
             )
             cur.execute("DROP TABLE import_lines")
+            _normalise_names(cur)
             cur.execute("CREATE TEMP VIEW import_rows AS SELECT * FROM import_staged")
             return
         refs = column_refs(spec, shape.header, typed=shape.kind == "parquet")
@@ -343,11 +344,35 @@ def _stage(
                 f"{name}: not a readable Parquet file: {_first_line(exc)}"
             ) from None
         raise ImportFileError(_csv_problem(cur, reader, params, name, exc)) from None
+    _normalise_names(cur)
     first_row = 2 if shape.kind == "csv" else 1
     cur.execute(
         f"CREATE TEMP VIEW import_rows AS SELECT rowid + {first_row} AS row_number, *"
         " FROM import_staged"
     )
+
+
+def _normalise_names(cur: Database) -> None:
+    """Agent and team names in Unicode NFC, as they are compared and stored. Done once per
+    distinct name and written only to the rows that need it (usually none): normalising every
+    row's two names took longer than reading the file."""
+    cur.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE import_names AS
+        WITH distinct_names AS MATERIALIZED (  -- so that nothing is normalised per row
+            SELECT DISTINCT agent_name AS name FROM import_staged
+            UNION SELECT DISTINCT team FROM import_staged
+        )
+        SELECT name, nfc_normalize(name) AS nfc FROM distinct_names
+        WHERE name IS NOT NULL AND name <> nfc_normalize(name)
+        """
+    )
+    for column in ("agent_name", "team"):
+        cur.execute(
+            f"UPDATE import_staged SET {column} = n.nfc FROM import_names n"
+            f" WHERE import_staged.{column} = n.name"
+        )
+    cur.execute("DROP TABLE import_names")
 
 
 def _csv_problem(
