@@ -17,9 +17,11 @@ decides every row's fate with queries, never row by row in Python:
   nothing;
 - **loaded** otherwise. Always rows read = loaded + rejected + duplicates.
 
-"Content" is everything the row says about the contact, as parsed (so two spellings of the same
-instant are the same content); it is kept as `interactions.content_hash`. The source is the
-format's name: ids are unique per source.
+"Content" is the text of the columns the import uses, trimmed (channel, e-mail and flags in any
+case); other columns of an export (a subject, a priority) are not content. An exact repeat is
+the same text: the same instant written two ways is a change, refused rather than guessed. Its
+digest is kept as `interactions.content_hash`. The source is the format's name: ids are unique
+per source.
 
 Agents are found by e-mail, else by name (Unicode NFC, exact); unknown ones are created as staff
 with role agent and no sign-in, in the team most of their contacts were queued to, and listed in
