@@ -571,7 +571,9 @@ def _classify(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, 
     _run(
         cur,
         "CREATE TEMP TABLE import_stored AS SELECT i.external_id, s.content_hash AS stored_hash,"
-        " s.import_batch_id, i.versions = 1 AND s.content_hash = i.content_hash AS same"
+        # A stored contact without a digest (not imported) is never the same: a conflict.
+        " s.import_batch_id,"
+        " coalesce(i.versions = 1 AND s.content_hash = i.content_hash, false) AS same"
         " FROM import_ids i JOIN interactions s"
         " ON s.source = $source AND s.external_id = i.external_id",
         params,

@@ -299,6 +299,32 @@ def test_the_same_id_with_new_content_is_refused_and_the_stored_contact_kept(
     assert contacts(db)["S1"][4] == utc(3, 2, 8, 2)
 
 
+def test_a_contact_stored_before_imports_were_recorded_is_not_replaced(
+    db: Database, tmp_path: Path
+) -> None:
+    db.execute(
+        "INSERT INTO interactions (source, external_id, channel, queued_at, abandoned, resolved)"
+        " VALUES ('generic', 'H1', 'phone', '2026-03-02 08:00:00+00', true, false)"
+    )
+    path = write(tmp_path, "h.csv", [GENERIC_HEADER, "H1,phone,,,,2026-03-02 09:00,,,,,,,,"])
+    result = run(db, path)
+    assert (result.loaded, result.rejected) == (0, 1)
+    assert result.rejects.loc[0, "reason"].startswith(
+        "is already stored with different content (added before imports were recorded)"
+    )
+
+
+def test_the_same_instant_written_another_way_is_a_change_not_a_repeat(
+    db: Database, tmp_path: Path
+) -> None:
+    """Content is the text: a re-export that writes times differently is refused, not
+    guessed to be the same; the stored contact stays."""
+    run(db, write(tmp_path, "a.csv", [GENERIC_HEADER, "W1,phone,,,,2026-03-02 09:00,,,,,,,,"]))
+    again = write(tmp_path, "b.csv", [GENERIC_HEADER, "W1,phone,,,,2026-03-02T08:00:00Z,,,,,,,,"])
+    assert run(db, again).rejected == 1
+    assert contacts(db)["W1"][3] == utc(3, 2, 8)
+
+
 def test_bom_crlf_and_semicolons_read_the_same_as_a_plain_file(
     db: Database, tmp_path: Path
 ) -> None:
