@@ -203,7 +203,9 @@ def _sniff(db: Database, path: Path, name: str) -> _Shape:
         raise ImportFileError(
             f"{name}: line 1 is not UTF-8 text; export or save the file as UTF-8 (CSV UTF-8)"
         ) from None
-    if QUEUE_LOG_LINE.match(line):
+    # A queue_log may start with a blank line; a CSV's header is its first line, always.
+    first_text = next((raw for raw in head.split(b"\n") if raw.strip()), b"")
+    if QUEUE_LOG_LINE.match(first_text.decode("utf-8", errors="replace")):
         return _Shape(kind="queue_log")
     delimiter = choose_delimiter(line)
     return _Shape(kind="csv", header=split_header(line, delimiter), delimiter=delimiter)

@@ -580,6 +580,11 @@ def test_an_asterisk_queue_log(db: Database, tmp_path: Path) -> None:
     }  # fmt: skip
     assert result.new_agents == ["Ana Horvat", "Šime Šimić"]
     assert run(db, path).duplicates == 5  # the same log again
+    # A log that starts with a blank line is still a log, and its lines keep their numbers.
+    shifted = tmp_path / "queue_log.1"
+    shifted.write_text("\n" + QUEUE_LOG, encoding="utf-8")
+    assert detect_format(db, shifted) == "asterisk"
+    assert reasons(run(db, shifted)) == {(17, "event"), (18, "ENTERQUEUE"), (20, "line")}
 
 
 # --- Files that cannot be read -------------------------------------------------------------------
