@@ -4,6 +4,7 @@ history and removal; the dashboard shows the new contacts at once; who may not c
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,12 @@ ROWS = [
     "T4,fax,Mustafa Aydın,Front line,2026-11-18 10:30,2026-11-18 10:31,,",  # unknown channel
     "T5,chat,Mustafa Aydın,Front line,18.11.2026 10:40,,,",  # not ISO 8601
 ]
+
+
+@pytest.fixture(autouse=True)
+def uploads_in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page saves uploads in the system's temporary folder: here, the test's own."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
 
 def contacts_csv(rows: list[str] = ROWS) -> bytes:

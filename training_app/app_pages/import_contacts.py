@@ -5,6 +5,7 @@ imports, and removing one. Owners import for any team, supervisors for their own
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,9 @@ UPLOAD_KEY = "import_upload"
 FILE_KEY = "import_file"  # the upload saved to disk: {"id", "path", "name"}
 RESULT_KEY = "import_result"  # the last check or import of that file
 NOTICE_KEY = "import_notice"  # what the last removal did, shown once
+# Uploads are saved under one folder; one left behind by a closed browser goes after a day.
+UPLOADS_FOLDER = "academy-imports"
+UPLOAD_MAX_AGE_S = 24 * 3600
 TIME_COLUMNS = ("Queued", "Answered", "Resolved at")
 # On screen; the CSV keeps the short lower-case names, easier for a script.
 REJECT_HEADINGS = {
@@ -72,7 +76,12 @@ def saved_upload(upload: UploadedFile | None) -> dict[str, str] | None:
         return saved
     if saved:
         shutil.rmtree(Path(saved["path"]).parent, ignore_errors=True)
-    folder = Path(tempfile.mkdtemp(prefix="academy-import-"))
+    uploads = Path(tempfile.gettempdir()) / UPLOADS_FOLDER
+    uploads.mkdir(exist_ok=True)
+    for old in uploads.iterdir():
+        if time.time() - old.stat().st_mtime > UPLOAD_MAX_AGE_S:
+            shutil.rmtree(old, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(dir=uploads))
     path = folder / "upload"  # the user's file name is recorded, never used as a path
     path.write_bytes(upload.getvalue())
     saved = {"id": upload.file_id, "path": str(path), "name": upload.name}
