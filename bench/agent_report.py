@@ -6,11 +6,15 @@ For each size (default 1M and 10M contacts) the script, in a fresh subprocess of
    memory does not hide the peak of the measurements): 3 teams, 200 agents, N contacts over one
    year on all four channels, ~4% abandoned, skewed waits, ~80% resolved, ~15% of cases with
    two or more contacts, ~20% of answered contacts rated on both scales; then stores each
-   contact's case size as every writer does (`refresh_case_contacts`);
+   contact's case size and the daily rollups as every writer does (`refresh_case_contacts`,
+   `refresh_contact_rollups`);
 2. times `metrics.performance.agent_report` over the whole year (one warm-up run, then the best
    and median of five);
 3. times the "floor", one hand-written DuckDB query for the same per-agent numbers and queue
-   totals, and asserts it agrees with `agent_report`;
+   totals over the same stored tables the report reads (the daily rollups of
+   metrics/rollups.py, and the contacts of the hours outside whole UTC days), and asserts it
+   agrees with `agent_report`; and, for information, the "raw floor": one hand-written query
+   over the contacts themselves, asserted equal too;
 4. at 1M only, times a straightforward pandas implementation (read, then groupby/merge/quantile)
    and asserts it agrees too; and, for comparison only, the same counting every case itself.
    The floor and pandas read the stored case sizes, as the report does;
@@ -40,7 +44,8 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from datetime import time as dtime
 from pathlib import Path
 from typing import TypeVar
 
@@ -49,7 +54,14 @@ from pydantic import BaseModel
 
 from metrics.case_contacts import cases_counted, refresh_case_contacts
 from metrics.people import NewStaffMember, Viewer, add_staff, add_team
-from metrics.performance import REPORT_AGENT_FIELDS, Period, agent_report, json_value
+from metrics.performance import (
+    REPORT_AGENT_FIELDS,
+    Period,
+    _utc_days,
+    agent_report,
+    json_value,
+)
+from metrics.rollups import refresh_contact_rollups, rollups_current
 from metrics.store import DB_ENV_VAR, Database, open_database
 from modules.policy import CHANNELS, Policy, load_policy
 
@@ -255,6 +267,9 @@ def generate(path: Path, size: int, policy: Policy) -> Generated:
             # metrics/case_contacts.py), which the report, the floor and pandas all read.
             refresh_case_contacts(cur)
             assert cases_counted(cur)
+            # And the daily rollups the report reads (see metrics/rollups.py).
+            refresh_contact_rollups(cur)
+            assert rollups_current(cur)
             cur.execute("CHECKPOINT")
             row = cur.execute(SHAPE_SQL).fetchone()
         assert row is not None
@@ -388,12 +403,69 @@ WHERE g.handled > 0
 """
 
 
-def floor_numbers(db: Database, policy: Policy) -> Numbers:
-    first, after = PERIOD.bounds(policy.business_hours.timezone)
-    with db.cursor() as cur:
-        rows = cur.execute(
-            FLOOR_SQL.format(standards=standard_values(policy)), {"first": first, "after": after}
-        ).fetchall()
+# The floor: the same numbers in one hand-written query over what the report reads. The whole
+# UTC days of the period from the rollups: counts from `contact_days`, the waits (mean,
+# quantiles, within the standard) from `contact_waits`; the contacts and ratings of the hours
+# outside whole UTC days from interactions and feedback.
+ROLLUP_FLOOR_SQL = """
+WITH waits AS (
+    SELECT w.agent_id, avg(w.wait_s) AS wait_mean_s, quantile_cont(w.wait_s, [0.5, 0.9]) AS q,
+           count(*) FILTER (w.wait_s <= {within}) AS within
+    FROM contact_waits w WHERE w.queued_at >= $first AND w.queued_at < $after
+    GROUP BY w.agent_id
+),
+edge AS (
+    SELECT * FROM interactions
+    WHERE queued_at >= $first AND queued_at < $day_from_at
+        OR queued_at >= $day_to_at AND queued_at < $after
+),
+counted AS (
+    SELECT agent_id, offered, answered, abandoned, handled, resolved, first_contact_resolved,
+           ratings, good_ratings, ratings_1_5, rating_1_5_sum
+    FROM contact_days WHERE day >= $day_from AND day < $day_to
+    UNION ALL
+    SELECT agent_id, 1, (answered_at IS NOT NULL)::INTEGER, abandoned::INTEGER,
+           (answered_at IS NOT NULL AND agent_id IS NOT NULL)::INTEGER,
+           (answered_at IS NOT NULL AND agent_id IS NOT NULL AND resolved)::INTEGER,
+           (answered_at IS NOT NULL AND agent_id IS NOT NULL AND resolved
+               AND case_contacts = 1)::INTEGER, 0, 0, 0, 0
+    FROM edge
+    UNION ALL
+    SELECT e.agent_id, 0, 0, 0, 0, 0, 0, 1,
+           ((f.scale = '1-5' AND f.rating >= 4)
+               OR (f.scale = 'good/bad' AND f.rating = 1))::INTEGER,
+           (f.scale = '1-5')::INTEGER, CASE WHEN f.scale = '1-5' THEN f.rating ELSE 0 END
+    FROM feedback f JOIN edge e ON e.id = f.interaction_id
+    WHERE e.answered_at IS NOT NULL AND e.agent_id IS NOT NULL
+),
+g AS (
+    SELECT c.agent_id, sum(offered) AS offered, sum(answered) AS answered,
+           sum(abandoned) AS abandoned, sum(handled) AS handled, sum(resolved) AS resolved,
+           sum(first_contact_resolved) AS first_contact, sum(ratings) AS ratings,
+           sum(good_ratings) AS good, sum(ratings_1_5) AS n15, sum(rating_1_5_sum) AS s15
+    FROM counted c GROUP BY c.agent_id
+),
+totals AS (
+    SELECT g.*, w.wait_mean_s, w.q, w.within, sum(g.offered) OVER () AS q_offered,
+           sum(g.answered) OVER () AS q_answered, sum(g.abandoned) OVER () AS q_abandoned,
+           sum(coalesce(w.within, 0)) OVER () AS q_within
+    FROM g LEFT JOIN waits w ON w.agent_id IS NOT DISTINCT FROM g.agent_id
+)
+SELECT st.email, st.name, t.name AS team, g.handled::BIGINT, g.wait_mean_s,
+       g.q[1], g.q[2], g.within / g.handled, g.resolved::BIGINT, g.resolved / g.handled,
+       CASE WHEN g.resolved > 0 THEN g.first_contact / g.resolved END,
+       g.ratings::BIGINT, CASE WHEN g.ratings > 0 THEN g.good / g.ratings END,
+       CASE WHEN g.n15 > 0 THEN g.s15 / g.n15 END,
+       g.q_offered::BIGINT, g.q_answered::BIGINT, g.q_abandoned::BIGINT,
+       g.q_abandoned / g.q_offered, g.q_within / g.q_offered
+FROM totals g
+JOIN staff st ON st.id = g.agent_id
+LEFT JOIN teams t ON t.id = st.team_id
+WHERE g.handled > 0
+"""
+
+
+def _numbers(rows: list[tuple]) -> Numbers:
     assert rows, "the floor query found no agents"
     q = rows[0]
     numbers: Numbers = {
@@ -408,6 +480,38 @@ def floor_numbers(db: Database, policy: Policy) -> Numbers:
     for row in rows:
         numbers[row[0]] = dict(zip(AGENT_FIELDS, (json_value(v) for v in row[1:14]), strict=True))
     return numbers
+
+
+def raw_floor_numbers(db: Database, policy: Policy) -> Numbers:
+    """The numbers by one hand-written query over the contacts themselves (FLOOR_SQL)."""
+    first, after = PERIOD.bounds(policy.business_hours.timezone)
+    with db.cursor() as cur:
+        rows = cur.execute(
+            FLOOR_SQL.format(standards=standard_values(policy)), {"first": first, "after": after}
+        ).fetchall()
+    return _numbers(rows)
+
+
+def floor_numbers(db: Database, policy: Policy) -> Numbers:
+    """The numbers by one hand-written query over the rollups the report reads."""
+    first, after, day_from, day_to = _utc_days(policy, PERIOD)
+    within = " ".join(
+        f"WHEN '{channel}' THEN {policy.standards.channel(channel).answer_within_s}"
+        for channel in CHANNELS
+    )
+    with db.cursor() as cur:
+        rows = cur.execute(
+            ROLLUP_FLOOR_SQL.format(within=f"CASE w.channel {within} END"),
+            {
+                "first": first,
+                "after": after,
+                "day_from": day_from,
+                "day_to": day_to,
+                "day_from_at": datetime.combine(day_from, dtime(0), UTC),
+                "day_to_at": datetime.combine(day_to, dtime(0), UTC),
+            },
+        ).fetchall()
+    return _numbers(rows)
 
 
 # --- The common alternative: pandas ------------------------------------------------------------
@@ -608,7 +712,8 @@ class SizeResult(BaseModel):
     generated: Generated
     agents: int
     report: Timing
-    floor: Timing
+    floor: Timing  # one query over the rollups the report reads
+    raw_floor: Timing | None = None  # one query over the contacts themselves (information)
     pandas: Timing | None
     pandas_counting: Timing | None = None  # pandas counting cases itself (not a target)
     dashboard: Dashboard
@@ -643,6 +748,10 @@ def measure(size: int, store: Path, page: str) -> SizeResult:
         floor_time, floor = timed(lambda: floor_numbers(db, policy))
         peaks["floor"] = peak_rss_mb()
         assert_same(expected, floor, "the floor query")
+        log(f"[{size:,}] the raw floor query ...")
+        raw_floor_time, floor = timed(lambda: raw_floor_numbers(db, policy))
+        peaks["raw floor"] = peak_rss_mb()
+        assert_same(expected, floor, "the raw floor query")
         pandas_time = counting_time = None
         if size <= PANDAS_MAX_SIZE:
             log(f"[{size:,}] pandas ...")
@@ -664,6 +773,7 @@ def measure(size: int, store: Path, page: str) -> SizeResult:
         agents=len(expected) - 1,
         report=report_time,
         floor=floor_time,
+        raw_floor=raw_floor_time,
         pandas=pandas_time,
         pandas_counting=counting_time,
         dashboard=board,
@@ -711,6 +821,7 @@ def print_results(results: list[SizeResult]) -> bool:
         for name, timing in (
             ("agent_report", r.report),
             ("floor", r.floor),
+            ("raw floor", r.raw_floor),
             ("pandas", r.pandas),
             ("pandas, counting cases", r.pandas_counting),
         ):
@@ -736,6 +847,7 @@ def print_results(results: list[SizeResult]) -> bool:
     print()
     header = (
         f"{'size':>11} {'gen s':>7} {'report s':>9} {'floor s':>8} {'rep/floor':>9}"
+        f" {'raw floor s':>11}"
         f" {'pandas s':>9} {'speed-up':>8} {'dash warm s':>11} {'peak MB':>8}"
     )
     print(header)
@@ -746,11 +858,15 @@ def print_results(results: list[SizeResult]) -> bool:
         speedup = pandas_s / r.report.median_s if pandas_s else None
         print(
             f"{r.size:>11,} {r.generated.seconds:>7.1f} {r.report.median_s:>9.3f}"
-            f" {r.floor.median_s:>8.3f} {ratio:>8.2f}x {_s(pandas_s):>9}"
+            f" {r.floor.median_s:>8.3f} {ratio:>8.2f}x"
+            f" {_s(r.raw_floor.median_s if r.raw_floor else None):>11} {_s(pandas_s):>9}"
             f" {_s(speedup, 1) + 'x' if speedup else '–':>8}"
             f" {_s(r.dashboard.warm_median_s):>11} {r.peak_mb:>8.0f}"
         )
-    print(f"(times are medians of {REPEATS} warm runs; speed-up = pandas ÷ agent_report)")
+    print(
+        f"(times are medians of {REPEATS} warm runs; speed-up = pandas ÷ agent_report; floor ="
+        " one query over the rollups the report reads, raw floor = one over the contacts)"
+    )
     print()
     return print_targets(results)
 

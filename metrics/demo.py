@@ -31,6 +31,7 @@ from pydantic import BaseModel
 
 from metrics.case_contacts import forget_case_contacts, refresh_case_contacts
 from metrics.people import hash_password
+from metrics.rollups import refresh_contact_rollups
 from metrics.store import Database, transaction
 from modules.certificate import new_verification_code
 from modules.content import (
@@ -514,6 +515,7 @@ def generate_demo(
         agent_ids = np.array([i for i, _ in agents_staff])
         _insert_traffic(cur, _interaction_frame(contacts, agent_ids, team_ids), feedback)
         refresh_case_contacts(cur)
+        refresh_contact_rollups(cur)  # after the contacts' ratings, inserted with them
         # The demo sign-in agent is left out: whoever tries the demo starts the training fresh.
         trainees = [
             _Trainee(staff_id, person.name, agent)
@@ -576,6 +578,7 @@ def remove_demo(db: Database) -> DemoSummary:
         forget_case_contacts(cur, "is_demo", [])
         interactions = _deleted(cur, "DELETE FROM interactions WHERE is_demo")
         refresh_case_contacts(cur)
+        refresh_contact_rollups(cur)
         # What remains of interactions is imported data; only those rows can still refer to demo
         # staff and teams.
         staff = _deleted(

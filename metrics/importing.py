@@ -68,6 +68,7 @@ from metrics.import_formats import (
     sql_text,
 )
 from metrics.people import AccessDenied, Viewer
+from metrics.rollups import refresh_contact_rollups
 from metrics.store import Database
 
 PREVIEW_ROWS = 10
@@ -789,6 +790,7 @@ def _write(
         """,
         params,
     )
+    refresh_contact_rollups(cur)  # after the ratings: the days' counts include them
     cur.execute(
         "INSERT INTO import_batches (id, file_name, checksum, format, source, rows_read, loaded,"
         " rejected, duplicates, new_agents, new_teams, imported_by_id, imported_by)"
@@ -1080,6 +1082,7 @@ def remove_batch(db: Database, viewer: Viewer, batch_id: int) -> RemovedBatch:
             cur, "DELETE FROM interactions WHERE import_batch_id = ?", [batch_id]
         )
         refresh_case_contacts(cur)
+        refresh_contact_rollups(cur)
         cur.execute(
             "UPDATE import_batches SET removed_at = now(), removed_by = ? WHERE id = ?",
             [_who(viewer), batch_id],

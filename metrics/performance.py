@@ -15,7 +15,7 @@ Python. Each function's docstring states its formula. Conventions shared by all 
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from metrics.case_contacts import cases_counted
 from metrics.people import AccessDenied, Viewer, get_staff_member, visible_team_id
+from metrics.rollups import rollups_current
 from metrics.store import Database
 from modules.policy import CHANNELS, Channel, Policy
 
@@ -95,11 +96,21 @@ def wilson_interval(successes: float, n: float) -> tuple[float | None, float | N
     return float(low[0]), float(high[0])
 
 
-def _wilson_columns(frame: pd.DataFrame, successes: str, n: str, prefix: str) -> None:
-    """Add `{prefix}_low` and `{prefix}_high` to `frame`."""
-    low, high = _wilson_bounds(frame[successes].to_numpy(), frame[n].to_numpy())
-    frame[f"{prefix}_low"] = low
-    frame[f"{prefix}_high"] = high
+WILSON_RATES = {  # rate: (successes, n)
+    "service_level": ("answered_within", "handled"),
+    "resolution_rate": ("resolved", "handled"),
+    "fcr_rate": ("first_contact_resolved", "resolved"),
+    "csat": ("good_ratings", "ratings"),
+}
+
+
+def _with_wilson_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with `<rate>_low` and `<rate>_high` for each rate of `WILSON_RATES`."""
+    bounds: dict[str, np.ndarray] = {}
+    for rate, (successes, n) in WILSON_RATES.items():
+        low, high = _wilson_bounds(frame[successes].to_numpy(), frame[n].to_numpy())
+        bounds[f"{rate}_low"], bounds[f"{rate}_high"] = low, high
+    return frame.assign(**bounds)
 
 
 def visible_period(viewer: Viewer, period: Period) -> Period:
@@ -125,6 +136,18 @@ def _scope(policy: Policy, period: Period) -> tuple[str, list[object]]:
     return where, params
 
 
+def _filters(period: Period, alias: str) -> tuple[str, list[object]]:
+    """The team and channel filters over `alias` (a table with team_id and channel columns)."""
+    where, params = "", list[object]()
+    if period.team_id is not None:
+        where += f" AND {alias}.team_id = ?"
+        params.append(period.team_id)
+    if period.channel is not None:
+        where += f" AND {alias}.channel = ?"
+        params.append(period.channel)
+    return where, params
+
+
 def _standards_cte(policy: Policy) -> tuple[str, list[object]]:
     values = ", ".join("(?, ?)" for _ in CHANNELS)
     params: list[object] = []
@@ -145,6 +168,17 @@ def _within_s(policy: Policy) -> tuple[str, list[object]]:
     for channel in CHANNELS:
         params += [channel, policy.standards.channel(channel).answer_within_s]
     return f"CASE i.channel {whens} END", params
+
+
+def _utc_days(policy: Policy, period: Period) -> tuple[datetime, datetime, date, date]:
+    """The period's instants [first, after) and the whole UTC days [day_from, day_to) within
+    them, which the daily rollups hold; the hours outside those days are read from
+    interactions. When no whole UTC day fits, day_from = day_to and everything is read there."""
+    first, after = period.bounds(policy.business_hours.timezone)
+    first_utc, after_utc = first.astimezone(UTC), after.astimezone(UTC)
+    day_from = first_utc.date() + timedelta(days=0 if first_utc.time() == time(0) else 1)
+    day_to = after_utc.date()
+    return first, after, day_from, max(day_from, day_to)
 
 
 # One scan's queue totals: offered, answered, abandoned, answered within the standard.
@@ -387,6 +421,102 @@ _AGENT_SQL = """
 """
 _QUEUE_TOTALS = ["q_offered_all", "q_answered_all", "q_abandoned_all", "q_within_all"]
 
+# The same numbers from the daily rollups (metrics/rollups.py), for a store whose rollups are
+# current: the counts of the period's whole UTC days from `contact_days`, plus the contacts
+# (and their ratings) of the hours before and after them read from interactions; the waits,
+# and "within the standard" under this policy, from `contact_waits`, one row per answered
+# contact, so that the mean and quantiles are those of the contacts themselves.
+_ROLLUP_SQL = """
+    WITH waits AS (
+        SELECT w.agent_id, avg(w.wait_s) AS wait_mean_s,
+               quantile_cont(w.wait_s, [0.5, 0.9]) AS wait_q,
+               count(*) FILTER (WHERE w.wait_s <= {within}) AS within
+        FROM contact_waits w
+        WHERE w.queued_at >= ? AND w.queued_at < ? {wait_filters}
+        GROUP BY w.agent_id
+    ),
+    counted AS (
+        SELECT d.agent_id, d.offered, d.answered, d.abandoned, d.handled, d.resolved,
+               d.first_contact_resolved, d.ratings, d.good_ratings, d.ratings_1_5,
+               d.rating_1_5_sum
+        FROM contact_days d
+        WHERE d.day >= ? AND d.day < ? {day_filters}
+        UNION ALL
+        SELECT i.agent_id, 1, (i.answered_at IS NOT NULL)::INTEGER, i.abandoned::INTEGER,
+               h.handled::INTEGER, (h.handled AND i.resolved)::INTEGER,
+               (h.handled AND i.resolved AND i.case_contacts = 1)::INTEGER, 0, 0, 0, 0
+        FROM interactions i, LATERAL (SELECT i.answered_at IS NOT NULL
+                                             AND i.agent_id IS NOT NULL AS handled) h
+        WHERE {edges}
+        UNION ALL
+        SELECT i.agent_id, 0, 0, 0, 0, 0, 0, 1,
+               ((f.scale = '1-5' AND f.rating >= 4)
+                   OR (f.scale = 'good/bad' AND f.rating = 1))::INTEGER,
+               (f.scale = '1-5')::INTEGER, CASE WHEN f.scale = '1-5' THEN f.rating ELSE 0 END
+        FROM feedback f JOIN interactions i ON i.id = f.interaction_id
+        WHERE {edges} AND i.answered_at IS NOT NULL AND i.agent_id IS NOT NULL
+    ),
+    per_group AS (
+        SELECT agent_id, sum(offered)::BIGINT AS offered, sum(answered)::BIGINT AS answered,
+               sum(abandoned)::BIGINT AS abandoned, sum(handled)::BIGINT AS handled,
+               sum(resolved)::BIGINT AS resolved,
+               sum(first_contact_resolved)::BIGINT AS first_contact_resolved,
+               sum(ratings)::BIGINT AS ratings, sum(good_ratings)::BIGINT AS good_ratings,
+               sum(ratings_1_5)::BIGINT AS ratings_1_5,
+               sum(rating_1_5_sum)::BIGINT AS rating_1_5_sum
+        FROM counted
+        GROUP BY agent_id
+    ),
+    with_queue AS (
+        SELECT p.*, w.wait_mean_s, w.wait_q, coalesce(w.within, 0) AS answered_within,
+               sum(p.offered) OVER () AS q_offered_all,
+               sum(p.answered) OVER () AS q_answered_all,
+               sum(p.abandoned) OVER () AS q_abandoned_all,
+               sum(coalesce(w.within, 0)) OVER () AS q_within_all
+        FROM per_group p LEFT JOIN waits w ON w.agent_id IS NOT DISTINCT FROM p.agent_id
+    )
+    SELECT p.agent_id, st.email AS agent, st.name, t.name AS team, p.handled,
+           p.wait_mean_s, p.wait_q[1] AS wait_median_s, p.wait_q[2] AS wait_p90_s,
+           p.answered_within, p.answered_within / p.handled AS service_level,
+           p.resolved, p.resolved / p.handled AS resolution_rate,
+           p.first_contact_resolved,
+           CASE WHEN p.resolved > 0 THEN p.first_contact_resolved / p.resolved END AS fcr_rate,
+           p.ratings, p.good_ratings,
+           CASE WHEN p.ratings > 0 THEN p.good_ratings / p.ratings END AS csat,
+           CASE WHEN p.ratings_1_5 > 0 THEN p.rating_1_5_sum / p.ratings_1_5 END AS csat_mean,
+           p.q_offered_all, p.q_answered_all, p.q_abandoned_all, p.q_within_all
+    FROM with_queue p
+    JOIN staff st ON st.id = p.agent_id
+    LEFT JOIN teams t ON t.id = st.team_id
+    WHERE p.handled > 0
+    ORDER BY st.name, p.agent_id
+"""
+
+
+def _rollup_query(policy: Policy, period: Period) -> tuple[str, list[object]]:
+    """`_ROLLUP_SQL` and its parameters for the period (see `_agents_and_queue`)."""
+    first, after, day_from, day_to = _utc_days(policy, period)
+    from_at = datetime.combine(day_from, time(0), UTC)
+    to_at = datetime.combine(day_to, time(0), UTC)
+    within, within_params = _within_s(policy)
+    wait_filters, wait_params = _filters(period, "w")
+    day_filters, day_params = _filters(period, "d")
+    edge_filters, edge_params = _filters(period, "i")
+    if day_from < day_to:
+        edges = "(i.queued_at >= ? AND i.queued_at < ? OR i.queued_at >= ? AND i.queued_at < ?)"
+        edge_params = [first, from_at, to_at, after, *edge_params]
+    else:
+        edges = "i.queued_at >= ? AND i.queued_at < ?"
+        edge_params = [first, after, *edge_params]
+    sql = _ROLLUP_SQL.format(
+        within=within.replace("i.channel", "w.channel"),
+        wait_filters=wait_filters,
+        day_filters=day_filters,
+        edges=edges + edge_filters,
+    )
+    params = [*within_params, first, after, *wait_params, day_from, day_to, *day_params]
+    return sql, [*params, *edge_params, *edge_params]
+
 
 def _agent_metrics(db: Database, policy: Policy, period: Period) -> pd.DataFrame:
     return _agents_and_queue(db, policy, period)[0]
@@ -400,22 +530,24 @@ def _agents_and_queue(
     where, params = _scope(policy, period)
     within_s, within_params = _within_s(policy)
     with db.cursor() as cur:
-        if cases_counted(cur):
-            contact = _CONTACTS_COUNTED.format(within=within_s, where=where)
-            contact_params = within_params + params
+        counted = cases_counted(cur)
+        if counted and rollups_current(cur):
+            sql, all_params = _rollup_query(policy, period)
         else:
-            contact = _CONTACTS_RECOUNTED.format(within=within_s, where=where)
-            contact_params = params + within_params + params
-        sql = _AGENT_SQL.format(contact=contact, where=where)
-        frame = cur.execute(sql, contact_params + params).df()
+            if counted:
+                contact = _CONTACTS_COUNTED.format(within=within_s, where=where)
+                contact_params = within_params + params
+            else:
+                contact = _CONTACTS_RECOUNTED.format(within=within_s, where=where)
+                contact_params = params + within_params + params
+            sql = _AGENT_SQL.format(contact=contact, where=where)
+            all_params = contact_params + params
+        frame = cur.execute(sql, all_params).df()
     totals = frame[_QUEUE_TOTALS]
     frame = frame.drop(columns=_QUEUE_TOTALS)
     queue = _queue(*(int(v) for v in totals.iloc[0])) if not totals.empty else None
     frame = frame.astype({"handled": "int64", "resolved": "int64", "ratings": "int64"})
-    _wilson_columns(frame, "answered_within", "handled", "service_level")
-    _wilson_columns(frame, "resolved", "handled", "resolution_rate")
-    _wilson_columns(frame, "first_contact_resolved", "resolved", "fcr_rate")
-    _wilson_columns(frame, "good_ratings", "ratings", "csat")
+    frame = _with_wilson_columns(frame)
     return judge(frame, policy), queue
 
 
@@ -505,11 +637,17 @@ def agent_report(
             "abandonment_rate": queue.abandonment_rate,
             "service_level": queue.service_level,
         },
-        "agents": [
-            {field: json_value(row[field]) for field in REPORT_AGENT_FIELDS}
-            for row in agents.to_dict("records")
-        ],
+        "agents": _report_rows(agents),
     }
+
+
+def _report_rows(agents: pd.DataFrame) -> list[dict[str, object]]:
+    # Column by column: `tolist()` turns a whole column into Python values at once, which
+    # keeps the report's own overhead small next to its query.
+    columns = [[json_value(v) for v in agents[field].tolist()] for field in REPORT_AGENT_FIELDS]
+    return [
+        dict(zip(REPORT_AGENT_FIELDS, values, strict=True)) for values in zip(*columns, strict=True)
+    ]
 
 
 class TeamSummary(BaseModel):
