@@ -558,6 +558,11 @@ JUDGED = {
 }
 
 
+def targets(policy: Policy) -> dict[str, float]:
+    """The policy's target for each judged metric (`JUDGED`), by metric name."""
+    return {metric: getattr(policy.standards, target) for metric, target in JUDGED.items()}
+
+
 def judge(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """Status per judged metric and overall, by the policy's targets.
 

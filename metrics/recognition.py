@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.performance import JUDGED
+from metrics.performance import JUDGED, targets
 from modules.policy import Policy
 
 METRIC_LABELS = {
@@ -22,10 +22,6 @@ METRIC_LABELS = {
 DENOMINATORS = {"service_level": "handled", "resolution_rate": "handled", "csat": "ratings"}
 
 
-def _targets(policy: Policy) -> dict[str, float]:
-    return {metric: getattr(policy.standards, target) for metric, target in JUDGED.items()}
-
-
 def top_performers(agents: pd.DataFrame, policy: Policy, limit: int = 5) -> pd.DataFrame:
     """Agents who meet every judged standard (service level, resolution and CSAT all `meets`),
     best first.
@@ -34,11 +30,15 @@ def top_performers(agents: pd.DataFrame, policy: Policy, limit: int = 5) -> pd.D
     target), in fractions. Columns: agent_id, name, team, handled, ratings, the three rates and
     margin. At most `limit` rows.
     """
-    targets = _targets(policy)
-    meets_all = np.logical_and.reduce([agents[f"status_{metric}"] == "meets" for metric in targets])
+    policy_targets = targets(policy)
+    meets_all = np.logical_and.reduce(
+        [agents[f"status_{metric}"] == "meets" for metric in policy_targets]
+    )
     chosen = agents[meets_all].copy()
-    chosen["margin"] = sum(chosen[f"{metric}_low"] - target for metric, target in targets.items())
-    columns = ["agent_id", "name", "team", "handled", "ratings", *targets, "margin"]
+    chosen["margin"] = sum(
+        chosen[f"{metric}_low"] - target for metric, target in policy_targets.items()
+    )
+    columns = ["agent_id", "name", "team", "handled", "ratings", *policy_targets, "margin"]
     return (
         chosen.sort_values(["margin", "handled"], ascending=[False, False])
         .head(limit)[columns]
@@ -91,12 +91,12 @@ def coaching_candidates(agents: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     the whole interval lies under the target, so chance alone is an unlikely explanation.
     Sorted with the clear cases first, then by the largest gap.
     """
-    targets = _targets(policy)
+    policy_targets = targets(policy)
     rows = []
     for record in agents.to_dict("records"):
         if record["status"] == "insufficient":
             continue
-        for metric, target in targets.items():
+        for metric, target in policy_targets.items():
             if record[f"status_{metric}"] != "below":
                 continue
             rows.append(

@@ -4,6 +4,7 @@ contact they handled (downloadable row by row). Opened from a list of agents."""
 
 import streamlit as st
 
+from metrics import performance
 from metrics.people import AccessDenied, PeopleError
 from training_app import data, session
 from training_app.components import charts
@@ -21,11 +22,7 @@ viewer = session.require_viewer()
 policy = data.policy().policy
 standards = policy.standards
 zone = policy.business_hours.timezone
-targets = {
-    "service_level": standards.service_level_target,
-    "resolution_rate": standards.resolution_target,
-    "csat": standards.csat_target,
-}
+targets = performance.targets(policy)
 
 st.page_link(
     "app_pages/team_performance.py", label="Team performance", icon=":material/arrow_back:"

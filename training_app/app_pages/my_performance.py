@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import streamlit as st
 
+from metrics import performance
 from metrics.performance import Period
 from training_app import data, session
 from training_app.components import charts
@@ -16,11 +17,7 @@ from training_app.components.performance_tables import show_definitions, standin
 viewer = session.require_viewer()
 policy = data.policy().policy
 standards = policy.standards
-targets = {
-    "service_level": standards.service_level_target,
-    "resolution_rate": standards.resolution_target,
-    "csat": standards.csat_target,
-}
+targets = performance.targets(policy)
 
 st.title("My performance")
 days = data.contact_days()

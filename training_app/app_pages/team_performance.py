@@ -4,6 +4,7 @@ and spread."""
 
 import streamlit as st
 
+from metrics import performance
 from training_app import data, session
 from training_app.components import charts
 from training_app.components.agent_link import agent_picker, selectable_agent_table
@@ -20,11 +21,7 @@ from training_app.components.performance_tables import (
 viewer = session.require_viewer()
 policy = data.policy().policy
 standards = policy.standards
-targets = {
-    "service_level": standards.service_level_target,
-    "resolution_rate": standards.resolution_target,
-    "csat": standards.csat_target,
-}
+targets = performance.targets(policy)
 
 st.title("Team performance")
 days = data.contact_days()
