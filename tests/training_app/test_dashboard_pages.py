@@ -34,8 +34,10 @@ def open_page(viewer: Viewer, page: str):  # type: ignore[no-untyped-def]
 
 def chart_specs(at) -> str:  # type: ignore[no-untyped-def]
     """Every chart's Vega-Lite spec and data, as text."""
+    # Arrow buffers hold text as UTF-8, so a name in a chart's data reads in the decoded bytes.
     return "\n".join(
-        chart.proto.spec + json.dumps([d.data.data.hex() for d in chart.proto.datasets])
+        chart.proto.spec
+        + "".join(d.data.data.decode("utf-8", "ignore") for d in chart.proto.datasets)
         for chart in at.get("vega_lite_chart")
     )
 
@@ -191,7 +193,9 @@ def test_an_agent_sees_their_trends_and_comments_and_nobody_elses(viewers, demo_
         others = [m.name for m in list_staff(db, Viewer.local_admin()) if m.id != agent.staff_id]
     finally:
         db.close()
-    everything = shown + chart_specs(at) + "".join(str(d.value) for d in at.dataframe)
+    charts = chart_specs(at)
+    assert "Team median" in charts  # the chart data is really read here
+    everything = shown + charts + "".join(str(d.value) for d in at.dataframe)
     for name in others:
         assert name not in everything
     for page in (TEAM, AGENT, RECOGNITION, COACHING):
