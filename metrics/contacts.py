@@ -7,8 +7,8 @@ import pandas as pd
 
 from metrics.people import Viewer, get_staff_member
 from metrics.performance import Period, _scope, _standards_cte, visible_period
+from metrics.ratings import GOOD_RATING
 from metrics.store import Database
-from metrics.trends import GOOD_RATING
 from modules.policy import Policy
 
 RATING_TEXT = (

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from metrics.case_contacts import cases_counted
 from metrics.people import AccessDenied, Viewer, get_staff_member, visible_team_id
+from metrics.ratings import GOOD_RATING
 from metrics.rollups import rollups_current
 from metrics.store import Database
 from modules.policy import CHANNELS, Channel, Policy
@@ -395,8 +396,7 @@ _AGENT_SQL = """
     rated AS (
         SELECT i.agent_id,
                count(*) AS ratings,
-               count(*) FILTER (WHERE (f.scale = '1-5' AND f.rating >= 4)
-                   OR (f.scale = 'good/bad' AND f.rating = 1)) AS good_ratings,
+               count(*) FILTER (WHERE {good}) AS good_ratings,
                avg(f.rating) FILTER (WHERE f.scale = '1-5') AS csat_mean
         FROM feedback f JOIN interactions i ON i.id = f.interaction_id
         WHERE {where} AND i.answered_at IS NOT NULL AND i.agent_id IS NOT NULL
@@ -450,8 +450,7 @@ _ROLLUP_SQL = """
         WHERE {edges}
         UNION ALL
         SELECT i.agent_id, 0, 0, 0, 0, 0, 0, 1,
-               ((f.scale = '1-5' AND f.rating >= 4)
-                   OR (f.scale = 'good/bad' AND f.rating = 1))::INTEGER,
+               {good}::INTEGER,
                (f.scale = '1-5')::INTEGER, CASE WHEN f.scale = '1-5' THEN f.rating ELSE 0 END
         FROM feedback f JOIN interactions i ON i.id = f.interaction_id
         WHERE {edges} AND i.answered_at IS NOT NULL AND i.agent_id IS NOT NULL
@@ -509,6 +508,7 @@ def _rollup_query(policy: Policy, period: Period) -> tuple[str, list[object]]:
         edges = "i.queued_at >= ? AND i.queued_at < ?"
         edge_params = [first, after, *edge_params]
     sql = _ROLLUP_SQL.format(
+        good=GOOD_RATING,
         within=within.replace("i.channel", "w.channel"),
         wait_filters=wait_filters,
         day_filters=day_filters,
@@ -540,7 +540,7 @@ def _agents_and_queue(
             else:
                 contact = _CONTACTS_RECOUNTED.format(within=within_s, where=where)
                 contact_params = params + within_params + params
-            sql = _AGENT_SQL.format(contact=contact, where=where)
+            sql = _AGENT_SQL.format(contact=contact, where=where, good=GOOD_RATING)
             all_params = contact_params + params
         frame = cur.execute(sql, all_params).df()
     totals = frame[_QUEUE_TOTALS]
@@ -683,8 +683,7 @@ def team_summary(db: Database, viewer: Viewer, policy: Policy, period: Period) -
             "   count(*) FILTER (WHERE i.answered_at IS NOT NULL AND i.resolved)"
             f"  FROM interactions i WHERE {where}),"
             " rated AS (SELECT count(*),"
-            "   count(*) FILTER (WHERE (f.scale = '1-5' AND f.rating >= 4)"
-            "      OR (f.scale = 'good/bad' AND f.rating = 1))"
+            f"   count(*) FILTER (WHERE {GOOD_RATING})"
             "  FROM feedback f JOIN interactions i ON i.id = f.interaction_id"
             f"  WHERE {where} AND i.answered_at IS NOT NULL)"
             " SELECT * FROM contacts, rated",

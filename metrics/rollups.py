@@ -31,6 +31,7 @@ concerned first; after anything not marked, `refresh_contact_rollups(cur, everyt
 
 from __future__ import annotations
 
+from metrics.ratings import GOOD_RATING
 from metrics.store import Database
 
 # A contact's rollup day: its queued_at's date in UTC (the store's instants).
@@ -49,8 +50,7 @@ _DAYS_SQL = """
     ),
     rated AS (
         SELECT f.interaction_id, count(*) AS ratings,
-               count(*) FILTER (WHERE (f.scale = '1-5' AND f.rating >= 4)
-                   OR (f.scale = 'good/bad' AND f.rating = 1)) AS good_ratings,
+               count(*) FILTER (WHERE {good}) AS good_ratings,
                count(*) FILTER (WHERE f.scale = '1-5') AS ratings_1_5,
                coalesce(sum(f.rating) FILTER (WHERE f.scale = '1-5'), 0) AS rating_1_5_sum
         FROM feedback f SEMI JOIN period_contact c ON c.id = f.interaction_id
@@ -128,7 +128,7 @@ def refresh_contact_rollups(cur: Database, *, everything: bool = False) -> int:
         )
     day = UTC_DAY.format(column="i.queued_at")
     where = _PENDING.format(column="i.queued_at", day=day)
-    cur.execute(_DAYS_SQL.format(day=day, where=where))
+    cur.execute(_DAYS_SQL.format(day=day, where=where, good=GOOD_RATING))
     cur.execute(_WAITS_SQL.format(where=where))
     cur.execute("DELETE FROM contact_days_pending")
     return pending

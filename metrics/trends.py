@@ -8,11 +8,9 @@ import pandas as pd
 
 from metrics.people import Viewer, get_staff_member
 from metrics.performance import Period, _scope, _standards_cte, visible_period
+from metrics.ratings import GOOD_RATING
 from metrics.store import Database
 from modules.policy import Policy
-
-# A rating counts as good on either scale: 4 or 5 of 5, or 'good'.
-GOOD_RATING = "((f.scale = '1-5' AND f.rating >= 4) OR (f.scale = 'good/bad' AND f.rating = 1))"
 
 # Wait buckets as multiples of the channel's standard, so a 30-second phone standard and a
 # 4-hour e-mail standard read on one scale: the first four buckets are within the standard.
