@@ -9,8 +9,9 @@ from metrics.people import AccessDenied, PeopleError
 from training_app import data, session
 from training_app.components import charts
 from training_app.components.agent_link import chosen_agent
+from training_app.components.comments import comment_cards
 from training_app.components.filters import performance_filters
-from training_app.components.formatting import file_slug, local_time, plain
+from training_app.components.formatting import file_slug, local_time
 from training_app.components.performance_tables import (
     STATUS_TEXT,
     csv_download,
@@ -68,15 +69,7 @@ else:
 
 st.subheader("Latest customer comments")
 comments = data.customer_comments(viewer, period, agent_id=agent_id, limit=6)
-if comments.empty:
-    st.caption("No comments in these dates.")
-comment_columns = st.columns(2)
-for number, comment in enumerate(comments.itertuples()):
-    with comment_columns[number % 2].container(border=True):
-        st.markdown(plain(str(comment.comment)))
-        st.caption(
-            f"Rating {comment.rating} · {comment.channel} · {comment.received_at:%d %b %Y %H:%M}"
-        )
+comment_cards(comments, "No comments in these dates.", columns=2)
 
 st.subheader("Training")
 standing = data.training_standing(viewer, agent_id)

@@ -10,8 +10,8 @@ from metrics import performance
 from metrics.performance import Period
 from training_app import data, session
 from training_app.components import charts
+from training_app.components.comments import comment_cards
 from training_app.components.filters import DEFAULT_DAYS
-from training_app.components.formatting import plain
 from training_app.components.performance_tables import show_definitions, standing_tiles
 
 viewer = session.require_viewer()
@@ -53,13 +53,6 @@ st.caption("The team median is the middle value of your team's agents that week,
 
 st.subheader("What customers wrote")
 comments = data.customer_comments(viewer, period, agent_id=viewer.staff_id, limit=10)
-if comments.empty:
-    st.caption("No comments in these dates.")
-for comment in comments.itertuples():
-    with st.container(border=True):
-        st.markdown(plain(str(comment.comment)))
-        st.caption(
-            f"Rating {comment.rating} · {comment.channel} · {comment.received_at:%d %b %Y %H:%M}"
-        )
+comment_cards(comments, "No comments in these dates.")
 
 show_definitions()

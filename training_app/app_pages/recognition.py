@@ -7,8 +7,8 @@ import streamlit as st
 from metrics.recognition import most_improved, top_performers
 from training_app import data, session
 from training_app.components.agent_link import agent_picker
+from training_app.components.comments import comment_cards
 from training_app.components.filters import performance_filters
-from training_app.components.formatting import plain
 from training_app.components.performance_tables import csv_download, show_definitions
 
 viewer = session.require_viewer()
@@ -127,14 +127,6 @@ agent_picker(recognised)
 
 st.subheader("Best customer comments")
 praise = data.customer_comments(viewer, period, praise_only=True, limit=8)
-if praise.empty:
-    st.caption("No comments with a good rating in these dates.")
-for comment in praise.itertuples():
-    with st.container(border=True):
-        st.markdown(f"“{plain(str(comment.comment))}”")
-        st.caption(
-            f"**{comment.agent}** · rating {comment.rating} · {comment.channel} · "
-            f"{comment.received_at:%d %b %Y}"
-        )
+comment_cards(praise, "No comments with a good rating in these dates.", with_agent=True)
 
 show_definitions()

@@ -25,7 +25,9 @@ def _with_week_labels(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(week_label=pd.to_datetime(frame["week"]).dt.strftime("%d %b"))
 
 
-def _rate_panel(frame: pd.DataFrame, value: str, n: str, title: str, target: float) -> alt.Chart:
+def _rate_panel(
+    frame: pd.DataFrame, value: str, n: str, title: str, target: float
+) -> alt.LayerChart:
     base = alt.Chart(_with_week_labels(frame)).encode(_week_axis())
     line = base.mark_line(point=True).encode(
         alt.Y(f"{value}:Q", title=title, axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
@@ -36,6 +38,11 @@ def _rate_panel(frame: pd.DataFrame, value: str, n: str, title: str, target: flo
             alt.Tooltip(f"{n}:Q", title="n", format=","),
         ],
     )
+    return _against_target(line, title, target)
+
+
+def _against_target(line: alt.Chart, title: str, target: float) -> alt.LayerChart:
+    """A weekly panel: `line` with the policy's target as a dashed rule, titled with both."""
     rule = (
         alt.Chart(pd.DataFrame({"target": [target]}))
         .mark_rule(strokeDash=TARGET_DASH, color="gray")
@@ -103,16 +110,7 @@ def agent_trend_chart(
                 ],
             )
         )
-        rule = (
-            alt.Chart(pd.DataFrame({"target": [targets[metric]]}))
-            .mark_rule(strokeDash=TARGET_DASH, color="gray")
-            .encode(y="target:Q")
-        )
-        panels.append(
-            (line + rule).properties(
-                title=f"{title} (target {targets[metric]:.0%})", width=220, height=180
-            )
-        )
+        panels.append(_against_target(line, title, targets[metric]))
     return alt.hconcat(*panels)
 
 
