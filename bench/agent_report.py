@@ -12,8 +12,8 @@ For each size (default 1M and 10M contacts) the script, in a fresh subprocess of
    and median of five);
 3. times the "floor", one hand-written DuckDB query for the same per-agent numbers and queue
    totals over the same stored tables the report reads (the daily rollups of
-   metrics/rollups.py, and the contacts of the hours outside whole UTC days), and asserts it
-   agrees with `agent_report`; and, for information, the "raw floor": one hand-written query
+   metrics/contacts/rollups.py, and the contacts of the hours outside whole UTC days), and asserts
+   it agrees with `agent_report`; and, for information, the "raw floor": one hand-written query
    over the contacts themselves, asserted equal too;
 4. at 1M only, times a straightforward pandas implementation (read, then groupby/merge/quantile)
    and asserts it agrees too; and, for comparison only, the same counting every case itself.
@@ -52,16 +52,11 @@ from typing import TypeVar
 import pandas as pd
 from pydantic import BaseModel
 
-from metrics.case_contacts import cases_counted, refresh_case_contacts
+from metrics.contacts.case_sizes import cases_counted, refresh_case_contacts
+from metrics.contacts.rollups import refresh_contact_rollups, rollups_current
 from metrics.people import NewStaffMember, Viewer, add_staff, add_team
-from metrics.performance import (
-    REPORT_AGENT_FIELDS,
-    Period,
-    _utc_days,
-    agent_report,
-    json_value,
-)
-from metrics.rollups import refresh_contact_rollups, rollups_current
+from metrics.performance.agents import REPORT_AGENT_FIELDS, agent_report, json_value
+from metrics.performance.period import Period, utc_days
 from metrics.store import DB_ENV_VAR, Database, open_database
 from modules.policy import CHANNELS, Policy, load_policy
 
@@ -264,10 +259,10 @@ def generate(path: Path, size: int, policy: Policy) -> Generated:
             )
             cur.execute(FEEDBACK_SQL)
             # Like every writer of contacts: each contact's case count (see
-            # metrics/case_contacts.py), which the report, the floor and pandas all read.
+            # metrics/contacts/case_sizes.py), which the report, the floor and pandas all read.
             refresh_case_contacts(cur)
             assert cases_counted(cur)
-            # And the daily rollups the report reads (see metrics/rollups.py).
+            # And the daily rollups the report reads (see metrics/contacts/rollups.py).
             refresh_contact_rollups(cur)
             assert rollups_current(cur)
             cur.execute("CHECKPOINT")
@@ -494,7 +489,7 @@ def raw_floor_numbers(db: Database, policy: Policy) -> Numbers:
 
 def floor_numbers(db: Database, policy: Policy) -> Numbers:
     """The numbers by one hand-written query over the rollups the report reads."""
-    first, after, day_from, day_to = _utc_days(policy, PERIOD)
+    first, after, day_from, day_to = utc_days(policy, PERIOD)
     within = " ".join(
         f"WHEN '{channel}' THEN {policy.standards.channel(channel).answer_within_s}"
         for channel in CHANNELS

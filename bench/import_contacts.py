@@ -36,7 +36,7 @@ from pathlib import Path
 import duckdb
 
 ROOT = Path(__file__).resolve().parent.parent
-ACADEMY = [sys.executable, "-m", "metrics.cli"]
+ACADEMY = [sys.executable, "-m", "training_app.cli"]
 DEFAULT_ROWS = 1_000_000
 IMPORT_MAX_S = 15.0
 PEAK_MAX_MB = 1024.0

@@ -37,7 +37,7 @@ def db(tmp_path: Path) -> Database:
 @pytest.fixture(scope="session")
 def small_demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Generated once per run; tests copy it rather than generate again."""
-    from metrics.demo import generate_demo
+    from metrics.demo.generate import generate_demo
 
     path = tmp_path_factory.mktemp("template") / "demo.duckdb"
     database = open_database(path)

@@ -8,7 +8,6 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from metrics import contacts, overview, performance, training_records, trends
 from metrics.organisation import get_setting
 from metrics.people import (
     StaffMember,
@@ -18,10 +17,14 @@ from metrics.people import (
     list_staff,
     list_teams,
 )
-from metrics.startup import AppStore, open_app_store
+from metrics.performance import agents as performance
+from metrics.performance import drilldown as contacts
+from metrics.performance import overview, trends
 from metrics.store import Database, database_path
+from metrics.training import records as training_records
 from modules.content import TrainingModule, load_modules, modules_dir
 from modules.policy import LoadedPolicy, load_policy, policy_path
+from training_app.startup import AppStore, open_app_store
 
 RECENT_COUNTS_TTL_S = 60  # home-page counts may lag new data by a minute
 

@@ -53,7 +53,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         [
             sys.executable,
             "-m",
-            "metrics.cli",
+            "training_app.cli",
             "serve",
             "--db",
             str(db),

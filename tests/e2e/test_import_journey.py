@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from metrics.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, default_until
+from metrics.demo.generate import default_until
+from metrics.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD
 from modules.policy import load_policy
 from tests.e2e.conftest import screenshot, sign_in, wait_idle
 

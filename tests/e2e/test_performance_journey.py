@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from metrics.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from metrics.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tests.e2e.conftest import screenshot, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e

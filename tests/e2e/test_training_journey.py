@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from metrics.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from metrics.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD
 from modules.content import (
     Lesson,
     Matching,

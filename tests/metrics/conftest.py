@@ -1,5 +1,5 @@
-"""The hand-made day of test_performance.py (its docstring has the table of contacts), shared
-by the metric tests."""
+"""The hand-made day of tests/metrics/performance/test_agents.py (its docstring has the table of
+contacts), shared by the metric tests."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from metrics.people import NewStaffMember, Viewer, add_staff, add_team
-from metrics.performance import Period
+from metrics.performance.period import Period
 from metrics.store import Database
 from modules.policy import Policy, load_policy
 

@@ -6,7 +6,6 @@ import duckdb
 import pytest
 from pydantic import ValidationError
 
-from metrics import overview
 from metrics.people import (
     AccessDenied,
     NewStaffMember,
@@ -21,6 +20,7 @@ from metrics.people import (
     set_active,
     set_password,
 )
+from metrics.performance import overview
 
 PASSWORD = "correct horse battery"
 

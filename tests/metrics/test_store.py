@@ -63,7 +63,7 @@ def test_a_second_process_gets_one_clear_line_not_a_traceback(tmp_path: Path) ->
         assert str(path) in str(caught.value) and "--db" in str(caught.value)
 
         cli = subprocess.run(
-            [sys.executable, "-m", "metrics.cli", "users", "list", "--db", str(path)],
+            [sys.executable, "-m", "training_app.cli", "users", "list", "--db", str(path)],
             capture_output=True,
             text=True,
             timeout=60,

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from metrics.cli import main
 from modules.content import fill_placeholders, load_modules
 from modules.content_errors import ContentError
 from modules.policy import load_policy
+from training_app.cli import main
 
 # A small module using every step kind; each test breaks one thing in a copy of it.
 VALID_MODULE = """\

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from metrics.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from metrics.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD
 from metrics.people import Viewer, authenticate
 from metrics.store import open_database
 

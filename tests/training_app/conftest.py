@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics.demo import DEMO_ACCOUNTS
+from metrics.demo.people import DEMO_ACCOUNTS
 from metrics.people import Viewer
 from tests.training_app.apptest import demo_viewer
 

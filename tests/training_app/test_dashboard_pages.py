@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from metrics.people import NewStaffMember, Viewer, add_staff, list_staff
-from metrics.performance import Period, agent_metrics
+from metrics.performance.agents import agent_metrics
+from metrics.performance.period import Period
 from metrics.store import open_database
 from modules.policy import DEFAULT_POLICY_PATH, POLICY_ENV_VAR, load_policy
 from tests.training_app.apptest import app_as

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from metrics.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD
 from metrics.people import NewStaffMember, add_staff, add_team, authenticate
 from metrics.store import open_database
 from tests.training_app.apptest import app_as

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from metrics.people import NewStaffMember, Viewer, add_staff
-from metrics.performance import Period
+from metrics.performance.period import Period
 from metrics.store import open_database
 from tests.training_app.apptest import app_as
 from tests.training_app.test_pages import texts

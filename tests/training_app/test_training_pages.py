@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from metrics import training_records as records
 from metrics.people import NewStaffMember, Viewer, add_staff
 from metrics.store import open_database
+from metrics.training import records as records
 from modules.content import TrainingModule, load_modules
 from modules.policy import load_policy
 from tests.training_app.apptest import app_as

@@ -4,8 +4,8 @@ contact they handled (downloadable row by row). Opened from a list of agents."""
 
 import streamlit as st
 
-from metrics import performance
 from metrics.people import AccessDenied, PeopleError
+from metrics.performance import agents as performance
 from training_app import data, session
 from training_app.components import charts
 from training_app.components.agent_link import chosen_agent

@@ -3,7 +3,7 @@ targets, on which metric and by how much, the clearest cases first."""
 
 import streamlit as st
 
-from metrics.recognition import coaching_candidates
+from metrics.performance.recognition import coaching_candidates
 from training_app import data, session
 from training_app.components.agent_link import agent_picker, selectable_agent_table
 from training_app.components.filters import performance_filters

@@ -12,8 +12,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from metrics import importing
-from metrics.import_formats import FORMAT_TITLES, FORMATS
+from metrics.contacts import imports as importing
+from metrics.contacts.formats import FORMAT_TITLES, FORMATS
 from training_app import data, session
 from training_app.components.formatting import bullets, count, local_time
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import streamlit as st
 
-from metrics import performance
-from metrics.performance import Period
+from metrics.performance import agents as performance
+from metrics.performance.period import Period
 from training_app import data, session
 from training_app.components import charts
 from training_app.components.comments import comment_cards

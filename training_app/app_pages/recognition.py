@@ -4,7 +4,7 @@ best things customers wrote. Nobody with too few contacts to judge is ranked or 
 import pandas as pd
 import streamlit as st
 
-from metrics.recognition import most_improved, top_performers
+from metrics.performance.recognition import most_improved, top_performers
 from training_app import data, session
 from training_app.components.agent_link import agent_picker
 from training_app.components.comments import comment_cards

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from metrics.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from metrics.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD
 from metrics.people import authenticate
 from training_app import data, session
 from training_app.components.formatting import bullets

@@ -4,7 +4,7 @@ and spread."""
 
 import streamlit as st
 
-from metrics import performance
+from metrics.performance import agents as performance
 from training_app import data, session
 from training_app.components import charts
 from training_app.components.agent_link import agent_picker, selectable_agent_table

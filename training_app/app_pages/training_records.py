@@ -5,7 +5,7 @@ reflections."""
 import pandas as pd
 import streamlit as st
 
-from metrics import training_records as records
+from metrics.training import records as records
 from modules.engine import step_title
 from training_app import data, session
 from training_app.components.formatting import local_time

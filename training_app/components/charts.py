@@ -7,7 +7,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from metrics.trends import WEEKDAYS
+from metrics.performance.trends import WEEKDAYS
 
 TARGET_DASH = [6, 4]
 WITHIN_COLOURS = alt.Scale(
@@ -52,8 +52,9 @@ def _against_target(line: alt.Chart, title: str, target: float) -> alt.LayerChar
 
 
 def weekly_trend_chart(trends: pd.DataFrame, targets: dict[str, float]) -> alt.HConcatChart:
-    """Service level, resolution and CSAT per week (from `metrics.trends.weekly_trends`), each
-    against its target. `targets` maps those three metric names to the policy's targets."""
+    """Service level, resolution and CSAT per week (from
+    `metrics.performance.trends.weekly_trends`), each against its target. `targets` maps those
+    three metric names to the policy's targets."""
     return alt.hconcat(
         _rate_panel(trends, "service_level", "offered", "Service level", targets["service_level"]),
         _rate_panel(trends, "resolution_rate", "handled", "Resolution", targets["resolution_rate"]),
@@ -65,7 +66,8 @@ def agent_trend_chart(
     trends: pd.DataFrame, targets: dict[str, float], agent_label: str = "This agent"
 ) -> alt.HConcatChart:
     """An agent's weekly service level, resolution and CSAT (from
-    `metrics.trends.agent_weekly_trends`) beside the team median, each against its target."""
+    `metrics.performance.trends.agent_weekly_trends`) beside the team median, each against its
+    target."""
     panels = []
     for metric, title, n in (
         ("service_level", "Service level", "handled"),
@@ -116,8 +118,8 @@ def agent_trend_chart(
 
 def wait_distribution_chart(distribution: pd.DataFrame) -> alt.FacetChart:
     """Share of answered contacts per wait bucket, one panel per channel (from
-    `metrics.trends.wait_distribution`); bars within the standard in green, beyond it in red,
-    and the legend says which is which in words."""
+    `metrics.performance.trends.wait_distribution`); bars within the standard in green, beyond
+    it in red, and the legend says which is which in words."""
     frame = distribution.assign(
         standard=distribution["within"].map(
             {True: "within the standard", False: "beyond the standard"}
@@ -147,8 +149,9 @@ def wait_distribution_chart(distribution: pd.DataFrame) -> alt.FacetChart:
 
 
 def rating_distribution_chart(ratings: pd.DataFrame) -> alt.FacetChart:
-    """How customers rated, one panel per scale (from `metrics.trends.rating_distribution`);
-    ratings that count as good for CSAT in green."""
+    """How customers rated, one panel per scale (from
+    `metrics.performance.trends.rating_distribution`); ratings that count as good for
+    CSAT in green."""
     frame = ratings.assign(
         counts=ratings["good"].map({True: "counts as good", False: "does not count as good"}),
         scale=ratings["scale"].map({"1-5": "1–5 stars", "good/bad": "Good / bad"}),
@@ -181,8 +184,9 @@ def rating_distribution_chart(ratings: pd.DataFrame) -> alt.FacetChart:
 
 
 def contacts_by_hour_chart(by_hour: pd.DataFrame) -> alt.Chart:
-    """Contacts offered per local weekday and hour (from `metrics.trends.contacts_by_hour`), as
-    a heat map; the tooltip adds the service level of that hour."""
+    """Contacts offered per local weekday and hour (from
+    `metrics.performance.trends.contacts_by_hour`), as a heat map; the tooltip adds the
+    service level of that hour."""
     return (
         alt.Chart(by_hour)
         .mark_rect()

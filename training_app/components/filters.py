@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from metrics.people import Team, Viewer
-from metrics.performance import Period
+from metrics.performance.period import Period
 from modules.policy import CHANNELS, Channel
 
 FILTERS_KEY = "performance_period"

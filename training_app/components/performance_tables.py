@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from metrics.performance import DEFINITIONS
+from metrics.performance.agents import DEFINITIONS
 from modules.policy import Standards
 from training_app.components.formatting import percent
 

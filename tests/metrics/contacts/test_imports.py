@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from metrics import importing
-from metrics.importing import (
+from metrics.contacts import imports as importing
+from metrics.contacts.imports import (
     BatchError,
     ImportFileError,
     batch_rejects,
@@ -35,7 +35,7 @@ from metrics.store import Database, open_database
 
 ZONE = "Europe/Zagreb"
 OWNER = Viewer.local_admin()
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 GENERIC_HEADER = (
     "interaction_id,channel,agent_email,agent_name,team,queued_at,answered_at,resolved_at,"
@@ -686,7 +686,7 @@ def test_a_failure_part_way_leaves_the_store_as_it_was(
 KILLED_IMPORT = textwrap.dedent(
     """
     import os, signal, sys
-    from metrics import importing
+    from metrics.contacts import imports as importing
     from metrics.people import Viewer
     from metrics.store import open_database
 

@@ -11,12 +11,12 @@ Two tables (migration 0005), both functions of the stored contacts alone, never 
 
 A report period is local days; its whole UTC days are read from `contact_days` and the hours
 before the first and after the last whole UTC day from `interactions` (see
-metrics/performance.py).
+metrics/performance/agents.py).
 
 Kept exact inside every writer's transaction, with no new call for a writer of contacts that
 already keeps `interactions.case_contacts`:
 
-- `refresh_case_contacts` and `forget_case_contacts` (metrics/case_contacts.py) mark the UTC
+- `refresh_case_contacts` and `forget_case_contacts` (metrics/contacts/case_sizes.py) mark the UTC
   days whose rows can change in `contact_days_pending`: the days of contacts inserted, of
   contacts about to be deleted, and of every contact whose case count changed (first-contact
   resolution reads it);
@@ -25,13 +25,13 @@ already keeps `interactions.case_contacts`:
 
 While any day is pending (a writer did not call `refresh_contact_rollups` yet) the metrics read
 `interactions` instead: still exact, only slower. A writer that changes ratings or contacts
-without going through `metrics.case_contacts` calls `mark_contacts_changed` for the contacts
+without going through `metrics.contacts.case_sizes` calls `mark_contacts_changed` for the contacts
 concerned first; after anything not marked, `refresh_contact_rollups(cur, everything=True)`.
 """
 
 from __future__ import annotations
 
-from metrics.ratings import GOOD_RATING
+from metrics.contacts.ratings import GOOD_RATING
 from metrics.store import Database
 
 # A contact's rollup day: its queued_at's date in UTC (the store's instants).
@@ -91,7 +91,7 @@ _PENDING = (
 def mark_contacts_changed(cur: Database, condition: str, params: list[object]) -> None:
     """Mark the days of the contacts matching `condition` (a WHERE clause over `interactions`,
     written by the caller, never from user input; values in `params`): call it before deleting
-    them, or after changing them or their ratings other than through metrics.case_contacts."""
+    them, or after changing them or their ratings other than through metrics.contacts.case_sizes."""
     cur.execute(
         "INSERT INTO contact_days_pending"
         f" SELECT DISTINCT {UTC_DAY.format(column='queued_at')} FROM interactions"

@@ -1,8 +1,10 @@
-"""The daily rollups (metrics/rollups.py) give exactly the numbers computed from the contacts.
+"""The daily rollups (metrics/contacts/rollups.py) give exactly the numbers computed from the
+contacts.
 
 Each test reads the agent numbers twice, once from the rollups and once with the rollups turned
 off (the metrics then aggregate `interactions` itself), and demands equal frames and reports:
-on the hand-made day of test_performance.py, on a small generated demo, after a contact joins
+on the hand-made day of tests/metrics/performance/test_agents.py, on a small generated demo, after
+a contact joins
 an existing case on another day, after the demo is removed, under another time zone and
 standard, and on a store migrated from before the rollups. The rollup tables kept up to date
 day by day must also equal the same tables built from scratch.
@@ -15,14 +17,15 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-import metrics.performance as performance
+import metrics.performance.agents as performance
 from metrics import store
-from metrics.case_contacts import refresh_case_contacts
-from metrics.demo import generate_demo, remove_demo
-from metrics.importing import import_file, remove_batch
+from metrics.contacts.case_sizes import refresh_case_contacts
+from metrics.contacts.imports import import_file, remove_batch
+from metrics.contacts.rollups import refresh_contact_rollups, rollups_current
+from metrics.demo.generate import generate_demo, remove_demo
 from metrics.people import Viewer
-from metrics.performance import Period, agent_metrics, agent_report
-from metrics.rollups import refresh_contact_rollups, rollups_current
+from metrics.performance.agents import agent_metrics, agent_report
+from metrics.performance.period import Period
 from metrics.store import Database, migrate, open_database, transaction
 from modules.policy import Channel, Policy
 from tests.metrics.conftest import DAY, utc
@@ -114,7 +117,8 @@ def test_the_hand_made_day_from_the_rollups(
         DAY.model_copy(update={"team_id": org["sup_b"].team_id, "channel": channel}),
     ]
     assert_identical(db, policy, periods, monkeypatch)
-    # And the worked-out answers of test_performance.py still hold, read from the rollups.
+    # And the worked-out answers of tests/metrics/performance/test_agents.py still hold, read from
+    # the rollups.
     ana = agent_metrics(db, org["sup_a"], policy, DAY).set_index("name").loc["Ana"]
     assert (ana["handled"], ana["wait_median_s"]) == (4, (31 + 60) / 2)
     assert ana["wait_p90_s"] == pytest.approx(60 + 0.7 * (100 - 60))
@@ -250,8 +254,8 @@ def test_a_store_migrated_from_before_the_rollups_gets_them_built(
     old = open_database(path)
     # The demo of the version before: contacts and counts, no rollups.
     with monkeypatch.context() as patch:
-        patch.setattr("metrics.demo.refresh_contact_rollups", lambda cur: 0)
-        patch.setattr("metrics.case_contacts._mark_recounted_days", lambda cur, which: None)
+        patch.setattr("metrics.demo.generate.refresh_contact_rollups", lambda cur: 0)
+        patch.setattr("metrics.contacts.case_sizes._mark_recounted_days", lambda cur, which: None)
         generate_demo(old, policy, agents=6, days=60, until=DEMO_UNTIL)
     assert "contact_days" not in store.table_columns(old)
     monkeypatch.setattr(store, "migrations", lambda: every)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.performance import JUDGED, targets
+from metrics.performance.agents import JUDGED, targets
 from modules.policy import Policy
 
 METRIC_LABELS = {

@@ -1,5 +1,6 @@
 """Trends, distributions, contact lists and comments on the hand-made day of
-test_performance.py (its table gives every contact); expected values are worked out here.
+tests/metrics/performance/test_agents.py (its table gives every contact); expected values are
+worked out here.
 
 2 Nov 2026 is a Monday, so the period 2–3 Nov lies in the week starting 2 Nov (2 of its days);
 Europe/Zagreb is UTC+1, so 09:00 UTC is 10:00 local.
@@ -11,17 +12,17 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from metrics.contacts import agent_contacts, customer_comments
 from metrics.people import AccessDenied, Viewer
-from metrics.performance import Period
-from metrics.store import Database
-from metrics.trends import (
+from metrics.performance.drilldown import agent_contacts, customer_comments
+from metrics.performance.period import Period
+from metrics.performance.trends import (
     agent_weekly_trends,
     contacts_by_hour,
     rating_distribution,
     wait_distribution,
     weekly_trends,
 )
+from metrics.store import Database
 from modules.policy import Policy
 from tests.metrics.conftest import DAY
 

@@ -1,14 +1,14 @@
-"""How the numbers of `metrics.performance` move and spread: weekly trends, the distribution of
-waits and ratings, and when contacts arrive. Same period, scope and definitions as there; the
-formulas are stated per function. Everything is aggregated in DuckDB."""
+"""How the numbers of `metrics.performance.agents` move and spread: weekly trends, the
+distribution of waits and ratings, and when contacts arrive. Same period, scope and definitions
+as there; the formulas are stated per function. Everything is aggregated in DuckDB."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from metrics.contacts.ratings import GOOD_RATING
 from metrics.people import Viewer, get_staff_member
-from metrics.performance import Period, _scope, _standards_cte, visible_period
-from metrics.ratings import GOOD_RATING
+from metrics.performance.period import Period, scope_sql, standards_cte, visible_period
 from metrics.store import Database
 from modules.policy import Policy
 
@@ -30,8 +30,8 @@ def weekly_trends(db: Database, viewer: Viewer, policy: Policy, period: Period) 
     (÷ ratings). `days` is how many of the week's days lie inside the period: an edge week with
     fewer than 7 days is partial and is labelled so by the pages.
     """
-    where, params = _scope(policy, visible_period(viewer, period))
-    standards, standard_params = _standards_cte(policy)
+    where, params = scope_sql(policy, visible_period(viewer, period))
+    standards, standard_params = standards_cte(policy)
     sql = f"""
         WITH {standards},
         scoped AS (
@@ -92,11 +92,11 @@ def agent_weekly_trends(
     """
     member = get_staff_member(db, viewer, agent_id)
     team_period = period.model_copy(update={"team_id": member.team_id})
-    where, params = _scope(policy, team_period)
+    where, params = scope_sql(policy, team_period)
     if member.team_id is None:  # no team: the agent is compared with nobody but themselves
         where += " AND i.agent_id = ?"
         params.append(agent_id)
-    standards, standard_params = _standards_cte(policy)
+    standards, standard_params = standards_cte(policy)
     sql = f"""
         WITH {standards},
         handled AS (
@@ -162,8 +162,8 @@ def wait_distribution(db: Database, viewer: Viewer, policy: Policy, period: Peri
     and share = contacts ÷ the channel's answered contacts. Only channels with answered
     contacts appear; every bucket of such a channel is listed, empty ones with 0.
     """
-    where, params = _scope(policy, visible_period(viewer, period))
-    standards, standard_params = _standards_cte(policy)
+    where, params = scope_sql(policy, visible_period(viewer, period))
+    standards, standard_params = standards_cte(policy)
     cases = " ".join(
         f"WHEN wait_s <= {edge} * within_s THEN {bucket}"
         for bucket, edge in enumerate(WAIT_BUCKET_EDGES)
@@ -219,7 +219,7 @@ def rating_distribution(
     """How customers rated the period's handled contacts: one row per possible rating (5 to 1,
     then good and bad), with ratings = how many, share = ratings ÷ all ratings on that scale,
     and good = whether it counts as good for CSAT (4, 5 and good)."""
-    where, params = _scope(policy, visible_period(viewer, period))
+    where, params = scope_sql(policy, visible_period(viewer, period))
     with db.cursor() as cur:
         counted = cur.execute(
             "SELECT f.scale, f.rating, count(*) FROM interactions i"
@@ -253,8 +253,8 @@ def contacts_by_hour(db: Database, viewer: Viewer, policy: Policy, period: Perio
     Columns: weekday (1 = Monday … 7 = Sunday), weekday_name, hour (0–23, local), offered,
     answered_within and service level (answered within the standard ÷ offered), abandoned.
     """
-    where, params = _scope(policy, visible_period(viewer, period))
-    standards, standard_params = _standards_cte(policy)
+    where, params = scope_sql(policy, visible_period(viewer, period))
+    standards, standard_params = standards_cte(policy)
     with db.cursor() as cur:
         frame = cur.execute(
             f"WITH {standards},"

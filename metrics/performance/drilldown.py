@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics.contacts.ratings import GOOD_RATING
 from metrics.people import Viewer, get_staff_member
-from metrics.performance import Period, _scope, _standards_cte, visible_period
-from metrics.ratings import GOOD_RATING
+from metrics.performance.period import Period, scope_sql, standards_cte, visible_period
 from metrics.store import Database
 from modules.policy import Policy
 
@@ -30,8 +30,8 @@ def agent_contacts(
     does. Agents may ask for themselves only; supervisors for their team.
     """
     get_staff_member(db, viewer, agent_id)
-    where, params = _scope(policy, period.model_copy(update={"team_id": None}))
-    standards, standard_params = _standards_cte(policy)
+    where, params = scope_sql(policy, period.model_copy(update={"team_id": None}))
+    standards, standard_params = standards_cte(policy)
     timezone = policy.business_hours.timezone
     sql = f"""
         WITH {standards}
@@ -72,10 +72,10 @@ def customer_comments(
     comment. Blank comments are left out.
     """
     if agent_id is None:
-        where, params = _scope(policy, visible_period(viewer, period))
+        where, params = scope_sql(policy, visible_period(viewer, period))
     else:
         get_staff_member(db, viewer, agent_id)
-        where, params = _scope(policy, period.model_copy(update={"team_id": None}))
+        where, params = scope_sql(policy, period.model_copy(update={"team_id": None}))
         where += " AND i.agent_id = ?"
         params.append(agent_id)
     if praise_only:

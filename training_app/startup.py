@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from metrics.demo import DemoSummary, generate_demo
+from metrics.demo.generate import DemoSummary, generate_demo
 from metrics.organisation import PolicyVersion, record_policy_version
 from metrics.people import staff_count
 from metrics.store import Database, open_database

@@ -1,6 +1,6 @@
 """The stored case counts (`interactions.case_contacts`) and the metrics that read them, on the
-hand-made day of test_performance.py (see its table; `org` inserts the contacts without
-counting them, as a writer that forgets would).
+hand-made day of tests/metrics/performance/test_agents.py (see its table; `org` inserts the
+contacts without counting them, as a writer that forgets would).
 
 Cases on that day: C1 = {1}, C2 = {2, 5}; contacts 3, 4, 6, 7, 8, 9 have no case id.
 """
@@ -13,10 +13,11 @@ import pandas as pd
 import pytest
 
 from metrics import store
-from metrics.case_contacts import cases_counted, forget_case_contacts, refresh_case_contacts
-from metrics.demo import remove_demo
+from metrics.contacts.case_sizes import cases_counted, forget_case_contacts, refresh_case_contacts
+from metrics.demo.generate import remove_demo
 from metrics.people import Viewer
-from metrics.performance import Period, agent_metrics, agent_report, team_summary
+from metrics.performance.agents import agent_metrics, agent_report, team_summary
+from metrics.performance.period import Period
 from metrics.store import Database, migrate, open_database
 from modules.policy import Policy
 from tests.metrics.conftest import DAY, utc

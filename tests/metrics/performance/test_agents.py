@@ -25,20 +25,20 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from metrics.cli import main
 from metrics.people import AccessDenied, Viewer
-from metrics.performance import (
-    Period,
+from metrics.performance.agents import (
     agent_metrics,
     contact_days,
     my_metrics,
     queue_metrics,
     team_summary,
-    wilson_interval,
 )
+from metrics.performance.intervals import wilson_interval
+from metrics.performance.period import Period
 from metrics.store import Database
 from modules.policy import Policy
 from tests.metrics.conftest import DAY
+from training_app.cli import main
 
 
 def rows(db: Database, viewer: Viewer, policy: Policy, period: Period = DAY) -> dict[str, dict]:

@@ -8,14 +8,14 @@ staged row per contact with the same columns, whatever the source:
     abandoned_raw, abandoned, resolved_raw, resolved, case_id, category,
     reopens_raw, reopens, rating_raw, rating, scale, comment, content_hash
 
-(`metrics.importing` numbers the rows.) `*_raw` is the text as the file gave it (for reject
+(`metrics.contacts.imports` numbers the rows.) `*_raw` is the text as the file gave it (for reject
 messages and for telling an unreadable value from an absent one); the unsuffixed column is the
 value as it will be stored, NULL when the text does not parse. Everything here is SQL text run
-by `metrics.importing`; no row passes through Python.
+by `metrics.contacts.imports`; no row passes through Python.
 
 Shared rules: values are trimmed and a blank value is absent; e-mails are compared in lower
-case; names and team names are brought to Unicode NFC by `metrics.importing` (once per distinct
-name, not per row), so "Šimić" typed on a Mac and on Windows is one person. Timestamps are
+case; names and team names are brought to Unicode NFC by `metrics.contacts.imports` (once per
+distinct name, not per row), so "Šimić" typed on a Mac and on Windows is one person. Timestamps are
 ISO 8601: with `Z` or an offset they are exact, without one they are in the organisation's time
 zone (the query's `$tz` parameter).
 """

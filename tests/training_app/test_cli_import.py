@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from metrics.cli import main
 from metrics.store import open_database
+from training_app.cli import main
 
 HEADER = "interaction_id,channel,agent_name,team,queued_at,answered_at,csat"
 KEYS = ["file", "format", "rows_read", "loaded", "rejected", "duplicates", "new_agents", "batch_id"]

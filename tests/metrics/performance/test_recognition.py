@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from metrics.recognition import coaching_candidates, most_improved, top_performers
+from metrics.performance.recognition import coaching_candidates, most_improved, top_performers
 from modules.policy import Policy, load_policy
 
 METRICS = ("service_level", "resolution_rate", "csat")

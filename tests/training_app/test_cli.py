@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from metrics.cli import main
 from metrics.organisation import record_policy_version
 from metrics.store import open_database
 from modules.policy import DEFAULT_POLICY_PATH, load_policy
+from training_app.cli import main
 
 SMALL = ["--agents", "6", "--days", "14", "--until", "2026-06-30"]
 

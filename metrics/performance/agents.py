@@ -15,86 +15,30 @@ Python. Each function's docstring states its formula. Conventions shared by all 
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel
 
-from metrics.case_contacts import cases_counted
-from metrics.people import AccessDenied, Viewer, get_staff_member, visible_team_id
-from metrics.ratings import GOOD_RATING
-from metrics.rollups import rollups_current
+from metrics.contacts.case_sizes import cases_counted
+from metrics.contacts.ratings import GOOD_RATING
+from metrics.contacts.rollups import rollups_current
+from metrics.people import Viewer, get_staff_member
+from metrics.performance.intervals import wilson_bounds, wilson_interval
+from metrics.performance.period import (
+    Period,
+    filters_sql,
+    scope_sql,
+    utc_days,
+    visible_period,
+    within_s_sql,
+)
 from metrics.store import Database
-from modules.policy import CHANNELS, Channel, Policy
+from modules.policy import Policy
 
-Z_95 = 1.959963984540054  # the normal quantile for a two-sided 95% interval
 Status = Literal["meets", "below", "insufficient"]
-
-
-class Period(BaseModel):
-    """Which contacts count: the dates (inclusive, local) and optional team and channel."""
-
-    model_config = ConfigDict(frozen=True)
-
-    start: date
-    end: date
-    team_id: int | None = None
-    channel: Channel | None = None
-
-    @model_validator(mode="after")
-    def start_before_end(self) -> Period:
-        if self.start > self.end:
-            raise ValueError(f"the period starts ({self.start}) after it ends ({self.end})")
-        return self
-
-    def bounds(self, timezone: str) -> tuple[datetime, datetime]:
-        """The period as UTC instants [from, to): local midnight of `start` to local midnight
-        after `end`. Comparing instants keeps the filter on the stored column, so DuckDB can
-        skip row groups by their min/max."""
-        zone = ZoneInfo(timezone)
-        first = datetime.combine(self.start, time(0), zone)
-        after = datetime.combine(self.end + timedelta(days=1), time(0), zone)
-        return first, after
-
-    def previous(self) -> Period:
-        """The period of the same length just before this one, for 'change from last period'."""
-        days = (self.end - self.start).days + 1
-        return self.model_copy(
-            update={
-                "start": self.start - timedelta(days=days),
-                "end": self.start - timedelta(days=1),
-            }
-        )
-
-
-def _wilson_bounds(successes: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The 95% Wilson score interval for successes ÷ n, element-wise; NaN where n is 0.
-
-    Unlike the plain p ± 1.96·√(p(1−p)/n), it stays within 0..1 and is honest for small n and
-    for rates near 0 or 1, which is exactly where agents with few contacts sit.
-    """
-    k = successes.astype(float)
-    total = n.astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = k / total
-        z2 = Z_95 * Z_95
-        centre = (p + z2 / (2 * total)) / (1 + z2 / total)
-        half = Z_95 * np.sqrt(p * (1 - p) / total + z2 / (4 * total * total)) / (1 + z2 / total)
-    empty = total <= 0
-    low = np.where(empty, np.nan, np.clip(centre - half, 0, 1))
-    high = np.where(empty, np.nan, np.clip(centre + half, 0, 1))
-    return low, high
-
-
-def wilson_interval(successes: float, n: float) -> tuple[float | None, float | None]:
-    """The 95% Wilson interval of one rate (see `_wilson_bounds`); (None, None) when n is 0."""
-    low, high = _wilson_bounds(np.array([successes]), np.array([n]))
-    if np.isnan(low[0]):
-        return None, None
-    return float(low[0]), float(high[0])
 
 
 WILSON_RATES = {  # rate: (successes, n)
@@ -109,77 +53,9 @@ def _with_wilson_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` with `<rate>_low` and `<rate>_high` for each rate of `WILSON_RATES`."""
     bounds: dict[str, np.ndarray] = {}
     for rate, (successes, n) in WILSON_RATES.items():
-        low, high = _wilson_bounds(frame[successes].to_numpy(), frame[n].to_numpy())
+        low, high = wilson_bounds(frame[successes].to_numpy(), frame[n].to_numpy())
         bounds[f"{rate}_low"], bounds[f"{rate}_high"] = low, high
     return frame.assign(**bounds)
-
-
-def visible_period(viewer: Viewer, period: Period) -> Period:
-    """The period narrowed to what the viewer may see: a supervisor's own team; agents see only
-    their own numbers (`my_metrics`), never a list."""
-    if viewer.role == "agent":
-        raise AccessDenied("agents see their own numbers only")
-    return period.model_copy(update={"team_id": visible_team_id(viewer, period.team_id)})
-
-
-def _scope(policy: Policy, period: Period) -> tuple[str, list[object]]:
-    """The WHERE clause and parameters selecting the period's contacts (`i` = interactions)."""
-    team = period.team_id
-    first, after = period.bounds(policy.business_hours.timezone)
-    where = "i.queued_at >= ? AND i.queued_at < ?"
-    params: list[object] = [first, after]
-    if team is not None:
-        where += " AND i.team_id = ?"
-        params.append(team)
-    if period.channel is not None:
-        where += " AND i.channel = ?"
-        params.append(period.channel)
-    return where, params
-
-
-def _filters(period: Period, alias: str) -> tuple[str, list[object]]:
-    """The team and channel filters over `alias` (a table with team_id and channel columns)."""
-    where, params = "", list[object]()
-    if period.team_id is not None:
-        where += f" AND {alias}.team_id = ?"
-        params.append(period.team_id)
-    if period.channel is not None:
-        where += f" AND {alias}.channel = ?"
-        params.append(period.channel)
-    return where, params
-
-
-def _standards_cte(policy: Policy) -> tuple[str, list[object]]:
-    values = ", ".join("(?, ?)" for _ in CHANNELS)
-    params: list[object] = []
-    for channel in CHANNELS:
-        params += [channel, policy.standards.channel(channel).answer_within_s]
-    return f"standard(channel, within_s) AS (SELECT * FROM (VALUES {values}))", params
-
-
-def _within_s(policy: Policy) -> tuple[str, list[object]]:
-    """The channel's answer standard in seconds for `i` (interactions), as one CASE expression.
-
-    Cheaper than joining a table of standards: the join costs a hash probe per contact (about
-    0.1 s per 10M contacts) and the CASE only a comparison. Every stored channel is one of
-    CHANNELS (a CHECK constraint), so the CASE never falls through.
-    """
-    whens = " ".join("WHEN ? THEN ?::INTEGER" for _ in CHANNELS)
-    params: list[object] = []
-    for channel in CHANNELS:
-        params += [channel, policy.standards.channel(channel).answer_within_s]
-    return f"CASE i.channel {whens} END", params
-
-
-def _utc_days(policy: Policy, period: Period) -> tuple[datetime, datetime, date, date]:
-    """The period's instants [first, after) and the whole UTC days [day_from, day_to) within
-    them, which the daily rollups hold; the hours outside those days are read from
-    interactions. When no whole UTC day fits, day_from = day_to and everything is read there."""
-    first, after = period.bounds(policy.business_hours.timezone)
-    first_utc, after_utc = first.astimezone(UTC), after.astimezone(UTC)
-    day_from = first_utc.date() + timedelta(days=0 if first_utc.time() == time(0) else 1)
-    day_to = after_utc.date()
-    return first, after, day_from, max(day_from, day_to)
 
 
 # One scan's queue totals: offered, answered, abandoned, answered within the standard.
@@ -213,8 +89,8 @@ def queue_metrics(db: Database, viewer: Viewer, policy: Policy, period: Period) 
     - service level = contacts answered within their channel's standard ÷ offered (abandoned
       contacts, and contacts never answered, count as missed).
     """
-    where, params = _scope(policy, visible_period(viewer, period))
-    within_s, within_params = _within_s(policy)
+    where, params = scope_sql(policy, visible_period(viewer, period))
+    within_s, within_params = within_s_sql(policy)
     with db.cursor() as cur:
         row = cur.execute(
             f"SELECT {_QUEUE_COUNTS.format(within=within_s)} FROM interactions i WHERE {where}",
@@ -326,7 +202,7 @@ def agent_standing(
 
 # The period's contacts, one row each, marked `handled` when an agent answered them. First-contact
 # resolution needs the number of stored contacts in each contact's case: normally the count
-# every writer keeps in `interactions.case_contacts` (see metrics/case_contacts.py), read with
+# every writer keeps in `interactions.case_contacts` (see metrics/contacts/case_sizes.py), read with
 # the contact, so that one scan of the period does. Counting cases over every stored contact
 # instead costs several times the rest of the report (an aggregation over the whole store).
 _CONTACTS_COUNTED = """
@@ -421,8 +297,8 @@ _AGENT_SQL = """
 """
 _QUEUE_TOTALS = ["q_offered_all", "q_answered_all", "q_abandoned_all", "q_within_all"]
 
-# The same numbers from the daily rollups (metrics/rollups.py), for a store whose rollups are
-# current: the counts of the period's whole UTC days from `contact_days`, plus the contacts
+# The same numbers from the daily rollups (metrics/contacts/rollups.py), for a store whose rollups
+# are current: the counts of the period's whole UTC days from `contact_days`, plus the contacts
 # (and their ratings) of the hours before and after them read from interactions; the waits,
 # and "within the standard" under this policy, from `contact_waits`, one row per answered
 # contact, so that the mean and quantiles are those of the contacts themselves.
@@ -494,13 +370,13 @@ _ROLLUP_SQL = """
 
 def _rollup_query(policy: Policy, period: Period) -> tuple[str, list[object]]:
     """`_ROLLUP_SQL` and its parameters for the period (see `_agents_and_queue`)."""
-    first, after, day_from, day_to = _utc_days(policy, period)
+    first, after, day_from, day_to = utc_days(policy, period)
     from_at = datetime.combine(day_from, time(0), UTC)
     to_at = datetime.combine(day_to, time(0), UTC)
-    within, within_params = _within_s(policy)
-    wait_filters, wait_params = _filters(period, "w")
-    day_filters, day_params = _filters(period, "d")
-    edge_filters, edge_params = _filters(period, "i")
+    within, within_params = within_s_sql(policy)
+    wait_filters, wait_params = filters_sql(period, "w")
+    day_filters, day_params = filters_sql(period, "d")
+    edge_filters, edge_params = filters_sql(period, "i")
     if day_from < day_to:
         edges = "(i.queued_at >= ? AND i.queued_at < ? OR i.queued_at >= ? AND i.queued_at < ?)"
         edge_params = [first, from_at, to_at, after, *edge_params]
@@ -527,8 +403,8 @@ def _agents_and_queue(
 ) -> tuple[pd.DataFrame, QueueMetrics | None]:
     """The frame of `agent_metrics` and, from the same scan, the period's `queue_metrics`
     (None when no agent handled anything: the queue totals then have no row to ride on)."""
-    where, params = _scope(policy, period)
-    within_s, within_params = _within_s(policy)
+    where, params = scope_sql(policy, period)
+    within_s, within_params = within_s_sql(policy)
     with db.cursor() as cur:
         counted = cases_counted(cur)
         if counted and rollups_current(cur):
@@ -672,8 +548,8 @@ def team_summary(db: Database, viewer: Viewer, policy: Policy, period: Period) -
     """Queue metrics (see `queue_metrics`) plus, over all handled contacts pooled: the median
     wait, resolution rate = resolved ÷ handled, and CSAT as in `agent_metrics` (ratings 4–5 and
     good ÷ all ratings)."""
-    where, params = _scope(policy, visible_period(viewer, period))
-    within_s, within_params = _within_s(policy)
+    where, params = scope_sql(policy, visible_period(viewer, period))
+    within_s, within_params = within_s_sql(policy)
     # One scan of the period for the queue and the handled contacts (handled = answered here:
     # whoever answered); the ratings join feedback to a second scan.
     with db.cursor() as cur:

@@ -2,7 +2,7 @@
 never twice.
 
 `import_file` reads one file (a generic CSV or Parquet file, a Zendesk or Freshdesk ticket
-export, an Asterisk queue_log; see `metrics.import_formats`) into a DuckDB staging table and
+export, an Asterisk queue_log; see `metrics.contacts.formats`) into a DuckDB staging table and
 decides every row's fate with queries, never row by row in Python:
 
 - **rejected**, with its row number, the file's column, the value and a reason, when a
@@ -50,8 +50,8 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from metrics.case_contacts import forget_case_contacts, refresh_case_contacts
-from metrics.import_formats import (
+from metrics.contacts.case_sizes import forget_case_contacts, refresh_case_contacts
+from metrics.contacts.formats import (
     ASTERISK,
     CSV_SPECS,
     FORMAT_TITLES,
@@ -67,8 +67,8 @@ from metrics.import_formats import (
     split_header,
     sql_text,
 )
+from metrics.contacts.rollups import refresh_contact_rollups
 from metrics.people import AccessDenied, Viewer
-from metrics.rollups import refresh_contact_rollups
 from metrics.store import Database
 
 PREVIEW_ROWS = 10
@@ -1076,7 +1076,7 @@ def remove_batch(db: Database, viewer: Viewer, batch_id: int) -> RemovedBatch:
             " (SELECT id FROM interactions WHERE import_batch_id = ?)",
             [batch_id, batch_id],
         )
-        # Their cases are counted again once they are gone (see metrics.case_contacts).
+        # Their cases are counted again once they are gone (see metrics.contacts.case_sizes).
         forget_case_contacts(cur, "import_batch_id = ?", [batch_id])
         interactions = _deleted(
             cur, "DELETE FROM interactions WHERE import_batch_id = ?", [batch_id]

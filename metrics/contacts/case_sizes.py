@@ -22,13 +22,13 @@ exact, only slower. A delete without forgetting first is the one mistake they ca
 
 Both functions also mark the UTC days whose daily rollups can change (the days of the contacts
 inserted or about to be deleted, and of every contact in their cases, whose count changes):
-the writer calls `metrics.rollups.refresh_contact_rollups(cur)` once its contacts and ratings
-are written.
+the writer calls `metrics.contacts.rollups.refresh_contact_rollups(cur)` once its contacts and
+ratings are written.
 """
 
 from __future__ import annotations
 
-from metrics.rollups import UTC_DAY, mark_contacts_changed
+from metrics.contacts.rollups import UTC_DAY, mark_contacts_changed
 from metrics.store import Database
 
 # Only the cases of contacts not counted yet (a SEMI JOIN keeps the count to those cases).

@@ -10,19 +10,19 @@ from typing import Any
 
 import pytest
 
-from metrics.demo import (
-    ATTEMPT_TIME_RANGE_S,
-    DEMO_ACCOUNTS,
-    DEMO_SOURCE,
+from metrics.demo.contacts import DEMO_SOURCE
+from metrics.demo.generate import (
     DemoAlreadyPresent,
     DemoSummary,
     generate_demo,
     has_demo,
     remove_demo,
 )
+from metrics.demo.people import DEMO_ACCOUNTS
+from metrics.demo.training import ATTEMPT_TIME_RANGE_S
 from metrics.people import Viewer
 from metrics.store import Database, open_database
-from metrics.training_records import answers_of, get_attempt, training_standing
+from metrics.training.records import answers_of, get_attempt, training_standing
 from modules.content import TrainingModule, load_modules
 from modules.engine import credit_for, describe_answer, score_attempt
 from modules.policy import CHANNELS, Policy, load_policy

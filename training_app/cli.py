@@ -15,9 +15,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from metrics import demo, importing, people, performance
-from metrics.import_formats import FORMATS
+from metrics import people
+from metrics.contacts import imports as importing
+from metrics.contacts.formats import FORMATS
+from metrics.demo import generate as demo
 from metrics.organisation import PolicyVersionConflict, check_policy_version
+from metrics.performance import agents as performance
 from metrics.store import (
     DB_ENV_VAR,
     PROJECT_ROOT,

@@ -1,0 +1,2 @@
+"""Training records: attempts and their answers, certificates and acknowledgements of the
+policy version in force."""
