@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import getpass
 import json
 import os
@@ -31,6 +30,7 @@ from metrics.store import (
 from modules.content import MODULES_ENV_VAR, load_modules, modules_dir
 from modules.content_errors import ContentError
 from modules.policy import CHANNELS, POLICY_ENV_VAR, ROLES, load_policy, policy_path
+from training_app.csv_writer import write_csv
 
 APP_SCRIPT = PROJECT_ROOT / "training_app" / "app.py"
 IMPORT_MEMORY_LIMIT = "640MB"
@@ -148,9 +148,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        writer = csv.DictWriter(sys.stdout, fieldnames=performance.REPORT_AGENT_FIELDS)
-        writer.writeheader()
-        writer.writerows(report["agents"])  # type: ignore[arg-type]
+        write_csv(sys.stdout, performance.REPORT_AGENT_FIELDS, report["agents"])  # type: ignore[arg-type]
     return 0
 
 

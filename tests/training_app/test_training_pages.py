@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from metrics.people import NewStaffMember, Viewer, add_staff
 from metrics.store import open_database
-from metrics.training import records as records
+from metrics.training import records
 from modules.content import TrainingModule, load_modules
 from modules.policy import load_policy
 from tests.training_app.apptest import app_as

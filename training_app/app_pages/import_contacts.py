@@ -16,6 +16,7 @@ from metrics.contacts import imports as importing
 from metrics.contacts.formats import FORMAT_TITLES, FORMATS
 from training_app import data, session
 from training_app.components.formatting import bullets, count, local_time
+from training_app.csv_writer import frame_csv
 
 UPLOAD_KEY = "import_upload"
 FILE_KEY = "import_file"  # the upload saved to disk: {"id", "path", "name"}
@@ -104,7 +105,7 @@ def plural(n: int, noun: str) -> str:
 
 
 def rejects_csv(rejects: pd.DataFrame) -> bytes:
-    return rejects.to_csv(index=False).encode("utf-8")
+    return frame_csv(rejects)
 
 
 def show_result(result: importing.ImportResult) -> None:

@@ -4,7 +4,7 @@ certificates, and signing the policy."""
 import pandas as pd
 import streamlit as st
 
-from metrics.training import records as records
+from metrics.training import records
 from training_app import data, session
 from training_app.components import training
 from training_app.components.formatting import local_day

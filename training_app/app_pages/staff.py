@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from training_app import data, session
+from training_app.components.performance_tables import csv_download
 
 viewer = session.require_viewer()
 
@@ -42,13 +43,7 @@ table = pd.DataFrame(
     ]
 )
 st.dataframe(table, hide_index=True, width="stretch")
-st.download_button(
-    "Download the staff list (CSV)",
-    table.to_csv(index=False).encode("utf-8"),
-    file_name="staff.csv",
-    mime="text/csv",
-    icon=":material/download:",
-)
+csv_download(table, "Download the staff list (CSV)", "staff.csv")
 
 if viewer.role == "owner":
     st.subheader("Teams")

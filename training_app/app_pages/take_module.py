@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from metrics.training import records as records
+from metrics.training import records
 from modules.content import (
     Lesson,
     Matching,

@@ -5,10 +5,11 @@ reflections."""
 import pandas as pd
 import streamlit as st
 
-from metrics.training import records as records
+from metrics.training import records
 from modules.engine import step_title
 from training_app import data, session
 from training_app.components.formatting import local_time
+from training_app.components.performance_tables import csv_download
 
 viewer = session.require_viewer()
 policy = data.policy().policy
@@ -72,13 +73,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-st.download_button(
-    "Download training records (CSV)",
-    standing.to_csv(index=False).encode("utf-8"),
-    file_name="training-records.csv",
-    mime="text/csv",
-    icon=":material/download:",
-)
+csv_download(standing, "Download training records (CSV)", "training-records.csv")
 
 st.subheader("One agent's history")
 people = dict(zip(agents["staff_id"], agents["name"], strict=True))

@@ -3,7 +3,7 @@ is genuine and whom it belongs to."""
 
 import streamlit as st
 
-from metrics.training import records as records
+from metrics.training import records
 from training_app import data, session
 from training_app.components.formatting import local_time
 

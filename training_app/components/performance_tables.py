@@ -13,6 +13,7 @@ from pandas.io.formats.style import Styler
 from metrics.performance.agents import DEFINITIONS
 from modules.policy import Standards
 from training_app.components.formatting import percent
+from training_app.csv_writer import frame_csv
 
 STATUS_TEXT = {
     "meets": "✓ meets",
@@ -87,10 +88,11 @@ def show_definitions() -> None:
 
 
 def csv_download(frame: pd.DataFrame, label: str, file_name: str) -> None:
-    """A download button for a table as CSV (UTF-8, with the column names as shown)."""
+    """A download button for a table as CSV (UTF-8, with the column names as shown), written by
+    the one CSV writer, which keeps imported text from running as a spreadsheet formula."""
     st.download_button(
         label,
-        frame.to_csv(index=False).encode("utf-8"),
+        frame_csv(frame),
         file_name=file_name,
         mime="text/csv",
         icon=":material/download:",

@@ -9,7 +9,7 @@ import streamlit as st
 
 from metrics.people import Viewer
 from metrics.store import Database
-from metrics.training import records as records
+from metrics.training import records
 from modules.certificate import certificate_pdf
 from modules.content import TrainingModule
 from modules.engine import build_plan

@@ -11,7 +11,7 @@ import pytest
 
 from metrics.people import AccessDenied, NewStaffMember, Viewer, add_staff, add_team
 from metrics.store import Database
-from metrics.training import records as records
+from metrics.training import records
 from modules.content import TrainingModule, load_modules
 from modules.engine import build_plan, choose_reply
 from modules.grading import (
