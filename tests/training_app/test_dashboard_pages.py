@@ -183,6 +183,31 @@ def test_coaching_lists_judged_agents_below_a_target(viewers, demo_db_path) -> N
     assert set(table["Below beyond doubt?"]) <= {"yes, clearly", "possibly chance"}
 
 
+@pytest.fixture
+def policy_everyone_meets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Version 2 of the policy with targets of 1–3%: nobody in the small demo is below them."""
+    text = DEFAULT_POLICY_PATH.read_text(encoding="utf-8")
+    for old, new in [
+        ("version: 1", "version: 2"),
+        ("service_level_target: 0.80", "service_level_target: 0.01"),
+        ("resolution_target: 0.75", "resolution_target: 0.02"),
+        ("csat_target: 0.85", "csat_target: 0.03"),
+    ]:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv(POLICY_ENV_VAR, str(path))
+
+
+def test_coaching_with_nobody_below_target_says_so(viewers, policy_everyone_meets) -> None:
+    at = open_page(viewers["supervisor"], COACHING)
+    shown = texts(at)
+    assert "Every agent with enough contacts meets the policy's targets in these dates." in shown
+    assert ", 0 are below a target and 0 clearly so" in shown
+    assert not at.dataframe
+
+
 def test_an_agent_sees_their_trends_and_comments_and_nobody_elses(viewers, demo_db_path) -> None:
     agent = viewers["agent"]
     at = open_page(agent, MINE)
