@@ -32,6 +32,8 @@ best_certificate: dict[str, records.Certificate] = {}
 for issued in records.certificates_of(db, viewer, viewer.staff_id):
     best_certificate.setdefault(issued.module_id, issued)  # best score first
 
+training.open_started_module()  # a Start or Retake below was clicked: on to the player
+
 for section, chosen in (
     ("Assigned to you", [m for m in modules if m.mandatory]),
     ("Optional", [m for m in modules if not m.mandatory]),
@@ -71,18 +73,30 @@ for section, chosen in (
                 ):
                     training.open_player(module)
             elif row["state"] == "not started":
-                if st.button(
-                    "Start", type="primary", key=f"start-{module.id}", icon=":material/play_arrow:"
-                ):
-                    training.start(db, viewer, module, policy.version)
-                    training.open_player(module)
+                training.start_button(
+                    db,
+                    viewer,
+                    module,
+                    policy.version,
+                    "Start",
+                    type="primary",
+                    key=f"start-{module.id}",
+                    icon=":material/play_arrow:",
+                )
             else:
                 see, again = st.columns(2)
                 if see.button("See my last result", key=f"results-{module.id}"):
                     training.open_player(module)
-                if again.button("Retake", key=f"retake-{module.id}", icon=":material/replay:"):
-                    training.start(db, viewer, module, policy.version)
-                    training.open_player(module)
+                with again:
+                    training.start_button(
+                        db,
+                        viewer,
+                        module,
+                        policy.version,
+                        "Retake",
+                        key=f"retake-{module.id}",
+                        icon=":material/replay:",
+                    )
             certificate = best_certificate.get(module.id)
             if certificate is not None:
                 st.caption(

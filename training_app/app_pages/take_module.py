@@ -35,6 +35,7 @@ if module is None:
     st.stop()
 st.query_params["module"] = module.id  # so a reload or a bookmark opens the same module
 
+st.session_state.pop(training.STARTED_KEY, None)  # a Start here: the attempt is shown below
 attempt = records.open_attempt(db, viewer, viewer.staff_id, module.id)
 if attempt is None:
     progress = records.module_progress(db, viewer, viewer.staff_id).get(module.id)
@@ -43,12 +44,21 @@ if attempt is None:
     if not finished:
         st.title(module.title)
         st.markdown(module.summary)
-        if st.button("Start", type="primary", icon=":material/play_arrow:"):
-            training.start(db, viewer, module, policy.version)
-            st.rerun()
+        training.start_button(
+            db,
+            viewer,
+            module,
+            policy.version,
+            "Start",
+            type="primary",
+            icon=":material/play_arrow:",
+        )
         st.stop()
+    training.show_notice(module, finished[0])
     training.results_screen(db, viewer, module, finished[0], progress, policy)
     st.stop()
+training.show_notice(module)
+training.remember_on_screen(module, attempt)
 
 total = len(attempt.plan.steps)
 st.title(module.title)
@@ -105,10 +115,11 @@ if given is None or role_play_going_on:
         if reply is not None:
             answer = choose_reply(step, so_far, reply)
     if answer is not None:
-        records.save_answer(db, viewer, attempt, module, step.id, answer, seconds_here())
-        st.session_state[clock_key] = time.monotonic()  # time from here on is the next part's
-        if isinstance(step, Reflection):
-            training.move_on(db, viewer, attempt, module, policy.training.pass_mark, 0)
+        with training.other_tabs_told(module):
+            records.save_answer(db, viewer, attempt, module, step.id, answer, seconds_here())
+            st.session_state[clock_key] = time.monotonic()  # time from here on is the next part's
+            if isinstance(step, Reflection):
+                training.move_on(db, viewer, attempt, module, policy.training.pass_mark, 0)
         st.rerun()
     st.stop()
 

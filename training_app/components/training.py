@@ -4,6 +4,9 @@ download and the policy acknowledgement form."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import streamlit as st
 
@@ -15,9 +18,12 @@ from modules.content import TrainingModule
 from modules.engine import build_plan
 from modules.policy import Policy
 from training_app import data
+from training_app.components.errors import failures_reported
 from training_app.components.formatting import local_time
 
 MODULE_KEY = "module_in_play"
+NOTICE_KEY = "training_notice"  # what another tab did, said once on the next screen
+STARTED_KEY = "training_started"  # the module a Start button's callback has just started
 STATE_BADGES = {
     "passed": ("Passed", "green", ":material/check_circle:"),
     "in progress": ("In progress", "blue", ":material/pending:"),
@@ -27,8 +33,70 @@ STATE_BADGES = {
 
 
 def start(db: Database, viewer: Viewer, module: TrainingModule, policy_version: int) -> None:
-    """A new attempt with its own draw of questions (a retake is not the same test again)."""
-    records.start_attempt(db, viewer, module, policy_version, build_plan(module, random.Random()))
+    """A new attempt with its own draw of questions (a retake is not the same test again); if
+    another tab started one meanwhile, that one is continued, and the next screen says so."""
+    with failures_reported(), other_tabs_told(module):
+        records.start_attempt(
+            db, viewer, module, policy_version, build_plan(module, random.Random())
+        )
+    st.session_state[STARTED_KEY] = module.id
+
+
+def start_button(
+    db: Database,
+    viewer: Viewer,
+    module: TrainingModule,
+    policy_version: int,
+    label: str,
+    **button_args: Any,
+) -> None:
+    """Start (or Retake) `module`: the attempt is started in the click's callback, which
+    Streamlit runs even when the next run no longer draws this button because another tab
+    started the module meanwhile; the player then says that tab's attempt is continued. See
+    `open_started_module`."""
+    st.button(label, on_click=start, args=(db, viewer, module, policy_version), **button_args)
+
+
+def open_started_module() -> None:
+    """On a page with `start_button`s: open the player for the module just started."""
+    started = st.session_state.pop(STARTED_KEY, None)
+    module = data.training_module(started) if started else None
+    if module is not None:
+        open_player(module)
+
+
+def _on_screen_key(module: TrainingModule) -> str:
+    return f"attempt_on_screen-{module.id}"
+
+
+def remember_on_screen(module: TrainingModule, attempt: records.Attempt) -> None:
+    """The open attempt this tab shows, to tell on its next screen if another tab finished it."""
+    st.session_state[_on_screen_key(module)] = attempt.id
+
+
+@contextmanager
+def other_tabs_told(module: TrainingModule) -> Iterator[None]:
+    """Around a write to an attempt: when the store refuses it because another tab or window
+    finished the attempt or started one, the next screen says what happened (and shows the
+    result, or the attempt to continue) instead of failing."""
+    try:
+        yield
+    except (records.AttemptFinished, records.AttemptAlreadyOpen) as refused:
+        st.session_state[NOTICE_KEY] = str(refused)
+        st.session_state.pop(_on_screen_key(module), None)
+
+
+def show_notice(module: TrainingModule, finished: records.Attempt | None = None) -> None:
+    """Say what another tab did: a refused write (see `other_tabs_told`), or, on the result of
+    `finished`, that the attempt this tab was showing open was finished elsewhere."""
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    shown_open = st.session_state.get(_on_screen_key(module))
+    if finished is not None and shown_open is not None:
+        st.session_state.pop(_on_screen_key(module))
+        if shown_open == finished.id:
+            notice = str(records.AttemptFinished(finished))
+    if notice:
+        st.info(notice, icon=":material/tab:")
 
 
 def move_on(
@@ -41,10 +109,12 @@ def move_on(
 ) -> None:
     """Past the step on screen: to the next one, or, after the last, to the result."""
     following = attempt.position + 1
-    if following >= len(attempt.plan.steps):
-        records.finish_attempt(db, viewer, attempt, module, pass_mark, seconds)
-    else:
-        records.move_to(db, viewer, attempt, following, seconds)
+    with other_tabs_told(module):
+        if following >= len(attempt.plan.steps):
+            records.finish_attempt(db, viewer, attempt, module, pass_mark, seconds)
+            st.session_state.pop(_on_screen_key(module), None)  # finished here, not elsewhere
+        else:
+            records.move_to(db, viewer, attempt, following, seconds)
 
 
 def open_player(module: TrainingModule) -> None:
@@ -158,9 +228,11 @@ def results_screen(
         acknowledgement_form(db, viewer, policy, module)
 
     retake, back = st.columns(2)
-    if retake.button("Retake the module", icon=":material/replay:"):
-        start(db, viewer, module, policy.version)
-        st.rerun()
+    with retake:
+        start_button(
+            db, viewer, module, policy.version, "Retake the module", icon=":material/replay:"
+        )
+    st.session_state.pop(STARTED_KEY, None)  # the player shows the new attempt on this run
     back.page_link(
         "app_pages/my_training.py", label="Back to My training", icon=":material/school:"
     )
