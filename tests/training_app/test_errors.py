@@ -63,9 +63,12 @@ def test_the_client_settings_come_from_the_project_wherever_it_is_started(
         f"config._main_script_path = {APP!r}\n"
         "config.get_config_options(force_reparse=True)\n"
         "print(config.get_option('client.showErrorDetails'),"
-        " config.get_option('client.toolbarMode'))\n"
+        " config.get_option('client.toolbarMode'),"
+        " config.get_option('client.disableDataExport'))\n"
     )
     shown = subprocess.run(
         [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
     )
-    assert shown.stdout.split() == ["none", "viewer"]
+    # A table's own "Download as CSV" and copy would hand out cells such as =HYPERLINK(...)
+    # as they are: every CSV goes through training_app/csv_writer.py instead.
+    assert shown.stdout.split() == ["none", "viewer", "True"]
