@@ -9,6 +9,7 @@ from metrics.store import DatabaseLockedError
 from modules.content_errors import ContentError
 from training_app import data, navigation, session
 from training_app.components.errors import failures_reported
+from training_app.components.text import md
 
 st.set_page_config(page_title="Service Academy", page_icon=":material/school:", layout="wide")
 
@@ -25,7 +26,7 @@ with failures_reported():
         st.code("\n".join(str(issue) for issue in exc.issues), language=None)
         st.stop()
     except (DatabaseLockedError, PolicyVersionConflict) as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         st.stop()
 
     viewer = session.current_viewer()
@@ -34,7 +35,8 @@ with failures_reported():
     else:
         with st.sidebar:
             st.markdown(
-                f"**{viewer.name}**  \n{viewer.role.capitalize()} · {data.organisation_name()}"
+                f"**{md(viewer.name)}**  \n{md(viewer.role.capitalize())} · "
+                f"{md(data.organisation_name())}"
             )
             if st.button("Sign out", icon=":material/logout:", key="sign_out"):
                 session.sign_out()

@@ -41,13 +41,13 @@ if mine is None:
 
 if mine["status"] == "insufficient":
     st.info(
-        f"You handled {mine['handled']} contacts in these dates; the policy judges from "
-        f"{standards.min_contacts}. Your numbers are shown, but carry no status yet."
+        f"You handled {mine['handled']:d} contacts in these dates; the policy judges from "
+        f"{standards.min_contacts:d}. Your numbers are shown, but carry no status yet."
     )
 standing_tiles(mine, team, standards)
 comparison_rule = (
-    f"at least {standards.min_agents_for_comparison} agents of your team were judged on it "
-    f"(handled {standards.min_contacts} contacts or more), so that no colleague's numbers can "
+    f"at least {standards.min_agents_for_comparison:d} agents of your team were judged on it "
+    f"(handled {standards.min_contacts:d} contacts or more), so that no colleague's numbers can "
     "be worked out from it"
 )
 if team.hidden:

@@ -5,6 +5,7 @@ import streamlit as st
 
 from training_app import data, session
 from training_app.components.performance_tables import csv_download
+from training_app.components.text import md
 
 viewer = session.require_viewer()
 
@@ -16,7 +17,7 @@ if viewer.role == "owner":
     )
     team_id = choice.id if choice is not None else None
 else:
-    st.title(f"My team: {teams[0].name}" if teams else "My team")
+    st.title(f"My team: {md(teams[0].name)}" if teams else "My team")
     team_id = None
 st.caption(
     "Add accounts with `academy users add`; stop someone signing in with "

@@ -21,6 +21,7 @@ from modules.engine import choose_reply, feedback
 from modules.grading import RolePlayAnswer
 from training_app import data, session
 from training_app.components import steps, training
+from training_app.components.text import lesson_markdown, md
 
 viewer = session.require_viewer()
 policy = data.policy().policy
@@ -42,8 +43,8 @@ if attempt is None:
     last = records.attempts_of(db, viewer, viewer.staff_id)
     finished = [a for a in last if a.module_id == module.id and not a.in_progress]
     if not finished:
-        st.title(module.title)
-        st.markdown(module.summary)
+        st.title(md(module.title))
+        st.markdown(md(module.summary))
         training.start_button(
             db,
             viewer,
@@ -61,10 +62,10 @@ training.show_notice(module)
 training.remember_on_screen(module, attempt)
 
 total = len(attempt.plan.steps)
-st.title(module.title)
-st.caption(f"Attempt {attempt.attempt_number} · module version {attempt.module_version}")
+st.title(md(module.title))
+st.caption(f"Attempt {attempt.attempt_number:d} · module version {attempt.module_version:d}")
 position = attempt.position  # always a step of the plan: the last one is left by finishing
-st.progress(position / total, text=f"Step {position + 1} of {total}")
+st.progress(position / total, text=f"Step {position + 1:d} of {total:d}")
 
 clock_key = f"clock-{attempt.id}-{position}"
 st.session_state.setdefault(clock_key, time.monotonic())
@@ -85,8 +86,8 @@ is_last = position == total - 1
 next_label = "Finish and see my result" if is_last else "Next"
 
 if isinstance(step, Lesson):
-    st.markdown(f"## {step.title}")
-    st.markdown(step.body)
+    st.markdown(f"## {md(step.title)}")
+    st.markdown(lesson_markdown(step.body))
     if st.button(next_label, type="primary", key=f"{key}-next"):
         training.move_on(db, viewer, attempt, module, policy.training.pass_mark, seconds_here())
         st.rerun()

@@ -11,6 +11,8 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from training_app.components.text import md
+
 # Long enough to find one failure among a year's in a log, short enough to read out on the
 # phone; no 0/O or 1/I, which are misheard and mistyped.
 REFERENCE_LENGTH = 8
@@ -42,7 +44,7 @@ def failures_reported() -> Iterator[None]:
         reference = new_reference()
         log.exception("A page failed; reference %s", reference)
         st.error(
-            f"Something went wrong on this page. Reference {reference}; the details are in "
+            f"Something went wrong on this page. Reference {md(reference)}; the details are in "
             "the log.",
             icon=":material/error:",
         )

@@ -13,6 +13,7 @@ from pandas.io.formats.style import Styler
 from metrics.performance.agents import DEFINITIONS, TeamMedians
 from modules.policy import Standards
 from training_app.components.formatting import percent
+from training_app.components.text import md
 from training_app.csv_writer import frame_csv
 
 STATUS_TEXT = {
@@ -84,14 +85,14 @@ def show_definitions() -> None:
     """Every number's definition, one click away."""
     with st.expander("How these numbers are worked out"):
         for name, text in DEFINITIONS.items():
-            st.markdown(f"**{name}.** {text}")
+            st.markdown(f"**{md(name)}.** {md(text)}")
 
 
 def csv_download(frame: pd.DataFrame, label: str, file_name: str) -> None:
     """A download button for a table as CSV (UTF-8, with the column names as shown), written by
     the one CSV writer, which keeps imported text from running as a spreadsheet formula."""
     st.download_button(
-        label,
+        md(label),
         frame_csv(frame),
         file_name=file_name,
         mime="text/csv",
@@ -122,11 +123,11 @@ def standing_tiles(mine: dict[str, object], team: TeamMedians, standards: Standa
             "team median hidden" if key in team.hidden else f"team median {percent(team.get(key))}"
         )
         tile.metric(
-            f"{label} (target {target:.0%})",
+            f"{md(label)} (target {target:.0%})",
             percent(mine[key]),
-            help=f"{n}. {median.capitalize()}.",
+            help=f"{md(n)}. {md(median.capitalize())}.",
         )
-        tile.caption(f"{STATUS_TEXT.get(str(status), '')} · {median} · {n}")
+        tile.caption(f"{md(STATUS_TEXT.get(str(status), ''))} · {md(median)} · {md(n)}")
     wait = mine["wait_median_s"]
     team_wait = team.get("wait_median_s")
     tiles[-1].metric("Median wait", f"{float(wait):.0f} s")  # type: ignore[arg-type]
@@ -134,4 +135,4 @@ def standing_tiles(mine: dict[str, object], team: TeamMedians, standards: Standa
         team_text = "Team median hidden"
     else:
         team_text = "Team median " + ("–" if team_wait is None else f"{team_wait:.0f} s")
-    tiles[-1].caption(f"{team_text} · n = {handled}")
+    tiles[-1].caption(f"{md(team_text)} · n = {handled:d}")

@@ -20,6 +20,7 @@ from modules.policy import Policy
 from training_app import data
 from training_app.components.errors import failures_reported
 from training_app.components.formatting import local_time
+from training_app.components.text import md, text_block
 
 MODULE_KEY = "module_in_play"
 NOTICE_KEY = "training_notice"  # what another tab did, said once on the next screen
@@ -54,7 +55,7 @@ def start_button(
     Streamlit runs even when the next run no longer draws this button because another tab
     started the module meanwhile; the player then says that tab's attempt is continued. See
     `open_started_module`."""
-    st.button(label, on_click=start, args=(db, viewer, module, policy_version), **button_args)
+    st.button(md(label), on_click=start, args=(db, viewer, module, policy_version), **button_args)
 
 
 def open_started_module() -> None:
@@ -96,7 +97,7 @@ def show_notice(module: TrainingModule, finished: records.Attempt | None = None)
         if shown_open == finished.id:
             notice = str(records.AttemptFinished(finished))
     if notice:
-        st.info(notice, icon=":material/tab:")
+        st.info(md(notice), icon=":material/tab:")
 
 
 def move_on(
@@ -124,7 +125,7 @@ def open_player(module: TrainingModule) -> None:
 
 def state_badge(state: str) -> None:
     label, colour, icon = STATE_BADGES[state]
-    st.badge(label, color=colour, icon=icon)  # type: ignore[arg-type]
+    st.badge(md(label), color=colour, icon=icon)  # type: ignore[arg-type]
 
 
 def certificate_download(certificate: records.Certificate, key: str) -> None:
@@ -147,21 +148,21 @@ def acknowledgement_form(
     if signed is not None:
         when = local_time(signed.acknowledged_at, policy.business_hours.timezone)
         st.success(
-            f"You signed policy version {signed.policy_version} on {when} as "
-            f"“{signed.typed_name}”.",
+            f"You signed policy version {signed.policy_version:d} on {md(when)} as "
+            f"“{md(signed.typed_name)}”.",
             icon=":material/draw:",
         )
         return
-    st.markdown(f"#### Sign policy version {policy.version}")
+    st.markdown(f"#### Sign policy version {policy.version:d}")
     st.markdown(
-        f"You have passed *{module.title}*. To finish, confirm that you have read "
-        f"**{policy.title}, version {policy.version}** (in force from "
+        f"You have passed *{md(module.title)}*. To finish, confirm that you have read "
+        f"**{md(policy.title)}, version {policy.version:d}** (in force from "
         f"{policy.effective_from:%d %B %Y}) and will follow it."
     )
     with st.form("acknowledge"):
         typed = st.text_input("Type your full name", placeholder=viewer.name)
         agreed = st.checkbox(
-            f"I have read policy version {policy.version} and I will follow it in my work."
+            f"I have read policy version {policy.version:d} and I will follow it in my work."
         )
         if st.form_submit_button("Sign the policy", type="primary", icon=":material/draw:"):
             if not agreed:
@@ -170,7 +171,7 @@ def acknowledgement_form(
             try:
                 records.acknowledge_policy(db, viewer, policy.version, typed, module.id)
             except records.TrainingError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
                 return
             st.rerun()
 
@@ -186,12 +187,14 @@ def results_screen(
     """The latest finished attempt: score against the pass mark, which attempt counts, what was
     missed and why, and what to do next."""
     result = records.attempt_result(db, viewer, attempt, module)
-    st.title(module.title)
-    st.caption(f"Result of attempt {attempt.attempt_number}")
+    st.title(md(module.title))
+    st.caption(f"Result of attempt {attempt.attempt_number:d}")
     verdict = "Passed" if result.passed else "Not passed yet"
     score, mark, best = st.columns(3)
     score.metric(
-        "Your score", f"{result.score:.0%}", help=f"{result.points:g} of {result.max_points} points"
+        "Your score",
+        f"{result.score:.0%}",
+        help=f"{result.points:g} of {result.max_points:d} points",
     )
     mark.metric("Pass mark", f"{result.pass_mark:.0%}")
     if progress is not None and progress.best_score is not None:
@@ -207,13 +210,13 @@ def results_screen(
     )
     if result.missed:
         given = {found.step_id: found for found in records.answers_of(db, viewer, attempt.id)}
-        st.markdown(f"#### What you missed ({len(result.missed)})")
+        st.markdown(f"#### What you missed ({len(result.missed):d})")
         for item in result.missed:
-            with st.expander(f"{item.title} — {item.credit:.0%}"):
+            with st.expander(f"{md(item.title)} — {item.credit:.0%}"):
                 answered = given.get(item.step_id)
                 st.markdown("**Your answer**")
-                st.text(answered.answer_text if answered else "(not answered)")
-                st.markdown(f"**Why** — {item.explanation}")
+                text_block(answered.answer_text if answered else "(not answered)")
+                st.markdown(f"**Why** — {md(item.explanation)}")
     else:
         st.markdown("Every answer was right.")
 
@@ -222,7 +225,7 @@ def results_screen(
         certificate = records.certificate_for_attempt(db, viewer, progress.best_attempt_id)
     if certificate is not None:
         st.markdown("#### Your certificate")
-        st.markdown(f"Verification code **{certificate.code}**")
+        st.markdown(f"Verification code **{md(certificate.code)}**")
         certificate_download(certificate, key=f"certificate-{attempt.id}")
     if module.acknowledges_policy and progress is not None and progress.state == "passed":
         acknowledgement_form(db, viewer, policy, module)
