@@ -79,9 +79,10 @@ LOCK_AFTER_FAILURES = 10
 # one password tried against many accounts is held to two tries a minute.
 CLIENT_FAILURE_LIMIT = 30
 CLIENT_WINDOW = timedelta(minutes=15)
-# Argon2id takes 64 MiB and about 0.1 s of both cores per check. Run at once, 100 sign-ins took
-# 22-33 s and 1.4-6.4 GB; two at a time keep the cores busy with 128 MiB, and the rest wait
-# their turn (about 5 s for the hundredth).
+# Argon2id takes 64 MiB and about 0.1 s of both cores per check, so checks run at once only
+# queue for the cores while each holds its memory: 100 sign-ins at once peaked at 1,047 MB
+# unbounded and 269 MB bounded to two, in about the same time (bench/sign_in.py). Two keep both
+# cores busy; the rest wait their turn.
 SIMULTANEOUS_PASSWORD_CHECKS = 2
 _password_checks = threading.BoundedSemaphore(SIMULTANEOUS_PASSWORD_CHECKS)
 # The store has one owner process (the app), so one lock there makes every decide-and-record
