@@ -59,7 +59,8 @@ SESSION_HOURS_SETTING = "session_hours"  # organisation setting: how long a sign
 DEFAULT_SESSION_HOURS = 8.0  # a working day: sign in once in the morning
 TOKEN_BYTES = 32  # 256 random bits: not guessable, and the stored SHA-256 cannot be reversed
 # Last seen is for owners reading who is about; writing it on every click would cost a write
-# per click and conflict between two tabs of one session.
+# per click and conflict between two tabs of one session. (It never conflicts with ending a
+# session: DuckDB tells writes of different columns of a row apart.)
 LAST_SEEN_EVERY = timedelta(minutes=1)
 
 # Why a session no longer signs anyone in (stored reasons, and the two found on reading).

@@ -175,6 +175,19 @@ def test_deactivation_ends_every_session_of_that_person_in_its_transaction(
     assert auth.session_viewer(db, tokens[0]) is None
 
 
+def test_deactivation_is_not_held_up_by_a_last_seen_write(
+    db: Database, org: dict[str, int]
+) -> None:
+    token = auth.start_session(db, org["ana"], HERE)
+    other_tab = db.cursor()  # a session's own last-seen write, not yet committed
+    other_tab.execute("BEGIN TRANSACTION")
+    other_tab.execute("UPDATE sign_in_sessions SET last_seen_at = now()")
+    auth.set_active(db, "ana@x.example", False)
+    other_tab.execute("COMMIT")
+    assert auth.session_viewer(db, token) is None
+    assert auth.session_end(db, token) == auth.DEACTIVATED
+
+
 def test_a_person_deactivated_behind_the_sessions_back_is_still_refused(
     db: Database, org: dict[str, int]
 ) -> None:
