@@ -71,6 +71,7 @@ EXPIRED = "expired"
 
 # --- Guessing ------------------------------------------------------------------------------------
 
+MAX_EMAIL_LENGTH = 254  # the longest address mail can carry (RFC 5321); the sign-in form's limit
 FREE_FAILURES = 3  # a few typing errors in a row are normal and cost nothing
 FIRST_DELAY_S = 5  # the wait after the first failure beyond the free ones, doubling after each
 # Ten guesses per account in all, and about five minutes of waits to reach them: an honest

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from metrics import auth
 from metrics.people import FirstOwnerExists, NewStaffMember, PeopleError, add_first_owner
 from training_app import data, session
+from training_app.components.formatting import plain
 
 FIELDS = {"name": "Full name", "email": "E-mail", "password": "Password"}
 
@@ -32,8 +33,8 @@ with middle:
         "(`academy users add`) and unlocks accounts. This form disappears once an owner exists."
     )
     with st.form("first_owner"):
-        name = st.text_input("Full name", autocomplete="name")
-        email = st.text_input("E-mail", autocomplete="username")
+        name = st.text_input("Full name", autocomplete="name", max_chars=200)
+        email = st.text_input("E-mail", autocomplete="username", max_chars=auth.MAX_EMAIL_LENGTH)
         password = st.text_input("Password", type="password", autocomplete="new-password")
         repeated = st.text_input("Password again", type="password", autocomplete="new-password")
         submitted = st.form_submit_button("Create the owner and sign in", type="primary")
@@ -51,7 +52,7 @@ with middle:
             st.warning(f"Not created: {exc}.")
             st.page_link("app_pages/sign_in.py", label="Sign in", icon=":material/login:")
         except PeopleError as exc:
-            st.error(f"Not created: {exc}.")
+            st.error(f"Not created: {plain(str(exc))}.")
         else:
             session.sign_in(auth.start_session(data.db(), staff_id, session.client()))
             st.rerun()

@@ -16,7 +16,7 @@ with middle:
     if notice is not None:
         st.warning(notice, icon=":material/logout:")
     with st.form("sign_in"):
-        email = st.text_input("E-mail", autocomplete="username")
+        email = st.text_input("E-mail", autocomplete="username", max_chars=auth.MAX_EMAIL_LENGTH)
         password = st.text_input("Password", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Sign in", type="primary")
 

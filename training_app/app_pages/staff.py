@@ -6,7 +6,7 @@ import streamlit as st
 from metrics import auth
 from metrics.people import PeopleError
 from training_app import data, session
-from training_app.components.formatting import local_time
+from training_app.components.formatting import local_time, plain
 from training_app.components.performance_tables import csv_download
 
 NOTICE_KEY = "staff_notice"
@@ -100,7 +100,8 @@ if viewer.role == "owner":
         to_unlock = st.selectbox("Account to unlock", [a.email for a in locked])
         if st.button("Unlock", icon=":material/lock_open:", key="unlock") and to_unlock is not None:
             auth.unlock(data.db(), viewer, to_unlock)
-            st.session_state[NOTICE_KEY] = f"{to_unlock} is unlocked and may sign in again."
+            # The e-mail is as someone typed it on the sign-in page: shown as text, never Markdown.
+            st.session_state[NOTICE_KEY] = f"{plain(to_unlock)} is unlocked and may sign in again."
             st.rerun()
 
     others = [m for m in data.staff(viewer) if m.email and m.id != viewer.staff_id]
@@ -118,12 +119,13 @@ if viewer.role == "owner":
                 try:
                     auth.set_active(data.db(), person.email, not person.active)
                 except PeopleError as exc:
-                    st.error(f"Not changed: {exc}.")
+                    st.error(f"Not changed: {plain(str(exc))}.")
                 else:
+                    name = plain(person.name)
                     st.session_state[NOTICE_KEY] = (
-                        f"{person.name} is deactivated: their open sessions ended and they "
-                        "cannot sign in (their records are kept)."
+                        f"{name} is deactivated: their open sessions ended and they cannot sign "
+                        "in (their records are kept)."
                         if person.active
-                        else f"{person.name} may sign in again."
+                        else f"{name} may sign in again."
                     )
                     st.rerun()
