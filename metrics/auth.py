@@ -295,14 +295,19 @@ def _account_wait_s(failures: int) -> float:
     return float(FIRST_DELAY_S * 2 ** (failures - FREE_FAILURES - 1))
 
 
+# The checks of one e-mail (two parameters: it, twice) that still count against it: those after
+# the last time its count was cleared.
+_COUNTED_CHECKS = (
+    " FROM password_checks WHERE email = ? AND id > coalesce("
+    "  (SELECT max(through_check_id) FROM sign_in_clears WHERE email = ?), 0)"
+)
+
+
 def _refusal(cur: duckdb.DuckDBPyConnection, email: str, client: str, now: datetime) -> str | None:
     """Why a password check for this e-mail from this client may not run now, from the stored
     checks; None when it may."""
     failures, last_failure_at = cur.execute(
-        "SELECT count(*), max(checked_at) FROM password_checks"
-        " WHERE email = ? AND id > coalesce("
-        "  (SELECT max(through_check_id) FROM sign_in_clears WHERE email = ?), 0)",
-        [email, email],
+        "SELECT count(*), max(checked_at)" + _COUNTED_CHECKS, [email, email]
     ).fetchone()  # type: ignore[misc]
     if failures >= LOCK_AFTER_FAILURES:
         return LOCKED.format(failures=LOCK_AFTER_FAILURES)
@@ -387,10 +392,7 @@ def unlock(db: Database, viewer: Viewer, email: str) -> None:
     email = email.strip().lower()
     with transaction(db) as cur:
         latest, counted = cur.execute(
-            "SELECT max(id), count(*) FROM password_checks"
-            " WHERE email = ? AND id > coalesce("
-            "  (SELECT max(through_check_id) FROM sign_in_clears WHERE email = ?), 0)",
-            [email, email],
+            "SELECT max(id), count(*)" + _COUNTED_CHECKS, [email, email]
         ).fetchone()  # type: ignore[misc]
         if not counted:
             raise PeopleError(f"no wrong passwords are counted against {email}: nothing to unlock")
