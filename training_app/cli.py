@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from metrics import people
+from metrics import auth, people
 from metrics.contacts import imports as importing
 from metrics.contacts.formats import FORMATS
 from metrics.demo import generate as demo
@@ -218,10 +218,14 @@ def cmd_users(args: argparse.Namespace) -> int:
         password = read_password(args)
         if not password:
             raise CommandError("no password given; pipe one with --password-stdin")
-        people.set_password(db, args.email, password)
+        auth.set_password(db, args.email, password)
         print(f"password changed for {args.email}")
         return 0
-    people.set_active(db, args.email, active=args.action == "activate")
+    if args.action == "unlock":
+        auth.unlock(db, people.Viewer.local_admin(), args.email)
+        print(f"{args.email} is unlocked and may sign in again")
+        return 0
+    auth.set_active(db, args.email, active=args.action == "activate")
     print(f"{args.email} is now {'active' if args.action == 'activate' else 'inactive'}")
     return 0
 
@@ -357,6 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
     set_pw.add_argument("--password-stdin", action="store_true")
     action("deactivate", "stop a staff member signing in (records are kept)").add_argument("email")
     action("activate", "let a deactivated staff member sign in again").add_argument("email")
+    action("unlock", "unlock an e-mail locked by wrong passwords").add_argument("email")
     return parser
 
 

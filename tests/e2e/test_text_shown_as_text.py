@@ -29,8 +29,8 @@ import yaml
 from playwright.sync_api import Browser, Page, expect
 
 from metrics.contacts.imports import import_file
-from metrics.people import NewStaffMember, add_staff, add_team, authenticate
-from metrics.store import open_database
+from metrics.people import NewStaffMember, Viewer, add_staff, add_team, list_staff, staff_viewer
+from metrics.store import Database, open_database
 from metrics.training import records
 from modules.content import DEFAULT_MODULES_DIR, load_modules
 from modules.engine import build_plan
@@ -163,6 +163,13 @@ def contacts_csv(folder: Path, text: Hostile) -> Path:
     return path
 
 
+def viewer_of(db: Database, email: str) -> Viewer:
+    [member] = [m for m in list_staff(db, Viewer.local_admin()) if m.email == email]
+    found = staff_viewer(db, member.id)
+    assert found is not None
+    return found
+
+
 def build_store(folder: Path, text: Hostile) -> tuple[Path, Path]:
     """The store and the modules folder of the hostile organisation."""
     modules = folder / "modules"
@@ -190,16 +197,14 @@ def build_store(folder: Path, text: Hostile) -> tuple[Path, Path]:
                     name=name, email=email, role="agent", team=text.team, password=PASSWORD
                 ),
             )
-        owner = authenticate(db, "owner@h.example", PASSWORD)
-        assert owner is not None
+        owner = viewer_of(db, "owner@h.example")
         policy = load_policy().policy
         file = contacts_csv(folder, text)
         result = import_file(db, file, owner, policy.business_hours.timezone, format="generic")
         assert result.rejected == 0 and result.loaded == CONTACTS_PER_AGENT * len(text.agents)
 
         # The signing-in agent is part-way through the hostile module.
-        agent = authenticate(db, "agent@h.example", PASSWORD)
-        assert agent is not None
+        agent = viewer_of(db, "agent@h.example")
         tiny = next(m.module for m in load_modules(policy, modules) if m.module.id == "tiny")
         attempt = records.start_attempt(
             db, agent, tiny, policy.version, build_plan(tiny, random.Random(1))
