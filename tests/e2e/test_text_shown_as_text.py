@@ -357,11 +357,13 @@ def test_an_owner_sees_every_page_with_outside_text_as_typed(
 
     open_page(page, "Policy", POLICY_TITLE)
     check_shown_as_text(page, text, listener, "policy")
+    screenshots(page, "policy")
 
     open_page(page, "My training")
     shows(page, f"Module {text.link}")
     shows(page, f"Summary {text.url} {text.markup}")
     check_shown_as_text(page, text, listener, "owner my training")
+    screenshots(page, "my-training")
 
     open_page(page, "Training records")
     main(page).get_by_role("combobox", name="Agent").click()
@@ -376,9 +378,11 @@ def test_an_owner_sees_every_page_with_outside_text_as_typed(
     main(page).get_by_role("button", name="Verify").click()
     shows(page, f"No certificate has the code '{text.image}'")
     check_shown_as_text(page, text, listener, "verify")
+    screenshots(page, "verify")
 
     open_page(page, "Team performance")
     check_shown_as_text(page, text, listener, "team performance")
+    screenshots(page, "team-performance")
 
     open_agent(page, text.image)
     expect(main(page).get_by_role("heading", name=text.image, exact=True)).to_be_visible()
@@ -416,6 +420,7 @@ def test_an_owner_sees_every_page_with_outside_text_as_typed(
 
     open_page(page, "Staff and teams")
     check_shown_as_text(page, text, listener, "staff")
+    screenshots(page, "staff")
 
 
 def test_a_supervisor_sees_every_page_with_outside_text_as_typed(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from training_app.components.text import md, md_bullets, md_code, md_table
+from training_app.components.text import md, md_bullets, md_code, md_table, module_markdown
 
 TRAINING_APP = Path(__file__).resolve().parents[2] / "training_app"
 
@@ -49,6 +49,19 @@ TRAINING_APP = Path(__file__).resolve().parents[2] / "training_app"
 )
 def test_md_escapes_what_markdown_and_streamlit_would_read(typed: str, escaped: str) -> None:
     assert md(typed) == escaped
+
+
+def test_module_markdown_keeps_the_promised_markdown_and_nothing_else() -> None:
+    body = (
+        "**Live chat.** Say *why*.\n\n- one\n  12. two\n> a quote\n"
+        "![x](http://h/t.png) [a](http://h) <b> `c` # no heading"
+    )
+    assert module_markdown(body) == (
+        "**Live chat.** Say *why*.\n\n- one\n  12. two\n> a quote\n"
+        r"!\[x\](http:color[:]//h/t.png) \[a\](http:color[:]//h) \<b> \`c\` # no heading"
+    )
+    # No heading, no rule: and -- stays two dashes, not a dash Streamlit draws instead.
+    assert module_markdown("# heading\n---") == r"\# heading" + "\n" + r"\-:color[\-]:color[\-]"
 
 
 def test_code_spans_hold_any_text() -> None:
@@ -117,7 +130,7 @@ MARKDOWN_ARGUMENTS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
 }
 # Functions whose result may go into Markdown: the escaping helpers, and formatters of numbers
 # and times, which print digits, month names and punctuation of their own.
-SAFE_CALLS = {"md", "md_code", "md_bullets", "md_table", "lesson_markdown", "count", "percent"}
+SAFE_CALLS = {"md", "md_code", "md_bullets", "md_table", "module_markdown", "count", "percent"}
 SAFE_CALLS |= {"local_time", "local_day", "len", "int", "float", "round"}
 # A format spec only numbers and dates accept (`{n:,}`, `{rate:.0%}`, `{day:%d %b %Y}`):
 # text given one raises, so it cannot slip through.

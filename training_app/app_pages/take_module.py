@@ -21,7 +21,7 @@ from modules.engine import choose_reply, feedback
 from modules.grading import RolePlayAnswer
 from training_app import data, session
 from training_app.components import steps, training
-from training_app.components.text import lesson_markdown, md
+from training_app.components.text import md, module_markdown
 
 viewer = session.require_viewer()
 policy = data.policy().policy
@@ -87,7 +87,7 @@ next_label = "Finish and see my result" if is_last else "Next"
 
 if isinstance(step, Lesson):
     st.markdown(f"## {md(step.title)}")
-    st.markdown(lesson_markdown(step.body))
+    st.markdown(module_markdown(step.body))
     if st.button(next_label, type="primary", key=f"{key}-next"):
         training.move_on(db, viewer, attempt, module, policy.training.pass_mark, seconds_here())
         st.rerun()

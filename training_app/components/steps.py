@@ -26,11 +26,12 @@ from modules.grading import (
     RolePlayAnswer,
     TrueFalseAnswer,
 )
-from training_app.components.text import md, md_bullets
+from training_app.components.text import md, md_bullets, module_markdown
 
 CHECK = "Check answer"
 # Everything a module file says is shown as text (training_app/components/text.py); only a
-# lesson's body is Markdown, of the kinds docs/authoring-modules.md promises.
+# lesson's body and a role-play's scenario are Markdown, of the kinds docs/authoring-modules.md
+# promises.
 
 
 def _order(planned: PlannedStep, count: int) -> list[int]:
@@ -159,7 +160,7 @@ def _points_text(points: int) -> str:
 def ask_role_play(step: RolePlay, answer: RolePlayAnswer | None, key: str) -> int | None:
     """The conversation so far and the customer's next line; returns the reply chosen."""
     st.markdown(f"### Role-play: {md(step.title)}")
-    st.info(md(step.scenario), icon=":material/theater_comedy:")
+    st.info(module_markdown(step.scenario), icon=":material/theater_comedy:")
     conversation(step, answer, feedback=True)
     node = step.nodes[current_node(step, answer)]
     with st.chat_message("customer", avatar=":material/person:"):

@@ -8,10 +8,10 @@ cells and help tooltips. Besides GitHub-flavoured Markdown (links, images, autol
 strikethrough) it reads `:material/icon:` icons, `:red[...]` colours, `:smile:` and
 `:streamlit:` shortcodes, `$...$` LaTeX, and typographic replacements such as `->` for an
 arrow. It shows HTML tags as typed, but `<http://…>` is a link. So outside text goes into such
-a string only through `md()` (or `md_code()`, `md_bullets()`, `md_table()`,
-`lesson_markdown()`), and a
-block of it, such as a customer's comment, is shown with `text_block()`. A test reads every
-page and component and refuses a Markdown argument that interpolates anything else
+a string only through `md()` (or `md_code()`, `md_bullets()`, `md_table()`, and
+`module_markdown()` for the Markdown module authors may write), and a block of it, such as a
+customer's comment, is shown with `text_block()`. A test reads every page and component and
+refuses a Markdown argument that interpolates anything else
 (tests/training_app/test_text_shown_as_text.py), so a new page is held to it too.
 
 Streamlit rewrites text twice, so `md()` does two things:
@@ -103,11 +103,12 @@ def md_table(frame: pd.DataFrame) -> pd.DataFrame:
     return escaped.rename(index=lambda label: md(label) if isinstance(label, str) else label)
 
 
-def lesson_markdown(body: str) -> str:
-    """A lesson's body with exactly the Markdown docs/authoring-modules.md promises authors:
-    paragraphs, `**bold**` and `*italics*`, bullet and numbered lists, `> quotes`. Everything
-    else (links, images, HTML, code, icons, colours, LaTeX, bare URLs) shows as typed, so a
-    module file can make no reader's browser fetch anything."""
+def module_markdown(body: str) -> str:
+    """A lesson's body or a role-play's scenario with exactly the Markdown
+    docs/authoring-modules.md promises authors: paragraphs, `**bold**` and `*italics*`, bullet
+    and numbered lists, `> quotes`. Everything else (links, images, HTML, code, icons, colours,
+    LaTeX, bare URLs) shows as typed, so a module file can make no reader's browser fetch
+    anything."""
     lines = []
     for line in body.split("\n"):
         found = _LESSON_LINE.match(line)
