@@ -9,6 +9,10 @@ from pydantic import BaseModel
 from metrics.store import Database, transaction
 from modules.policy import LoadedPolicy
 
+# Set to "true" by `academy serve --no-demo` on a new store: the first start then offers to
+# create the first owner instead of generating the demo organisation.
+NO_DEMO_SETTING = "no_demo"
+
 
 class PolicyVersionConflict(ValueError):
     """The policy file says version N, but version N was recorded with different text."""

@@ -14,7 +14,7 @@ import pytest
 from metrics import people
 from metrics.contacts import imports as importing
 from metrics.store import open_database
-from training_app import commands
+from training_app import invocation
 from training_app.cli import main
 
 HEADER = "interaction_id,channel,agent_name,team,queued_at,answered_at,csat"
@@ -70,7 +70,7 @@ def test_an_import_beyond_the_memory_cap_is_one_line_and_stores_nothing(
 ) -> None:
     big = contacts_csv(tmp_path / "big.csv", 2_000, first=100)
     # Far too small for anything: DuckDB gives up (OutOfMemoryException) instead of spilling.
-    monkeypatch.setattr(commands, "IMPORT_MEMORY_LIMIT", "1MB")
+    monkeypatch.setattr(invocation, "IMPORT_MEMORY_LIMIT", "1MB")
     status, out, err = run(capsys, "import", str(big), "--db", str(store_with_contacts))
     line = assert_one_line(err)
     assert (status, out) == (1, "")
