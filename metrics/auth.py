@@ -1,13 +1,14 @@
 """Who is asking, proven: API tokens for the HTTP API.
 
-**API tokens.** An owner creates a token for an integration (a nightly import, a helpdesk
-job), scoped to a role and a team exactly like a person: a supervisor's token sees and imports
-for its team only. The token is random, shown once, and only its SHA-256 is stored (a 256-bit random secret needs no slow
-hash: nobody can guess one to test against the digest). A request with the token acts as a
-`Viewer` whose `staff_id` is the token's id made negative: below every staff id (they start at 1)
-and the command line's local administrator (0), so it never passes for a person, and whatever a
-request does is recorded under the token's name ("API token nightly-import"). Tokens are revoked,
-never deleted, and a name is never reused, so the request log names one token for ever.
+**API tokens.** An owner creates a token for an integration (a nightly import, a helpdesk job),
+scoped to a role and a team exactly like a person: a supervisor's token sees and imports for its
+team only. The token is random, shown once, and only its SHA-256 is stored (a 256-bit random
+secret needs no slow hash: nobody can guess one to test against the digest). A request with the
+token acts as a `Viewer` whose `staff_id` is the token's id made negative: below every staff id
+(they start at 1) and the command line's local administrator (0), so it never passes for a person,
+and whatever a request does is recorded under the token's name ("API token nightly-import").
+Tokens are revoked, never deleted, and a name is never reused, so the request log names one token
+for ever.
 """
 
 from __future__ import annotations
