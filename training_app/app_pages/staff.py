@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from training_app import data, session
+from training_app.components.api_tokens import api_token_section
 from training_app.components.performance_tables import csv_download
 
 viewer = session.require_viewer()
@@ -57,3 +58,5 @@ if viewer.role == "owner":
         hide_index=True,
         width="stretch",
     )
+
+api_token_section(viewer)  # owners only
