@@ -57,11 +57,8 @@ def api_token_section(viewer: Viewer) -> None:
         except auth.TokenError as exc:
             st.error(str(exc))
         else:
-            st.success(
-                f"Token {new.name!r} created. Copy it now (the button at the right of the box): "
-                "it is not shown again."
-            )
-            st.code(new.token, language=None)
+            st.success(f"Token {new.name!r} created. Copy it now: it is not shown again.")
+            st.code(new.token, language=None, wrap_lines=True)  # whole, on a phone too
 
     tokens = auth.list_api_tokens(db, viewer)
     if not tokens:
@@ -75,8 +72,10 @@ def api_token_section(viewer: Viewer) -> None:
                     "Acts as": t.role,
                     "Team": t.team or "–",
                     "Created by": t.created_by,
-                    "Created": t.created_at,
-                    "Last used": t.last_used_at,
+                    "Created": f"{t.created_at:%Y-%m-%d %H:%M} UTC",
+                    "Last used": (
+                        f"{t.last_used_at:%Y-%m-%d %H:%M} UTC" if t.last_used_at else "never"
+                    ),
                     "State": f"revoked by {t.revoked_by}" if t.revoked_at else "active",
                 }
                 for t in tokens
