@@ -268,6 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(arguments)
     spec: Command = args.spec
     inv = invocation(args)
+    app: discovery.RunningApp | None = None
     try:
         app = discovery.running_app(inv.store) if spec.in_app else None
         if spec.store == NEEDS_STORE and app is None and not inv.store.exists():
@@ -297,7 +298,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
-        print("academy: interrupted; a write in progress was rolled back", file=sys.stderr)
+        where = (
+            f"the app at {app.url} finishes a command it was sent on its own"
+            if app is not None
+            else "a write in progress was rolled back"
+        )
+        print(f"academy: interrupted; {where}", file=sys.stderr)
         return 130
 
 
