@@ -40,6 +40,7 @@ import json
 import logging
 import math
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -746,9 +747,9 @@ def time_processes(store: Path, policy: Policy, expected: Numbers) -> Processes:
         "day_to_at": datetime.combine(day_to, dtime(0), UTC).isoformat(),
     }
     # The floor's parameters as text cast in SQL, so the process needs nothing but DuckDB.
-    for name in sorted(params, key=len, reverse=True):  # $day_from_at before $day_from
+    for name in params:
         kind = "DATE" if name in ("day_from", "day_to") else "TIMESTAMPTZ"
-        sql = sql.replace(f"${name}", f"CAST(${name} AS {kind})")
+        sql = re.sub(rf"\${name}\b", f"CAST(${name} AS {kind})", sql)  # not $day_from_at
     commands = {
         "report": [
             sys.executable,
