@@ -18,6 +18,7 @@ import logging
 import secrets
 import sys
 import traceback
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -49,7 +50,7 @@ log = logging.getLogger("academy.commands")
 
 def run(args: argparse.Namespace, inv: Invocation) -> int:
     """Run the parsed command; every failure is one line on `inv.err` and a non-zero status."""
-    handler = globals()[args.spec.handler]
+    handler = HANDLERS[args.spec.handler]
     try:
         return int(handler(args, inv))
     except BrokenPipeError:
@@ -80,7 +81,7 @@ def failure_lines(
             where = ".".join(str(part) for part in error["loc"])
             message = error["msg"].removeprefix("Value error, ")
             lines.append(f"academy: {where}: {message}" if where else f"academy: {message}")
-        return lines[:1] if len(lines) == 1 else lines, 1
+        return lines, 1
     if isinstance(exc, CommandError):
         return [f"academy: {exc}"], exc.status
     if isinstance(
@@ -431,3 +432,14 @@ def cmd_tokens(args: argparse.Namespace, inv: Invocation) -> int:
         state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
         inv.print(f"{t.name:30} {t.role:10} {t.team or '-':20} {state}, {used}")
     return 0
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], int]] = {
+    "cmd_serve": cmd_serve,
+    "cmd_demo": cmd_demo,
+    "cmd_check_content": cmd_check_content,
+    "cmd_report": cmd_report,
+    "cmd_import": cmd_import,
+    "cmd_users": cmd_users,
+    "cmd_tokens": cmd_tokens,
+}

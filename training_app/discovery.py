@@ -128,6 +128,5 @@ def post_json(
         except ValueError:
             return answer.code, {"error": body.decode("utf-8", "replace").strip()[:200]}
     except urllib.error.URLError as exc:
-        if isinstance(exc.reason, ConnectionError | TimeoutError | OSError):
-            raise AppUnreachable(str(exc.reason)) from None
-        raise
+        # The request could not be sent at all (refused, unreachable): nothing ran.
+        raise AppUnreachable(str(exc.reason)) from None
