@@ -1,19 +1,62 @@
 """An owner creates an API token on the Staff page in a real browser, copies it from the page,
-and a script uses it on the running app's HTTP API."""
+and a script uses it on the running app's HTTP API. On an app of its own (a small demo), so that
+the other journeys' Staff page shows no token."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from metrics.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD
-from tests.e2e.conftest import screenshot, sign_in, wait_idle
+from tests.e2e.conftest import SERVER_START_TIMEOUT_S, free_port, screenshot, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
+SMALL_DEMO = ["--agents", "6", "--days", "14"]
+
+
+@pytest.fixture(scope="module")
+def own_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("tokens")
+    db = folder / "academy.duckdb"
+    academy = [sys.executable, "-m", "training_app.cli"]
+    subprocess.run(
+        [*academy, "demo", "--db", str(db), *SMALL_DEMO], check=True, capture_output=True
+    )
+    port = free_port()
+    with (folder / "server.log").open("w") as log:
+        server = subprocess.Popen(
+            [*academy, "serve", "--db", str(db), "--address", "127.0.0.1", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.read() == b"ok":
+                    break
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            raise RuntimeError(f"app server did not start; see {folder / 'server.log'}")
+        time.sleep(0.3)
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+
 
 PHONE = {"width": 390, "height": 844}
 
@@ -27,7 +70,8 @@ def api_get(url: str, token: str) -> tuple[int, dict[str, object]]:
         return refused.code, json.loads(refused.read())
 
 
-def test_an_owner_creates_a_token_that_a_script_then_uses(page: Page, app_url: str) -> None:
+def test_an_owner_creates_a_token_that_a_script_then_uses(page: Page, own_app_url: str) -> None:
+    app_url = own_app_url
     sign_in(page, app_url, DEMO_ACCOUNTS["owner"], DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Welcome,")).to_be_visible()
     page.get_by_test_id("stSidebarNav").get_by_text("Staff and teams", exact=True).click()
@@ -47,9 +91,11 @@ def test_an_owner_creates_a_token_that_a_script_then_uses(page: Page, app_url: s
     block.scroll_into_view_if_needed()
     screenshot(page, "staff-api-tokens-phone")
 
-    report = f"{app_url}/api/v1/reports/agents?from=2026-01-01&to=2026-12-31"
+    today = date.today()
+    report = f"{app_url}/api/v1/reports/agents?from={today - timedelta(days=30)}&to={today}"
     status, answer = api_get(report, token)
     # It acts as a Front line supervisor (the form's default role): that team's agents only.
     assert status == 200, answer
-    assert {agent["team"] for agent in answer["agents"]} <= {"Front line"}  # type: ignore[union-attr]
+    teams = {agent["team"] for agent in answer["agents"]}  # type: ignore[union-attr]
+    assert teams == {"Front line"}
     assert api_get(report, "sa_wrong")[0] == 401
