@@ -9,8 +9,8 @@ from pydantic import BaseModel
 from metrics.store import Database, transaction
 from modules.policy import LoadedPolicy
 
-# Set to "true" by `academy serve --no-demo` on a new store: the first start then offers to
-# create the first owner instead of generating the demo organisation.
+# "true" when the organisation asked for no demo (`academy serve --no-demo`): its first start
+# then offers to create the first owner instead of generating the demo organisation.
 NO_DEMO_SETTING = "no_demo"
 
 

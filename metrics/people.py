@@ -1,31 +1,23 @@
-"""Teams, staff, sign-in and who may see whom.
+"""Teams, staff, their roles and who may see whom.
 
 Every function that returns people's data takes the `Viewer` asking and refuses what that viewer
 may not see: an owner sees everyone, a supervisor their own team, an agent only themselves.
+Checking passwords and sign-in sessions are in `metrics.auth`.
 """
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Annotated
 
+import duckdb
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from metrics.store import Database, transaction
 from modules.policy import Role
 
 MIN_PASSWORD_LENGTH = 10  # long enough to resist guessing without a complexity rulebook
-_hasher = PasswordHasher()
-
-
-@cache
-def _unknown_user_hash() -> str:
-    # Verified against when the e-mail is unknown, so a wrong e-mail costs as long as a wrong
-    # password and sign-in timing does not reveal who has an account. Made on first use: a
-    # hash costs ~0.1 s, too much for every command's start-up.
-    return _hasher.hash("no such user: timing guard")
+PASSWORD_HASHER = PasswordHasher()  # Argon2id with the library's defaults: 64 MiB per hash
 
 
 class AccessDenied(PermissionError):
@@ -37,7 +29,8 @@ class PeopleError(ValueError):
 
 
 class Viewer(BaseModel):
-    """Who is asking. Built at sign-in from the staff table, never from user input."""
+    """Who is asking. Built from the staff row as it is now (`staff_viewer`), on every script
+    run of a signed-in session, never from user input."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -107,32 +100,7 @@ class NewStaffMember(BaseModel):
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def password_matches(password_hash: str | None, password: str) -> bool:
-    try:
-        verified = _hasher.verify(password_hash or _unknown_user_hash(), password)
-    except (VerificationError, InvalidHashError):
-        return False
-    return verified and password_hash is not None
-
-
-def authenticate(db: Database, email: str, password: str) -> Viewer | None:
-    """The viewer for these credentials, or None; inactive staff and staff without a password
-    cannot sign in."""
-    with db.cursor() as cur:
-        row = cur.execute(
-            "SELECT id, name, email, role, team_id, password_hash FROM staff"
-            " WHERE email = ? AND active",
-            [email.strip().lower()],
-        ).fetchone()
-    stored_hash = row[5] if row is not None else None
-    # Verify even for an unknown e-mail (against the timing-guard hash): timing reveals nothing.
-    if not password_matches(stored_hash, password) or row is None:
-        return None
-    staff_id, name, email_found, role, team_id, _ = row
-    return Viewer(staff_id=staff_id, name=name, email=email_found, role=role, team_id=team_id)
+    return PASSWORD_HASHER.hash(password)
 
 
 def add_team(db: Database, name: str, *, is_demo: bool = False) -> int:
@@ -148,56 +116,151 @@ def add_team(db: Database, name: str, *, is_demo: bool = False) -> int:
     return int(team_id)
 
 
-def add_staff(db: Database, new: NewStaffMember, *, is_demo: bool = False) -> int:
-    """Create a staff member; a password makes it an account that can sign in."""
-    with transaction(db) as cur:
-        team_id = None
-        if new.team:
-            found = cur.execute("SELECT id FROM teams WHERE name = ?", [new.team]).fetchone()
-            if found is None:
-                names = [
-                    n for (n,) in cur.execute("SELECT name FROM teams ORDER BY name").fetchall()
-                ]
-                raise PeopleError(
-                    f"no team named {new.team!r}; existing teams: {', '.join(names) or 'none'}"
-                )
-            team_id = found[0]
-        if new.email and cur.execute("SELECT 1 FROM staff WHERE email = ?", [new.email]).fetchone():
-            raise PeopleError(f"{new.email} already has an account")
-        (staff_id,) = cur.execute(
-            "INSERT INTO staff (name, email, team_id, role, password_hash, is_demo)"
-            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-            [
-                new.name,
-                new.email,
-                team_id,
-                new.role,
-                hash_password(new.password) if new.password else None,
-                is_demo,
-            ],
-        ).fetchone()  # type: ignore[misc]
+def _team_id(cur: duckdb.DuckDBPyConnection, name: str) -> int:
+    found = cur.execute("SELECT id FROM teams WHERE name = ?", [name]).fetchone()
+    if found is None:
+        names = [n for (n,) in cur.execute("SELECT name FROM teams ORDER BY name").fetchall()]
+        raise PeopleError(f"no team named {name!r}; existing teams: {', '.join(names) or 'none'}")
+    return int(found[0])
+
+
+def _insert_staff(cur: duckdb.DuckDBPyConnection, new: NewStaffMember, is_demo: bool) -> int:
+    team_id = _team_id(cur, new.team) if new.team else None
+    if new.email and cur.execute("SELECT 1 FROM staff WHERE email = ?", [new.email]).fetchone():
+        raise PeopleError(f"{new.email} already has an account")
+    # Hashed here, inside the caller's transaction: a hash takes ~0.1 s, short beside a form.
+    password_hash = hash_password(new.password) if new.password else None
+    (staff_id,) = cur.execute(
+        "INSERT INTO staff (name, email, team_id, role, password_hash, is_demo)"
+        " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        [new.name, new.email, team_id, new.role, password_hash, is_demo],
+    ).fetchone()  # type: ignore[misc]
     return int(staff_id)
 
 
-def set_password(db: Database, email: str, password: str) -> None:
-    check_password(password)
+def add_staff(db: Database, new: NewStaffMember, *, is_demo: bool = False) -> int:
+    """Create a staff member; a password makes it an account that can sign in."""
     with transaction(db) as cur:
-        updated = cur.execute(
-            "UPDATE staff SET password_hash = ? WHERE email = ? RETURNING id",
-            [hash_password(password), email.strip().lower()],
-        ).fetchall()
-    if not updated:
-        raise PeopleError(f"no staff member with e-mail {email}")
+        return _insert_staff(cur, new, is_demo)
 
 
-def set_active(db: Database, email: str, active: bool) -> None:
-    with transaction(db) as cur:
-        updated = cur.execute(
-            "UPDATE staff SET active = ? WHERE email = ? RETURNING id",
-            [active, email.strip().lower()],
-        ).fetchall()
-    if not updated:
+# --- Owners: the organisation always keeps one who can sign in ----------------------------------
+
+_OWNERS_WHO_CAN_SIGN_IN = (
+    "SELECT count(*) FROM staff WHERE role = 'owner' AND active AND password_hash IS NOT NULL"
+)
+
+
+class FirstOwnerExists(PeopleError):
+    """The first owner was asked for, but an owner who can sign in exists (or was just made)."""
+
+
+class OwnersChangedMeanwhile(PeopleError):
+    """Another transaction changed who can sign in as owner while this one was deciding."""
+
+
+def owner_can_sign_in(db: Database) -> bool:
+    """Whether any active owner account has a password. Without one, nobody can manage the
+    organisation, so the signed-out app offers to create the first owner."""
+    with db.cursor() as cur:
+        (owners,) = cur.execute(_OWNERS_WHO_CAN_SIGN_IN).fetchone()  # type: ignore[misc]
+    return bool(owners)
+
+
+def claim_owner_roster(cur: duckdb.DuckDBPyConnection) -> None:
+    """Call first in a transaction that changes who can sign in as owner. It rewrites the one
+    row of `owner_roster`, so two such transactions at once conflict and the second is refused
+    here: each decides against the owners as they are, never against a snapshot another change
+    is about to make untrue (two owners deactivating each other, two first owners)."""
+    try:
+        cur.execute("UPDATE owner_roster SET changed_at = now() WHERE id = 1")
+    except duckdb.TransactionException:
+        raise OwnersChangedMeanwhile(
+            "the owners were being changed by someone else at the same moment; nothing was "
+            "changed, so look again and retry"
+        ) from None
+
+
+def keep_another_owner(cur: duckdb.DuckDBPyConnection, staff_id: int, name: str) -> None:
+    """Refuse, inside the caller's transaction, to take away the last owner who can sign in."""
+    claim_owner_roster(cur)
+    (others,) = cur.execute(_OWNERS_WHO_CAN_SIGN_IN + " AND id <> ?", [staff_id]).fetchone()  # type: ignore[misc]
+    if not others:
+        raise PeopleError(
+            f"{name} is the only owner who can sign in; make someone else an owner first, so "
+            "the organisation is never left without one"
+        )
+
+
+def add_first_owner(db: Database, new: NewStaffMember) -> int:
+    """Create the organisation's first owner account, only while no owner can sign in.
+
+    The check is made inside the write's transaction, against the stored staff, after claiming
+    the owner roster: of two browsers submitting at once, one creates the owner and the other is
+    told one exists.
+    """
+    if new.role != "owner" or not new.password or not new.email:
+        raise PeopleError("the first owner needs a name, an e-mail and a password")
+    try:
+        with transaction(db) as cur:
+            claim_owner_roster(cur)
+            (owners,) = cur.execute(_OWNERS_WHO_CAN_SIGN_IN).fetchone()  # type: ignore[misc]
+            if owners:
+                raise FirstOwnerExists(FIRST_OWNER_EXISTS)
+            return _insert_staff(cur, new, is_demo=False)
+    except OwnersChangedMeanwhile:
+        # The other browser's owner is being made: this one is told so, as if it came first.
+        raise FirstOwnerExists(FIRST_OWNER_EXISTS) from None
+
+
+FIRST_OWNER_EXISTS = "an owner account exists already: sign in, or ask that owner for an account"
+
+
+# --- Changes to someone's role, team or state ---------------------------------------------------
+
+
+def _member_by_email(cur: duckdb.DuckDBPyConnection, email: str) -> tuple[int, str, str, bool]:
+    """(id, name, role, whether they now sign in as an owner) for an e-mail, or PeopleError."""
+    row = cur.execute(
+        "SELECT id, name, role, role = 'owner' AND active AND password_hash IS NOT NULL"
+        " FROM staff WHERE email = ?",
+        [email.strip().lower()],
+    ).fetchone()
+    if row is None:
         raise PeopleError(f"no staff member with e-mail {email}")
+    return int(row[0]), str(row[1]), str(row[2]), bool(row[3])
+
+
+def set_role(db: Database, email: str, role: Role) -> None:
+    """Change someone's role; open sessions show the new role's pages at their next click. The
+    last owner who can sign in cannot be given another role."""
+    with transaction(db) as cur:
+        staff_id, name, _, signs_in_as_owner = _member_by_email(cur, email)
+        if signs_in_as_owner and role != "owner":
+            keep_another_owner(cur, staff_id, name)
+        cur.execute("UPDATE staff SET role = ? WHERE id = ?", [role, staff_id])
+
+
+def set_team(db: Database, email: str, team: str | None) -> None:
+    """Move someone to another team (None: no team); an open session sees the new team's
+    people and numbers at its next click."""
+    with transaction(db) as cur:
+        staff_id, *_ = _member_by_email(cur, email)
+        team_id = _team_id(cur, team.strip()) if team is not None else None
+        cur.execute("UPDATE staff SET team_id = ? WHERE id = ?", [team_id, staff_id])
+
+
+def staff_viewer(db: Database, staff_id: int) -> Viewer | None:
+    """The viewer a staff member is now, read from their row: None once deactivated."""
+    with db.cursor() as cur:
+        row = cur.execute(
+            "SELECT id, name, coalesce(email, ''), role, team_id FROM staff"
+            " WHERE id = ? AND active",
+            [staff_id],
+        ).fetchone()
+    if row is None:
+        return None
+    return Viewer(staff_id=row[0], name=row[1], email=row[2], role=row[3], team_id=row[4])
 
 
 _STAFF_SELECT = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.organisation import PolicyVersionConflict
+from metrics.people import owner_can_sign_in
 from metrics.store import DatabaseLockedError
 from modules.content_errors import ContentError
 from training_app import data, navigation, session
@@ -25,9 +26,12 @@ except (DatabaseLockedError, PolicyVersionConflict) as exc:
     st.error(str(exc))
     st.stop()
 
+# Read from the store on every run: a deactivated person, or one with a new role or team, is
+# seen as they are now at their next click.
 viewer = session.current_viewer()
 if viewer is None:
-    page = st.navigation(navigation.signed_out_pages(), position="hidden")
+    offer = not owner_can_sign_in(data.db())
+    page = st.navigation(navigation.signed_out_pages(offer_first_owner=offer), position="hidden")
 else:
     with st.sidebar:
         st.markdown(f"**{viewer.name}**  \n{viewer.role.capitalize()} · {data.organisation_name()}")

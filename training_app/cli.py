@@ -204,6 +204,7 @@ def build_parser() -> AcademyParser:
     set_pw.add_argument("--password-stdin", action="store_true")
     action("deactivate", "stop a staff member signing in (records are kept)").add_argument("email")
     action("activate", "let a deactivated staff member sign in again").add_argument("email")
+    action("unlock", "unlock an e-mail locked by wrong passwords").add_argument("email")
 
     tokens = command("tokens", "create, list and revoke API tokens for the HTTP API")
     token_actions = tokens.add_subparsers(dest="action", required=True, metavar="ACTION")

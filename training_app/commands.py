@@ -358,6 +358,8 @@ def cmd_import(args: argparse.Namespace, inv: Invocation) -> int:
 
 
 def cmd_users(args: argparse.Namespace, inv: Invocation) -> int:
+    from metrics import auth
+
     admin = people.Viewer.local_admin()
     with inv.open_store() as db:
         if args.action == "list":
@@ -396,10 +398,14 @@ def cmd_users(args: argparse.Namespace, inv: Invocation) -> int:
         if args.action == "set-password":
             if not inv.password:
                 raise CommandError("no password given; pipe one with --password-stdin")
-            people.set_password(db, args.email, inv.password)
+            auth.set_password(db, args.email, inv.password)
             inv.print(f"password changed for {args.email}")
             return 0
-        people.set_active(db, args.email, active=args.action == "activate")
+        if args.action == "unlock":
+            auth.unlock(db, admin, args.email)
+            inv.print(f"{args.email} is unlocked and may sign in again")
+            return 0
+        auth.set_active(db, args.email, active=args.action == "activate")
     inv.print(f"{args.email} is now {'active' if args.action == 'activate' else 'inactive'}")
     return 0
 

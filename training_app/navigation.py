@@ -18,8 +18,24 @@ HOME_PAGE_BY_ROLE = {
 }
 
 
-def signed_out_pages() -> list[StreamlitPage]:
-    return [st.Page(PAGES / "sign_in.py", title="Sign in", icon=":material/login:", default=True)]
+def signed_out_pages(*, offer_first_owner: bool) -> list[StreamlitPage]:
+    """Sign in; and while nobody can sign in as an owner, creating the first owner, first."""
+    sign_in = st.Page(
+        PAGES / "sign_in.py",
+        title="Sign in",
+        icon=":material/login:",
+        default=not offer_first_owner,
+    )
+    if not offer_first_owner:
+        return [sign_in]
+    first_owner = st.Page(
+        PAGES / "first_owner.py",
+        title="Create the first owner",
+        icon=":material/person_add:",
+        url_path="first-owner",
+        default=True,
+    )
+    return [first_owner, sign_in]
 
 
 def pages_for(viewer: Viewer) -> dict[str, list[StreamlitPage]]:

@@ -1,5 +1,6 @@
 """What the app does once per process before the first page: open the store, record the policy
-version in force, and on a brand-new store create the demo organisation."""
+version in force, and on a brand-new store create the demo organisation, unless the organisation
+asked for none."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict
 
 from metrics.demo.generate import DemoSummary, generate_demo
-from metrics.organisation import PolicyVersion, record_policy_version
+from metrics.organisation import (
+    NO_DEMO_SETTING,
+    PolicyVersion,
+    get_setting,
+    record_policy_version,
+)
 from metrics.people import staff_count
 from metrics.store import Database, open_database
 from modules.content import TrainingModule
@@ -34,10 +40,13 @@ def open_app_store(
     list) gets the demo organisation, with a training history in `modules`, so a first start
     shows a working product.
 
-    A store with any staff, such as one where an owner ran `academy users add` first, is left
-    as it is: demo data never mixes silently with real data.
+    A store with any staff, such as one where an owner ran `academy users add` or contacts were
+    imported first, is left as it is: demo data never mixes silently with real data. Nor does a
+    store whose organisation set `no_demo`. Such a store without an owner who can sign in gets
+    the offer to create the first owner when the app is opened (`people.owner_can_sign_in`).
     """
     db = open_database(db_path)
     version = record_policy_version(db, loaded)
-    demo = generate_demo(db, loaded.policy, modules=modules) if staff_count(db) == 0 else None
+    wants_demo = staff_count(db) == 0 and get_setting(db, NO_DEMO_SETTING) != "true"
+    demo = generate_demo(db, loaded.policy, modules=modules) if wants_demo else None
     return AppStore(db=db, policy_version=version, demo_created=demo)

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,12 +44,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`academy serve` on a brand-new database: the first start creates the demo organisation."""
+@contextmanager
+def serving(db: Path, log_path: Path) -> Iterator[str]:
+    """`academy serve` on `db` at a free port, until the block ends; yields its address."""
     port = free_port()
-    db = tmp_path_factory.mktemp("e2e") / "academy.duckdb"
-    log = (tmp_path_factory.getbasetemp() / "server.log").open("w")
+    log = log_path.open("w")
     server = subprocess.Popen(
         [
             sys.executable,
@@ -79,10 +79,20 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             server.kill()
             raise RuntimeError(f"app server did not start; see {log.name}")
         time.sleep(0.3)
-    yield url
-    server.terminate()
-    server.wait(timeout=30)
-    log.close()
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`academy serve` on a brand-new database: the first start creates the demo organisation."""
+    db = tmp_path_factory.mktemp("e2e") / "academy.duckdb"
+    with serving(db, tmp_path_factory.getbasetemp() / "server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -5,10 +5,8 @@ the other journeys' Staff page shows no token."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -18,47 +16,24 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from metrics.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD
-from tests.e2e.conftest import SERVER_START_TIMEOUT_S, free_port, screenshot, sign_in, wait_idle
+from tests.e2e.conftest import screenshot, serving, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
 SMALL_DEMO = ["--agents", "6", "--days", "14"]
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
 def own_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("tokens")
     db = folder / "academy.duckdb"
-    academy = [sys.executable, "-m", "training_app.cli"]
     subprocess.run(
-        [*academy, "demo", "--db", str(db), *SMALL_DEMO], check=True, capture_output=True
+        [sys.executable, "-m", "training_app.cli", "demo", "--db", str(db), *SMALL_DEMO],
+        check=True,
+        capture_output=True,
     )
-    port = free_port()
-    with (folder / "server.log").open("w") as log:
-        server = subprocess.Popen(
-            [*academy, "serve", "--db", str(db), "--address", "127.0.0.1", "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.read() == b"ok":
-                    break
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            raise RuntimeError(f"app server did not start; see {folder / 'server.log'}")
-        time.sleep(0.3)
-    yield url
-    server.terminate()
-    server.wait(timeout=30)
-
-
-PHONE = {"width": 390, "height": 844}
+    with serving(db, folder / "server.log") as url:
+        yield url
 
 
 def api_get(url: str, token: str) -> tuple[int, dict[str, object]]:

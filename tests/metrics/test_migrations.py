@@ -68,6 +68,8 @@ EXPECTED_COLUMNS = {
         "case_contacts",
     ],
     "organisation_settings": ["key", "value", "updated_at"],
+    "owner_roster": ["id", "changed_at"],
+    "password_checks": ["id", "email", "client", "checked_at"],
     "policy_versions": [
         "version",
         "title",
@@ -78,6 +80,17 @@ EXPECTED_COLUMNS = {
         "recorded_at",
     ],
     "schema_migrations": ["version", "name", "applied_at"],
+    "sign_in_clears": ["email", "through_check_id", "reason", "cleared_by", "cleared_at"],
+    "sign_in_sessions": [
+        "token_sha256",
+        "staff_id",
+        "client",
+        "created_at",
+        "last_seen_at",
+        "expires_at",
+        "ended_at",
+        "ended_why",
+    ],
     "staff": [
         "id",
         "name",

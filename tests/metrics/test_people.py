@@ -1,24 +1,32 @@
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
 import pytest
 from pydantic import ValidationError
 
+from metrics import auth, people
 from metrics.people import (
     AccessDenied,
+    FirstOwnerExists,
     NewStaffMember,
     PeopleError,
     Viewer,
+    add_first_owner,
     add_staff,
     add_team,
-    authenticate,
     get_staff_member,
     list_staff,
     list_teams,
-    set_active,
-    set_password,
+    owner_can_sign_in,
+    set_role,
+    set_team,
+    staff_viewer,
 )
 from metrics.performance import overview
 
@@ -38,10 +46,12 @@ def org(db: duckdb.DuckDBPyConnection) -> dict[str, Viewer]:
         ("Jānis Ozoliņš", "janis@x.example", "agent", "Front line"),
         ("Ana Horvat", "ana@x.example", "agent", "Billing"),
     ]
-    for name, email, role, team in people:
-        add_staff(
+    ids = {
+        email: add_staff(
             db, NewStaffMember(name=name, email=email, role=role, team=team, password=PASSWORD)
         )
+        for name, email, role, team in people
+    }
     viewers = {}
     for key, email in [
         ("owner", "owner@x.example"),
@@ -49,28 +59,10 @@ def org(db: duckdb.DuckDBPyConnection) -> dict[str, Viewer]:
         ("elif", "elif@x.example"),
         ("ana", "ana@x.example"),
     ]:
-        viewer = authenticate(db, email, PASSWORD)
+        viewer = staff_viewer(db, ids[email])
         assert viewer is not None
         viewers[key] = viewer
     return viewers
-
-
-def test_sign_in_needs_the_right_password_and_an_active_account(
-    db: duckdb.DuckDBPyConnection, org: dict[str, Viewer]
-) -> None:
-    assert authenticate(db, "ELIF@x.example ", PASSWORD) == org["elif"]
-    assert authenticate(db, "elif@x.example", "wrong password") is None
-    assert authenticate(db, "nobody@x.example", PASSWORD) is None
-    set_active(db, "elif@x.example", False)
-    assert authenticate(db, "elif@x.example", PASSWORD) is None
-    set_password(db, "ana@x.example", "a new long password")
-    assert authenticate(db, "ana@x.example", PASSWORD) is None
-    assert authenticate(db, "ana@x.example", "a new long password") is not None
-
-
-def test_staff_without_a_password_cannot_sign_in(db: duckdb.DuckDBPyConnection) -> None:
-    add_staff(db, NewStaffMember(name="Imported Agent", email="imp@x.example", role="agent"))
-    assert authenticate(db, "imp@x.example", "") is None
 
 
 def test_passwords_are_stored_only_as_argon2_hashes(
@@ -131,3 +123,122 @@ def test_agents_see_only_themselves(db: duckdb.DuckDBPyConnection, org: dict[str
         overview.team_overview(db, agent)
     assert get_staff_member(db, agent, agent.staff_id).email == "elif@x.example"
     assert overview.agent_overview(db, agent).supervisors == ["Daniel Brooks"]
+
+
+def test_a_role_or_team_change_is_read_by_the_next_viewer(
+    db: duckdb.DuckDBPyConnection, org: dict[str, Viewer]
+) -> None:
+    elif_id = org["elif"].staff_id
+    set_team(db, "Elif@x.example", "Billing")
+    set_role(db, "elif@x.example", "supervisor")
+    moved = staff_viewer(db, elif_id)
+    assert moved is not None and (moved.role, moved.team_id) == ("supervisor", 2)
+    # Billing now: its supervisors first (Elif, Noa), then its agent.
+    assert [m.name for m in list_staff(db, moved)] == ["Elif Yılmaz", "Noa Levi", "Ana Horvat"]
+    set_team(db, "elif@x.example", None)
+    assert staff_viewer(db, elif_id).team_id is None  # type: ignore[union-attr]
+    with pytest.raises(PeopleError, match="no team named 'Nowhere'"):
+        set_team(db, "elif@x.example", "Nowhere")
+    with pytest.raises(PeopleError, match=r"no staff member with e-mail nobody@x\.example"):
+        set_role(db, "nobody@x.example", "owner")
+
+
+# --- The organisation keeps an owner who can sign in ---------------------------------------------
+
+
+def test_the_last_owner_can_be_neither_deactivated_nor_demoted(
+    db: duckdb.DuckDBPyConnection, org: dict[str, Viewer]
+) -> None:
+    last = "Maja Kovač is the only owner who can sign in; make someone else an owner first"
+    with pytest.raises(PeopleError, match=last):
+        auth.set_active(db, "owner@x.example", False)
+    with pytest.raises(PeopleError, match=last):
+        set_role(db, "owner@x.example", "supervisor")
+    assert owner_can_sign_in(db)
+    set_role(db, "sup.billing@x.example", "owner")
+    auth.set_active(db, "owner@x.example", False)  # another owner remains: allowed
+    assert [m.email for m in list_staff(db, org["owner"]) if not m.active] == ["owner@x.example"]
+
+
+def at_the_same_moment(
+    monkeypatch: pytest.MonkeyPatch, module: object, name: str, actions: list[Callable[[], object]]
+) -> list[object]:
+    """Run `actions` in threads that each pause before `module.name` (called after the owners
+    were read, before the transaction commits) until all have reached it, so each decides on
+    what it read before any commits; the pause gives up after a second when another action was
+    refused first."""
+    meet = threading.Barrier(len(actions), timeout=1)
+    original = getattr(module, name)
+
+    def wait_then(*args: object, **kwargs: object) -> object:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            meet.wait()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, wait_then)
+
+    def outcome(action: Callable[[], object]) -> object:
+        try:
+            return action()
+        except PeopleError as exc:
+            return exc
+
+    with ThreadPoolExecutor(max_workers=len(actions)) as pool:
+        return list(pool.map(outcome, actions))
+
+
+def test_two_owners_deactivating_each_other_at_once_leave_one(
+    db: duckdb.DuckDBPyConnection, org: dict[str, Viewer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    set_role(db, "sup.billing@x.example", "owner")
+    outcomes = at_the_same_moment(
+        monkeypatch,
+        auth,
+        "end_sessions_of",
+        [
+            lambda: auth.set_active(db, "owner@x.example", False),
+            lambda: auth.set_active(db, "sup.billing@x.example", False),
+        ],
+    )
+    refused = [o for o in outcomes if isinstance(o, PeopleError)]
+    assert len(refused) == 1
+    assert "at the same moment" in str(refused[0])
+    assert owner_can_sign_in(db)
+
+
+def test_the_first_owner_is_made_only_while_no_owner_can_sign_in(
+    db: duckdb.DuckDBPyConnection,
+) -> None:
+    add_team(db, "Front line")
+    add_staff(db, NewStaffMember(name="Imported", role="agent", team="Front line"))
+    # An owner without a password (say, imported) signs nobody in.
+    add_staff(db, NewStaffMember(name="Old Owner", email="old@x.example", role="owner"))
+    assert not owner_can_sign_in(db)
+    first = NewStaffMember(name="Olga", email="olga@x.example", role="owner", password=PASSWORD)
+    add_first_owner(db, first)
+    assert owner_can_sign_in(db)
+    second = first.model_copy(update={"email": "mallory@x.example"})
+    with pytest.raises(FirstOwnerExists, match="an owner account exists already"):
+        add_first_owner(db, second)
+    with pytest.raises(PeopleError, match="needs a name, an e-mail and a password"):
+        add_first_owner(db, NewStaffMember(name="No Pass", email="np@x.example", role="owner"))
+
+
+def test_two_browsers_creating_the_first_owner_at_once_make_one(
+    db: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outcomes = at_the_same_moment(
+        monkeypatch,
+        people,
+        "_insert_staff",
+        [
+            lambda email=email: add_first_owner(  # type: ignore[misc]
+                db,
+                NewStaffMember(name=email, email=email, role="owner", password=PASSWORD),
+            )
+            for email in ("a@x.example", "b@x.example")
+        ],
+    )
+    assert sorted(type(o).__name__ for o in outcomes) == ["FirstOwnerExists", "int"]
+    owners = [m for m in list_staff(db, Viewer.local_admin()) if m.role == "owner"]
+    assert len(owners) == 1

@@ -6,26 +6,39 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from metrics.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD
-from metrics.people import Viewer, authenticate
-from metrics.store import open_database
+from metrics.auth import start_session
+from metrics.demo.people import DEMO_ACCOUNTS
+from metrics.people import Viewer, list_staff, staff_viewer
+from metrics.store import database_path, open_database
+from training_app.session import TOKEN_KEY
 
 APP = str(Path(__file__).resolve().parents[2] / "training_app" / "app.py")
 
 
 def app_as(viewer: Viewer | None) -> AppTest:
-    """The app as it starts for a browser session, signed in as `viewer` (or signed out)."""
+    """The app as it starts for a browser session, signed in as `viewer` (or signed out): a
+    session is opened in the test's store ($ACADEMY_DB) as the sign-in page would open it."""
     at = AppTest.from_file(APP, default_timeout=30)
     if viewer is not None:
-        at.session_state["viewer"] = viewer
+        db = open_database(database_path())
+        try:
+            at.session_state[TOKEN_KEY] = start_session(db, viewer.staff_id, "apptest")
+        finally:
+            db.close()
     return at
 
 
-def demo_viewer(db_path: Path, role: str) -> Viewer:
+def viewer_of(db_path: Path, email: str) -> Viewer:
+    """The viewer a staff member is now, found by e-mail."""
     db = open_database(db_path)
     try:
-        viewer = authenticate(db, DEMO_ACCOUNTS[role], DEMO_PASSWORD)
+        [member] = [m for m in list_staff(db, Viewer.local_admin()) if m.email == email]
+        viewer = staff_viewer(db, member.id)
     finally:
         db.close()
     assert viewer is not None
     return viewer
+
+
+def demo_viewer(db_path: Path, role: str) -> Viewer:
+    return viewer_of(db_path, DEMO_ACCOUNTS[role])

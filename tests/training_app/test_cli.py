@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from metrics import auth
 from metrics.organisation import record_policy_version
 from metrics.store import open_database
 from modules.policy import DEFAULT_POLICY_PATH, load_policy
@@ -205,3 +206,28 @@ def test_set_password_refuses_a_short_one_in_one_line(
         capsys, "users", "set-password", "a@x.example", "--db", db, "--password-stdin"
     )
     assert (status, err.strip()) == (1, "academy: a password needs at least 10 characters")
+
+
+def test_users_unlock_lets_a_locked_account_sign_in_again(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = new_store(tmp_path / "org.duckdb")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("long enough pw\n"))
+    add = f"users add --db {db} --name A --email a@x.example --role agent --password-stdin"
+    assert run(capsys, *add.split())[0] == 0
+    store = open_database(db)
+    for _ in range(auth.LOCK_AFTER_FAILURES):
+        store.execute("UPDATE password_checks SET checked_at = checked_at - INTERVAL 1 HOUR")
+        auth.sign_in(store, "a@x.example", "wrong password", "test")
+    assert auth.sign_in(store, "a@x.example", "long enough pw", "test").token is None
+    store.close()
+    status, out, _ = run(capsys, "users", "unlock", "A@x.example", "--db", db)
+    assert (status, out.strip()) == (0, "A@x.example is unlocked and may sign in again")
+    status, _, err = run(capsys, "users", "unlock", "a@x.example", "--db", db)
+    assert (status, err.strip()) == (
+        1,
+        "academy: no wrong passwords are counted against a@x.example: nothing to unlock",
+    )
+    store = open_database(db)
+    assert auth.sign_in(store, "a@x.example", "long enough pw", "test").token is not None
+    store.close()

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from metrics import auth
 from metrics.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD
-from metrics.people import authenticate
+from metrics.people import owner_can_sign_in
 from training_app import data, session
 from training_app.components.formatting import bullets
 
@@ -11,18 +12,30 @@ _, middle, _ = st.columns([1, 2, 1])  # a sign-in form reads best narrow, even i
 with middle:
     st.title("Service Academy")
     st.caption(f"Customer-service training and coaching · {data.organisation_name()}")
+    notice = session.take_notice()
+    if notice is not None:
+        st.warning(notice, icon=":material/logout:")
     with st.form("sign_in"):
-        email = st.text_input("E-mail", autocomplete="username")
+        email = st.text_input("E-mail", autocomplete="username", max_chars=auth.MAX_EMAIL_LENGTH)
         password = st.text_input("Password", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Sign in", type="primary")
 
     if submitted:
-        viewer = authenticate(data.db(), email, password)
-        if viewer is None:
-            st.error("That e-mail and password do not match an active account.")
+        result = auth.sign_in(data.db(), email, password, session.client())
+        if result.token is None:
+            st.error(result.refusal or auth.WRONG_PASSWORD)
         else:
-            session.sign_in(viewer)
+            session.sign_in(result.token)
             st.rerun()
+
+    if not owner_can_sign_in(data.db()):
+        st.info(
+            "Nobody can sign in as an owner of this organisation yet.",
+            icon=":material/person_add:",
+        )
+        st.page_link(
+            "app_pages/first_owner.py", label="Create the first owner", icon=":material/person_add:"
+        )
 
     if data.demo_in_store():
         accounts = bullets(f"{role}: `{address}`" for role, address in DEMO_ACCOUNTS.items())
