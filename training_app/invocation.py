@@ -111,7 +111,7 @@ def read_password(args: argparse.Namespace, stdin: TextIO) -> str | None:
     (before the command goes to a running app): a line of stdin with --password-stdin, else
     asked twice on a terminal, else none."""
     if args.password_stdin:
-        return stdin.readline().rstrip("\\n")
+        return stdin.readline().rstrip("\n")
     if not stdin.isatty():
         return None
     first = getpass.getpass("Password (empty for no sign-in): ")
