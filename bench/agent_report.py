@@ -18,11 +18,15 @@ For each size (default 1M and 10M contacts) the script, in a fresh subprocess of
 4. at 1M only, times a straightforward pandas implementation (read, then groupby/merge/quantile)
    and asserts it agrees too; and, for comparison only, the same counting every case itself.
    The floor and pandas read the stored case sizes, as the report does;
-5. renders the team performance page under Streamlit's AppTest, if the page exists;
-6. reads the process's peak resident memory.
+5. times whole processes, alternating, as a script or a user meets them: `academy report agents`
+   over the year, against the "process floor", a Python process that imports DuckDB, opens the
+   store and runs the floor query (step 3) and nothing else; and `academy --help`;
+6. renders the team performance page under Streamlit's AppTest, if the page exists;
+7. reads the process's peak resident memory.
 
 Then it prints one table with the targets: report ≤ 1.5x floor at 10M, ≥ 10x faster than pandas
-at 1M, dashboard warm render < 1 s at 10M, peak memory < 1.5 GB.
+at 1M, dashboard warm render < 1 s at 10M, peak memory < 1.5 GB, and, at 1M, `academy report
+agents` as a process ≤ 1.5x the process floor and `academy --help` < 0.3 s.
 
 Run: `.venv/bin/python bench/agent_report.py [--sizes 1000000 10000000] [--keep DIR]`.
 The data is drawn from `hash(row * 100 + stream)` rather than `random()`: it is the same on every
@@ -32,9 +36,11 @@ run and thread count, which `setseed` + `random()` is not once DuckDB inserts in
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import math
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -75,6 +81,10 @@ OWNER = NewStaffMember(name="Bench Owner", email="owner@bench.example", role="ow
 
 # Targets
 FLOOR_RATIO_MAX = 1.5  # agent_report ≤ 1.5x the floor, at the largest size
+PROCESS_RATIO_MAX = 1.5  # `academy report agents` ≤ 1.5x a one-query DuckDB process, at 1M
+PROCESS_SIZE = 1_000_000  # the size the whole-process targets are checked at
+HELP_MAX_S = 0.3  # `academy --help` as a process
+PROCESS_REPEATS = 9  # each process, alternating, after one warm-up of each
 PANDAS_SPEEDUP_MIN = 10.0  # agent_report ≥ 10x faster than pandas, at 1M
 DASHBOARD_WARM_MAX_S = 1.0  # warm page render, at the largest size
 PEAK_MAX_MB = 1536.0  # per size, the measuring process
@@ -702,6 +712,79 @@ def dashboard(store: Path, viewer: Viewer, page: str) -> Dashboard:
 # --- One size, in its own process -------------------------------------------------------------
 
 
+# The process floor: Python, DuckDB, the store and the floor query; nothing of the product.
+FLOOR_PROCESS = """
+import json, sys
+import duckdb
+sql, params = json.loads(sys.argv[1])
+db = duckdb.connect(sys.argv[2])
+rows = db.execute(sql, params).fetchall()
+print(len(rows))
+"""
+
+
+class Processes(BaseModel):
+    report: Timing  # `academy report agents` over the year, as a whole process
+    floor: Timing  # a process that only imports DuckDB and runs the floor query
+    help: Timing  # `academy --help`
+
+
+def time_processes(store: Path, policy: Policy, expected: Numbers) -> Processes:
+    """Whole processes, alternating (so both see the same load), after a warm-up of each; the
+    report's output is checked against `agent_report`'s numbers."""
+    first, after, day_from, day_to = utc_days(policy, PERIOD)
+    within = " ".join(
+        f"WHEN '{channel}' THEN {policy.standards.channel(channel).answer_within_s}"
+        for channel in CHANNELS
+    )
+    sql = ROLLUP_FLOOR_SQL.format(within=f"CASE w.channel {within} END")
+    params = {
+        "first": first.isoformat(),
+        "after": after.isoformat(),
+        "day_from": day_from.isoformat(),
+        "day_to": day_to.isoformat(),
+        "day_from_at": datetime.combine(day_from, dtime(0), UTC).isoformat(),
+        "day_to_at": datetime.combine(day_to, dtime(0), UTC).isoformat(),
+    }
+    # The floor's parameters as text cast in SQL, so the process needs nothing but DuckDB.
+    for name in params:
+        kind = "DATE" if name in ("day_from", "day_to") else "TIMESTAMPTZ"
+        sql = re.sub(rf"\${name}\b", f"CAST(${name} AS {kind})", sql)  # not $day_from_at
+    commands = {
+        "report": [
+            sys.executable,
+            "-m",
+            "training_app.cli",
+            "report",
+            "agents",
+            "--db",
+            str(store),
+            "--from",
+            PERIOD.start.isoformat(),
+            "--to",
+            PERIOD.end.isoformat(),
+        ],
+        "floor": [sys.executable, "-c", FLOOR_PROCESS, json.dumps([sql, params]), str(store)],
+        "help": [sys.executable, "-m", "training_app.cli", "--help"],
+    }
+    outputs = {}
+    for name, command in commands.items():  # warm-up: the files in the page cache
+        outputs[name] = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    assert_same(expected, report_numbers(json.loads(outputs["report"])), "academy report agents")
+    assert int(outputs["floor"]) == len(expected) - 1
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(PROCESS_REPEATS):
+        for name, command in commands.items():
+            started = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=True)
+            times[name].append(time.perf_counter() - started)
+    timing = {
+        name: Timing(first_s=spent[0], best_s=min(spent), median_s=statistics.median(spent))
+        for name, spent in times.items()
+    }
+    return Processes(**timing)
+
+
 class SizeResult(BaseModel):
     size: int
     generated: Generated
@@ -712,6 +795,7 @@ class SizeResult(BaseModel):
     pandas: Timing | None
     pandas_counting: Timing | None = None  # pandas counting cases itself (not a target)
     dashboard: Dashboard
+    processes: Processes | None = None  # at PROCESS_SIZE only
     peak_mb: float
     # The peak so far after each step (it only grows): the first is agent_report's own.
     peak_after_mb: dict[str, float]
@@ -759,6 +843,10 @@ def measure(size: int, store: Path, page: str) -> SizeResult:
             assert_same(expected, by_pandas, "pandas counting cases")
     finally:
         db.close()
+    processes = None
+    if size == PROCESS_SIZE:
+        log(f"[{size:,}] whole processes: academy report agents, the process floor, --help ...")
+        processes = time_processes(store, policy, expected)
     log(f"[{size:,}] dashboard ...")
     board = dashboard(store, generated.owner, page)
     peaks["dashboard"] = peak_rss_mb()
@@ -772,6 +860,7 @@ def measure(size: int, store: Path, page: str) -> SizeResult:
         pandas=pandas_time,
         pandas_counting=counting_time,
         dashboard=board,
+        processes=processes,
         peak_mb=peak_rss_mb(),
         peak_after_mb=peaks,
     )
@@ -829,6 +918,18 @@ def print_results(results: list[SizeResult]) -> bool:
             f"  agent_report ÷ floor: {r.report.median_s / r.floor.median_s:.2f}x by medians,"
             f" {r.report.best_s / r.floor.best_s:.2f}x by bests"
         )
+        if r.processes is not None:
+            p = r.processes
+            for name, timing in (
+                ("academy report agents", p.report),
+                ("process floor", p.floor),
+                ("academy --help", p.help),
+            ):
+                print(
+                    f"  process {name:<22} best {timing.best_s:.3f} s, median"
+                    f" {timing.median_s:.3f} s (of {PROCESS_REPEATS}, alternating)"
+                )
+            print(f"  report process ÷ process floor: {p.report.median_s / p.floor.median_s:.2f}x")
         board = r.dashboard
         if board.opening is not None and board.year is not None:
             print(f"  dashboard render: app first run {_s(board.app_cold_s)} s")
@@ -899,6 +1000,25 @@ def print_targets(results: list[SizeResult]) -> bool:
             largest.dashboard.status if warm is None else f"{warm:.3f} s",
         )
     )
+    for r in results:
+        if r.processes is None:
+            continue
+        p = r.processes
+        ratio = p.report.median_s / p.floor.median_s
+        checks.append(
+            (
+                f"academy report agents ≤ {PROCESS_RATIO_MAX}x a one-query process at {r.size:,}",
+                ratio <= PROCESS_RATIO_MAX,
+                f"{ratio:.2f}x ({p.report.median_s:.3f} s ÷ {p.floor.median_s:.3f} s)",
+            )
+        )
+        checks.append(
+            (
+                f"academy --help < {HELP_MAX_S} s",
+                p.help.median_s < HELP_MAX_S,
+                f"{p.help.median_s:.3f} s",
+            )
+        )
     for r in results:
         checks.append(
             (

@@ -27,10 +27,13 @@ from modules.content_errors import (
     line_of,
     read_yaml,
 )
+from modules.defaults import (  # re-exported: the names every caller imports from here
+    DEFAULT_MODULES_DIR,  # noqa: F401
+    MODULES_ENV_VAR,  # noqa: F401
+    modules_dir,
+)
 from modules.policy import Policy, StrictModel, Text
 
-DEFAULT_MODULES_DIR = Path(__file__).parent / "content"
-MODULES_ENV_VAR = "ACADEMY_MODULES"
 MODULE_FILE = "module.yaml"
 
 StepId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
@@ -409,13 +412,6 @@ class LoadedModule(BaseModel):
 # `{{` and `}}` stand for literal braces.
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][\w.\[\]]*)(?::([^{}]*))?\}")
 PATH_PART = re.compile(r"([A-Za-z_]\w*)((?:\[\d+\])*)")
-
-
-def modules_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The folder of modules in use: an explicit path, else $ACADEMY_MODULES, else the shipped
-    one."""
-    chosen = explicit or os.environ.get(MODULES_ENV_VAR)
-    return Path(chosen) if chosen else DEFAULT_MODULES_DIR
 
 
 def policy_value(policy: Policy, path: str) -> object:

@@ -46,16 +46,44 @@ def key_path(loc: tuple[int | str, ...]) -> str:
     return path
 
 
+# Policies and modules nest a few levels (steps, options, feedback); far more is a broken or
+# hostile file, and Python's recursion (in the YAML reader and the checks) must never see it.
+MAX_NESTING = 40
+
+
 def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
-    """Parse a YAML file; return the data and the node tree that knows each key's line."""
+    """Parse a YAML file; return the data and the node tree that knows each key's line.
+
+    Every way the file can fail to be read is one ContentIssue: missing, a folder, unreadable,
+    not UTF-8, not YAML, or nested too deeply."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
         raise ContentError([ContentIssue(str(path), "", "file not found")]) from exc
+    except IsADirectoryError as exc:
+        message = f"is a folder, not a file: name the {_kind(path)}'s YAML file"
+        raise ContentError([ContentIssue(str(path), "", message)]) from exc
     except UnicodeDecodeError as exc:
         raise ContentError([ContentIssue(str(path), "", "file is not UTF-8 text")]) from exc
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        message = f"cannot be read ({reason.lower()}): check the file and its permissions"
+        raise ContentError([ContentIssue(str(path), "", message)]) from exc
+    too_deep = ContentIssue(
+        str(path),
+        "",
+        f"nested too deeply (more than {MAX_NESTING} levels of lists or keys); a policy or "
+        f"module needs only a few: check the brackets and indentation",
+    )
+    loader = yaml.SafeLoader(text)
     try:
-        return yaml.safe_load(text), yaml.compose(text)
+        # One parse: the node tree (for lines), then the data built from it.
+        tree = loader.get_single_node()
+        if tree is not None and _depth(tree) > MAX_NESTING:
+            raise ContentError([too_deep])
+        data = loader.construct_document(tree) if tree is not None else None
+    except RecursionError:
+        raise ContentError([too_deep]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -63,6 +91,29 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         raise ContentError(
             [ContentIssue(str(path), "", f"not valid YAML: {problem}", line)]
         ) from exc
+    finally:
+        loader.dispose()
+    return data, tree
+
+
+def _kind(path: Path) -> str:
+    return "module" if path.name == "module.yaml" else "policy"
+
+
+def _depth(tree: yaml.Node) -> int:
+    """How deeply the node tree nests, walked without recursion (aliases are not followed)."""
+    deepest = 0
+    stack: list[tuple[yaml.Node, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_NESTING:
+            break
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((value, depth + 1) for _, value in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+    return deepest
 
 
 def line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:

@@ -27,14 +27,16 @@ from pydantic import (
 )
 
 from modules.content_errors import ContentError, issues_from_validation, read_yaml
+from modules.defaults import (  # re-exported: the names every caller imports from here
+    CHANNELS,
+    DEFAULT_POLICY_PATH,  # noqa: F401
+    POLICY_ENV_VAR,  # noqa: F401
+    ROLES,  # noqa: F401
+    Channel,
+    Role,
+    policy_path,
+)
 
-DEFAULT_POLICY_PATH = Path(__file__).parent / "policies" / "default.yaml"
-POLICY_ENV_VAR = "ACADEMY_POLICY"
-
-Channel = Literal["phone", "chat", "email", "social"]
-CHANNELS: tuple[Channel, ...] = ("phone", "chat", "email", "social")
-Role = Literal["agent", "supervisor", "owner"]
-ROLES: tuple[Role, ...] = ("agent", "supervisor", "owner")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 Fraction = Annotated[float, Field(ge=0, le=1)]
@@ -261,12 +263,6 @@ class LoadedPolicy(BaseModel):
     path: Path
     checksum: str
     text: str
-
-
-def policy_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The policy file in force: an explicit path, else $ACADEMY_POLICY, else the shipped one."""
-    chosen = explicit or os.environ.get(POLICY_ENV_VAR)
-    return Path(chosen) if chosen else DEFAULT_POLICY_PATH
 
 
 def load_policy(path: str | os.PathLike[str] | None = None) -> LoadedPolicy:

@@ -1,278 +1,125 @@
-"""`academy`: the command line for automation, exposing the same functions as the app."""
+"""`academy`: the command line for automation, exposing the same functions as the app.
+
+Three things happen here, and nothing heavy is imported for them (`academy --help` and a command
+sent to a running app start in a few hundredths of a second):
+
+1. the arguments are parsed; every parser and sub-parser takes `--db` and `--policy`, so they
+   work wherever they are typed (`AcademyParser`);
+2. the places the command works on are resolved in the user's shell (`invocation`);
+3. a command on a store that a running app holds is sent to that app, which runs the same
+   handler and answers with exactly its output and exit status (`run_in_app`); otherwise the
+   command runs here and opens the store itself (`training_app/commands.py`).
+"""
 
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
 import os
 import sys
-from collections.abc import Callable, Sequence
-from contextlib import closing
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from metrics import auth, people
-from metrics.contacts import imports as importing
 from metrics.contacts.formats import FORMATS
-from metrics.demo import generate as demo
-from metrics.organisation import PolicyVersionConflict, check_policy_version
-from metrics.performance import agents as performance
-from metrics.store import (
-    DB_ENV_VAR,
-    PROJECT_ROOT,
-    DatabaseLockedError,
-    database_path,
-    open_database,
+from metrics.store_path import DB_ENV_VAR, database_path
+from modules.defaults import (
+    CHANNELS,
+    MODULES_ENV_VAR,
+    POLICY_ENV_VAR,
+    ROLES,
+    modules_dir,
+    policy_path,
 )
-from modules.content import MODULES_ENV_VAR, load_modules, modules_dir
-from modules.content_errors import ContentError
-from modules.policy import CHANNELS, POLICY_ENV_VAR, ROLES, load_policy, policy_path
-from training_app.csv_writer import write_csv
+from training_app import discovery
+from training_app.invocation import (
+    CommandError,
+    Invocation,
+    missing_store_message,
+    read_password,
+)
 
-APP_SCRIPT = PROJECT_ROOT / "training_app" / "app.py"
-IMPORT_MEMORY_LIMIT = "640MB"
-
-
-class CommandError(Exception):
-    """A problem to report to the user as one line, with an exit status."""
-
-    def __init__(self, message: str, status: int = 1) -> None:
-        super().__init__(message)
-        self.status = status
+# How a command uses the store. Only these three create a store at a new path (and say so):
+CREATES_STORE = "creates"  # serve, demo, import
+NEEDS_STORE = "needs"  # every other command on the store: a missing store is refused
+STORE_IF_PRESENT = "if-present"  # check-content: compares with the store only when there is one
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    loaded = load_policy(args.policy)  # a broken policy never reaches the app
-    load_modules(loaded.policy, args.modules)  # nor broken training content
-    open_database(args.db).close()  # fail here, plainly, if another process holds the file
-    env = dict(os.environ)
-    env[DB_ENV_VAR] = str(database_path(args.db).resolve())
-    env[POLICY_ENV_VAR] = str(loaded.path.resolve())
-    env[MODULES_ENV_VAR] = str(modules_dir(args.modules).resolve())
-    settings = {
-        "server.port": args.port,
-        "server.address": args.address,
-        "server.headless": "true",
-        "browser.gatherUsageStats": "false",
-        "client.toolbarMode": "viewer",  # staff need no "Deploy" or "Clear cache"
-    }
-    command = [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT)]
-    for name, value in settings.items():
-        command += [f"--{name}", str(value)]
-    print(f"Service Academy on http://{args.address}:{args.port}  (database {env[DB_ENV_VAR]})")
-    os.execvpe(command[0], command, env)
+@dataclass(frozen=True)
+class Command:
+    """What the front-ends need to know about a command before running it."""
+
+    handler: str  # the function's name in training_app/commands.py
+    store: str  # CREATES_STORE, NEEDS_STORE or STORE_IF_PRESENT
+    writes: bool = False  # changes stored data: the app's pages must read it afresh
+    asks_password: bool = False  # reads a password in the user's terminal first
+    in_app: bool = True  # may run inside the app when the app holds the store
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    db = open_database(args.db)
-    if args.remove:
-        print(demo.remove_demo(db).model_dump_json(indent=2))
-        return 0
-    policy = load_policy(args.policy).policy
-    # The modules in use ($ACADEMY_MODULES or the shipped ones) give the agents a history.
-    modules = [loaded.module for loaded in load_modules(policy, None)]
-    if args.reset:
-        demo.remove_demo(db)
-    try:
-        summary = demo.generate_demo(
-            db,
-            policy,
-            seed=args.seed,
-            agents=args.agents,
-            days=args.days,
-            until=args.until,
-            modules=modules,
+class AcademyParser(argparse.ArgumentParser):
+    """Every parser of `academy`, at every level, takes `--db` and `--policy`, so that
+    `academy --db X report agents` and `academy report agents --db X` mean the same. They
+    default to "not given" at every level, so a value typed before the sub-command survives
+    the sub-command's parser, and the last one typed wins."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.add_argument(
+            "--db",
+            type=Path,
+            default=argparse.SUPPRESS,
+            metavar="PATH",
+            help=f"database file (default: ${DB_ENV_VAR}, else {database_path(None)})",
         )
-    except demo.DemoAlreadyPresent as exc:
-        raise CommandError(str(exc)) from None
-    print(summary.model_dump_json(indent=2))
-    return 0
-
-
-def cmd_check_content(args: argparse.Namespace) -> int:
-    loaded = load_policy(args.policy)
-    modules = load_modules(loaded.policy, args.modules)
-    store = database_path(args.db)
-    if store.exists():
-        # Staff acknowledge a version: its text must match what the store recorded.
-        try:
-            db = open_database(store)
-        except DatabaseLockedError:
-            print(f"note: {store} is in use, so recorded policy versions were not compared")
-        else:
-            with closing(db):
-                check_policy_version(db, loaded)
-    print(f"ok: {loaded.path}: policy version {loaded.policy.version} ({loaded.policy.title})")
-    for found in modules:
-        module = found.module
-        print(
-            f"ok: {found.path}: module {module.id} version {module.version} ({module.title}): "
-            f"{len(module.steps)} steps, {module.graded_per_attempt} graded per attempt"
+        self.add_argument(
+            "--policy",
+            type=Path,
+            default=argparse.SUPPRESS,
+            metavar="FILE",
+            help=f"policy file (default: ${POLICY_ENV_VAR}, else {policy_path(None)})",
         )
-    return 0
 
 
-def read_password(args: argparse.Namespace) -> str | None:
-    if args.password_stdin:
-        return sys.stdin.readline().rstrip("\n")
-    if not sys.stdin.isatty():
-        return None
-    first = getpass.getpass("Password (empty for no sign-in): ")
-    if first and getpass.getpass("Repeat password: ") != first:
-        raise CommandError("the two passwords differ; nothing was changed")
-    return first or None
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    policy = load_policy(args.policy).policy
-    db = open_database(args.db)
-    with closing(db):
-        admin = people.Viewer.local_admin()
-        team_id = None
-        if args.team is not None:
-            teams = {team.name: team.id for team in people.list_teams(db, admin)}
-            if args.team not in teams:
-                known = ", ".join(sorted(teams)) or "none yet"
-                raise CommandError(f"--team: no team named {args.team!r} (teams: {known})")
-            team_id = teams[args.team]
-        try:
-            period = performance.Period(
-                start=args.start, end=args.end, team_id=team_id, channel=args.channel
-            )
-        except ValidationError as exc:
-            raise CommandError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
-        report = performance.agent_report(db, admin, policy, period, args.team)
-    if args.format == "json":
-        print(json.dumps(report, indent=2, ensure_ascii=False))
-    else:
-        write_csv(sys.stdout, performance.REPORT_AGENT_FIELDS, report["agents"])  # type: ignore[arg-type]
-    return 0
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    # The policy in force ($ACADEMY_POLICY or the default) says the organisation's time zone,
-    # in which timestamps without an offset are read.
-    timezone = load_policy(None).policy.business_hours.timezone
-    if not args.file.is_file():  # before opening the store, which would create it
-        raise CommandError(f"import: {args.file}: no such file")
-    db = open_database(args.db)
-    # A batch job beside whatever else runs on the machine: past this DuckDB spills to its
-    # temporary files instead of taking more memory (a million rows stay within ~1 GB in all).
-    db.execute(f"SET memory_limit = '{IMPORT_MEMORY_LIMIT}'")
-    with closing(db):
-        try:
-            result = importing.import_file(
-                db,
-                args.file,
-                people.Viewer.local_admin(),
-                timezone,
-                format=args.format,
-                dry_run=args.dry_run,
-            )
-        except (importing.ImportFileError, importing.ImportFailed) as exc:
-            raise CommandError(f"import: {exc}") from None
-    # Exit 0 once the file was processed, rejects or not: the counts say what happened.
-    print(json.dumps({**result.summary(), "file": str(args.file)}, ensure_ascii=False))
-    return 0
-
-
-def cmd_users(args: argparse.Namespace) -> int:
-    db = open_database(args.db)
-    if args.action == "list":
-        staff = people.list_staff(db, people.Viewer.local_admin())
-        rows = [member.model_dump() for member in staff]
-        if args.format == "json":
-            print(json.dumps(rows, indent=2, ensure_ascii=False))
-        else:
-            for m in staff:
-                sign_in = "sign-in" if m.can_sign_in else "no sign-in"
-                state = "" if m.active else ", inactive"
-                demo_flag = ", demo" if m.is_demo else ""
-                print(
-                    f"{m.email or '-':40} {m.role:10} {m.team or '-':20} {m.name}"
-                    f"  ({sign_in}{state}{demo_flag})"
-                )
-        return 0
-    if args.action == "add-team":
-        people.add_team(db, args.name)
-        print(f"added team {args.name}")
-        return 0
-    if args.action == "add":
-        new = people.NewStaffMember(
-            name=args.name,
-            email=args.email,
-            role=args.role,
-            team=args.team,
-            password=read_password(args),
-        )
-        people.add_staff(db, new)
-        print(
-            f"added {new.role} {new.name} <{new.email}>"
-            + ("" if new.password else " (no password: cannot sign in yet)")
-        )
-        return 0
-    if args.action == "set-password":
-        password = read_password(args)
-        if not password:
-            raise CommandError("no password given; pipe one with --password-stdin")
-        auth.set_password(db, args.email, password)
-        print(f"password changed for {args.email}")
-        return 0
-    if args.action == "unlock":
-        auth.unlock(db, people.Viewer.local_admin(), args.email)
-        print(f"{args.email} is unlocked and may sign in again")
-        return 0
-    auth.set_active(db, args.email, active=args.action == "activate")
-    print(f"{args.email} is now {'active' if args.action == 'activate' else 'inactive'}")
-    return 0
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def build_parser() -> AcademyParser:
+    parser = AcademyParser(
         prog="academy",
         description="Service Academy: staff training and performance coaching, one policy file.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(
-        name: str,
-        handler: Callable[[argparse.Namespace], int],
-        help: str,
-        db: bool = True,
-        policy: bool = False,
-    ) -> argparse.ArgumentParser:
+    def command(name: str, help: str, spec: Command | None = None) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help)
-        sub.set_defaults(handler=handler)
-        if db:
-            sub.add_argument(
-                "--db",
-                type=Path,
-                help=f"database file (default: ${DB_ENV_VAR} or {database_path(None)})",
-            )
-        if policy:
-            sub.add_argument(
-                "--policy",
-                type=Path,
-                help=f"policy file (default: ${POLICY_ENV_VAR} or {policy_path(None)})",
-            )
+        if spec is not None:
+            sub.set_defaults(spec=spec)
         return sub
 
+    def modules_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--modules",
+            type=Path,
+            metavar="DIR",
+            help=f"folder of training modules (default: ${MODULES_ENV_VAR}, else "
+            f"{modules_dir(None)})",
+        )
+
     serve = command(
-        "serve", cmd_serve, "serve the app (demo data on a new, empty store)", policy=True
+        "serve",
+        "serve the app and its HTTP API (a new store gets demo data on the first visit)",
+        Command("cmd_serve", CREATES_STORE, in_app=False),
     )
-    serve.add_argument(
-        "--modules",
-        type=Path,
-        help=f"folder of training modules (default: ${MODULES_ENV_VAR} or {modules_dir(None)})",
-    )
+    modules_option(serve)
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--address", default="localhost")
+    serve.add_argument(
+        "--no-demo",
+        action="store_true",
+        help="on a new store: no demo data; the first visit offers to create the first owner",
+    )
 
     demo_cmd = command(
-        "demo", cmd_demo, "fill the store with a generated demo organisation", policy=True
+        "demo",
+        "fill the store with a generated demo organisation",
+        Command("cmd_demo", CREATES_STORE, writes=True),
     )
     demo_cmd.add_argument("--seed", type=int, default=42)
     demo_cmd.add_argument("--agents", type=int, default=40)
@@ -294,26 +141,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = command(
         "check-content",
-        cmd_check_content,
         "validate the policy file (and that its version matches the one the store recorded) and "
         "every training module against the model and the policy; print each error as "
         "file:line: key path: message",
-        policy=True,
+        Command("cmd_check_content", STORE_IF_PRESENT),
     )
-    check.add_argument(
-        "--modules",
-        type=Path,
-        help=f"folder of training modules (default: ${MODULES_ENV_VAR} or {modules_dir(None)})",
-    )
+    modules_option(check)
 
-    report = command("report", cmd_report, "print metric reports as JSON or CSV", policy=True)
+    report = command("report", "print metric reports as JSON or CSV")
     report_kinds = report.add_subparsers(dest="kind", required=True, metavar="REPORT")
-    agents = report_kinds.add_parser(
-        "agents",
-        help="per-agent metrics for a period, judged by the policy's standards",
-        description="per-agent metrics for a period, judged by the policy's standards",
-    )
-    agents.set_defaults(handler=cmd_report)
+    agents_help = "per-agent metrics for a period, judged by the policy's standards"
+    agents = report_kinds.add_parser("agents", help=agents_help, description=agents_help)
+    agents.set_defaults(spec=Command("cmd_report", NEEDS_STORE))
     agents.add_argument(
         "--from", dest="start", required=True, type=date.fromisoformat, metavar="YYYY-MM-DD"
     )
@@ -323,14 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
     agents.add_argument("--team", metavar="NAME", help="only contacts queued to this team")
     agents.add_argument("--channel", choices=CHANNELS)
     agents.add_argument("--format", choices=["json", "csv"], default="json")
-    agents.add_argument("--db", type=Path, help=f"database file (default: ${DB_ENV_VAR})")
-    agents.add_argument("--policy", type=Path, help=f"policy file (default: ${POLICY_ENV_VAR})")
 
     import_cmd = command(
         "import",
-        cmd_import,
         "import contacts from a generic CSV/Parquet file, a Zendesk or Freshdesk ticket export or "
         "an Asterisk queue_log; print the counts as JSON",
+        Command("cmd_import", CREATES_STORE, writes=True),
     )
     import_cmd.add_argument("file", type=Path, metavar="FILE")
     import_cmd.add_argument(
@@ -340,56 +177,135 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="check and count everything, store nothing"
     )
 
-    users = command("users", cmd_users, "list and manage staff accounts and teams", db=False)
+    users = command("users", "list and manage staff accounts and teams")
     actions = users.add_subparsers(dest="action", required=True, metavar="ACTION")
 
-    def action(name: str, help: str) -> argparse.ArgumentParser:
+    def action(
+        name: str, help: str, *, writes: bool = True, asks_password: bool = False
+    ) -> argparse.ArgumentParser:
         sub = actions.add_parser(name, help=help, description=help)
-        sub.add_argument("--db", type=Path, help="database file")
+        sub.set_defaults(spec=Command("cmd_users", NEEDS_STORE, writes, asks_password))
         return sub
 
-    action("list", "list staff").add_argument("--format", choices=["text", "json"], default="text")
+    action("list", "list staff", writes=False).add_argument(
+        "--format", choices=["text", "json"], default="text"
+    )
     action("add-team", "add a team").add_argument("name")
-    add = action("add", "add a staff member (prompts for a password; empty = no sign-in)")
+    add = action(
+        "add", "add a staff member (prompts for a password; empty = no sign-in)", asks_password=True
+    )
     add.add_argument("--name", required=True)
     add.add_argument("--email", required=True)
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--team", help="an existing team's name (see add-team)")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    set_pw = action("set-password", "set a staff member's password")
+    set_pw = action("set-password", "set a staff member's password", asks_password=True)
     set_pw.add_argument("email")
     set_pw.add_argument("--password-stdin", action="store_true")
     action("deactivate", "stop a staff member signing in (records are kept)").add_argument("email")
     action("activate", "let a deactivated staff member sign in again").add_argument("email")
     action("unlock", "unlock an e-mail locked by wrong passwords").add_argument("email")
+
+    tokens = command("tokens", "create, list and revoke API tokens for the HTTP API")
+    token_actions = tokens.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create_help = "create an API token and print it once, as JSON {name, role, team, token}"
+    create = token_actions.add_parser("create", help=create_help, description=create_help)
+    create.set_defaults(spec=Command("cmd_tokens", NEEDS_STORE, writes=True))
+    create.add_argument("--name", required=True, help="unique, never reused; shown in the log")
+    create.add_argument("--role", required=True, choices=ROLES, help="the scope, as a person's")
+    create.add_argument("--team", metavar="NAME", help="the team (needed unless --role owner)")
+    listing = token_actions.add_parser("list", help="list API tokens (never the tokens)")
+    listing.set_defaults(spec=Command("cmd_tokens", NEEDS_STORE))
+    listing.add_argument("--format", choices=["text", "json"], default="text")
+    revoke = token_actions.add_parser("revoke", help="revoke an API token: refused from now on")
+    revoke.set_defaults(spec=Command("cmd_tokens", NEEDS_STORE, writes=True))
+    revoke.add_argument("name")
     return parser
 
 
+def invocation(args: argparse.Namespace) -> Invocation:
+    """The places the command works on, resolved here, in the user's shell: an explicit option,
+    else the environment variable, else the default, made absolute."""
+    cwd = Path.cwd()
+
+    def absolute(path: Path) -> Path:
+        return Path(os.path.abspath(cwd / path))
+
+    return Invocation(
+        cwd=cwd,
+        store=absolute(database_path(getattr(args, "db", None))),
+        policy=absolute(policy_path(getattr(args, "policy", None))),
+        modules=absolute(modules_dir(getattr(args, "modules", None))),
+    )
+
+
+def run_in_app(app: discovery.RunningApp, argv: Sequence[str], inv: Invocation) -> int:
+    """Send the command to the app that holds the store; print exactly what it printed there.
+    Raises AppUnreachable when the app does not answer at all (nothing ran)."""
+    status, answer = discovery.post_json(
+        app,
+        discovery.LOCAL_RUN_ROUTE,
+        {
+            "argv": list(argv),
+            "cwd": str(inv.cwd),
+            "store": str(inv.store),
+            "policy": str(inv.policy),
+            "modules": str(inv.modules),
+            "password": inv.password,
+        },
+    )
+    if status != 200 or "status" not in answer:
+        reason = answer.get("error", f"HTTP {status}")
+        raise CommandError(
+            f"the app at {app.url} (process {app.pid}) refused the command: {reason}"
+        )
+    inv.out.write(str(answer["stdout"]))
+    inv.err.write(str(answer["stderr"]))
+    return int(answer["status"])  # type: ignore[call-overload]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(arguments)
+    spec: Command = args.spec
+    inv = invocation(args)
+    app: discovery.RunningApp | None = None
     try:
-        return int(args.handler(args))
-    except ContentError as exc:
-        for issue in exc.issues:
-            print(issue, file=sys.stderr)
-        print(f"{len(exc.issues)} problem(s) found; nothing was changed.", file=sys.stderr)
-        return 1
-    except DatabaseLockedError as exc:
+        app = discovery.running_app(inv.store) if spec.in_app else None
+        if spec.store == NEEDS_STORE and app is None and not inv.store.exists():
+            # Refused before anything else (a password prompt, say): only serve, demo and
+            # import create a store, so a mistyped --db cannot leave an empty one behind.
+            raise CommandError(missing_store_message(inv.store))
+        if spec.asks_password:
+            inv.password = read_password(args, sys.stdin)
+        if app is not None:
+            try:
+                return run_in_app(app, arguments, inv)
+            except discovery.AppUnreachable:
+                pass  # the app has gone (its file is stale): open the store here
+            except (OSError, ValueError) as exc:
+                raise CommandError(
+                    f"the app at {app.url} stopped answering during the command ({exc}); "
+                    f"whether it finished, its log says"
+                ) from None
+        from training_app import commands
+
+        return commands.run(args, inv)
+    except CommandError as exc:
         print(f"academy: {exc}", file=sys.stderr)
-        return 2
+        return exc.status
     except BrokenPipeError:
         # The reader stopped early (`academy report ... | head`): not an error of ours.
         sys.stderr.close()
         return 0
-    except ValidationError as exc:
-        for error in exc.errors():
-            field = ".".join(str(part) for part in error["loc"])
-            message = error["msg"].removeprefix("Value error, ")
-            print(f"academy: {field}: {message}", file=sys.stderr)
-        return 1
-    except (CommandError, people.PeopleError, PolicyVersionConflict) as exc:
-        print(f"academy: {exc}", file=sys.stderr)
-        return getattr(exc, "status", 1)
+    except KeyboardInterrupt:
+        where = (
+            f"the app at {app.url} finishes a command it was sent on its own"
+            if app is not None
+            else "a write in progress was rolled back"
+        )
+        print(f"academy: interrupted; {where}", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

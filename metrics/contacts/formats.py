@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from modules.policy import CHANNELS
+from modules.defaults import CHANNELS
 
 Format = Literal["generic", "zendesk", "freshdesk", "asterisk"]
 FORMATS: tuple[Format, ...] = ("generic", "zendesk", "freshdesk", "asterisk")

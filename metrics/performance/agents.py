@@ -15,18 +15,16 @@ Python. Each function's docstring states its formula. Conventions shared by all 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-import pandas as pd
 from pydantic import BaseModel
 
 from metrics.contacts.case_sizes import cases_counted
 from metrics.contacts.ratings import GOOD_RATING
 from metrics.contacts.rollups import rollups_current
 from metrics.people import Viewer, get_staff_member
-from metrics.performance.intervals import wilson_bounds, wilson_interval
 from metrics.performance.period import (
     Period,
     filters_sql,
@@ -37,6 +35,13 @@ from metrics.performance.period import (
 )
 from metrics.store import Database
 from modules.policy import Policy
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+# pandas and numpy (about a second to import) are imported by the functions that build frames:
+# `agent_report`, what `academy report agents` prints, is built from DuckDB's rows without them.
 
 Status = Literal["meets", "below", "insufficient"]
 
@@ -51,6 +56,8 @@ WILSON_RATES = {  # rate: (successes, n)
 
 def _with_wilson_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` with `<rate>_low` and `<rate>_high` for each rate of `WILSON_RATES`."""
+    from metrics.performance.intervals import wilson_bounds
+
     bounds: dict[str, np.ndarray] = {}
     for rate, (successes, n) in WILSON_RATES.items():
         low, high = wilson_bounds(frame[successes].to_numpy(), frame[n].to_numpy())
@@ -89,7 +96,12 @@ def queue_metrics(db: Database, viewer: Viewer, policy: Policy, period: Period) 
     - service level = contacts answered within their channel's standard ÷ offered (abandoned
       contacts, and contacts never answered, count as missed).
     """
-    where, params = scope_sql(policy, visible_period(viewer, period))
+    return _queue(*_queue_counts(db, policy, visible_period(viewer, period)))
+
+
+def _queue_counts(db: Database, policy: Policy, period: Period) -> tuple[int, int, int, int]:
+    """The counts of `_QUEUE_COUNTS` over the period (already narrowed to the viewer)."""
+    where, params = scope_sql(policy, period)
     within_s, within_params = within_s_sql(policy)
     with db.cursor() as cur:
         row = cur.execute(
@@ -97,13 +109,22 @@ def queue_metrics(db: Database, viewer: Viewer, policy: Policy, period: Period) 
             within_params + params,
         ).fetchone()
     assert row is not None
-    return _queue(*(int(v) for v in row))
+    offered, answered, abandoned, within = (int(v) for v in row)
+    return offered, answered, abandoned, within
+
+
+def _queue_rates(offered: int, abandoned: int, within: int) -> tuple[float | None, float | None]:
+    """Abandonment and service level from the counts (see `queue_metrics`)."""
+    abandonment = abandoned / offered if offered else None
+    service_level = within / offered if offered else None
+    return abandonment, service_level
 
 
 def _queue(offered: int, answered: int, abandoned: int, within: int) -> QueueMetrics:
     """QueueMetrics from the counts of `_QUEUE_COUNTS`."""
-    abandonment = abandoned / offered if offered else None
-    service_level = within / offered if offered else None
+    from metrics.performance.intervals import wilson_interval
+
+    abandonment, service_level = _queue_rates(offered, abandoned, within)
     abandonment_low, abandonment_high = wilson_interval(abandoned, offered)
     service_level_low, service_level_high = wilson_interval(within, offered)
     return QueueMetrics(
@@ -424,27 +445,33 @@ def _agent_metrics(db: Database, policy: Policy, period: Period) -> pd.DataFrame
     return _agents_and_queue(db, policy, period)[0]
 
 
+def _agents_query(cur: Database, policy: Policy, period: Period) -> tuple[str, list[object]]:
+    """The one query, and its parameters, of the period's agents (`agent_metrics`) with the
+    queue totals riding on every row (`_QUEUE_TOTALS`): from the rollups when they are current,
+    else from the contacts (counting cases on the spot while any contact is uncounted)."""
+    where, params = scope_sql(policy, period)
+    within_s, within_params = within_s_sql(policy)
+    counted = cases_counted(cur)
+    if counted and rollups_current(cur):
+        return _rollup_query(policy, period)
+    if counted:
+        contact = _CONTACTS_COUNTED.format(within=within_s, where=where)
+        contact_params = within_params + params
+    else:
+        contact = _CONTACTS_RECOUNTED.format(within=within_s, where=where)
+        contact_params = params + within_params + params
+    sql = _AGENT_SQL.format(contact=contact, where=where, good=GOOD_RATING)
+    return sql, contact_params + params
+
+
 def _agents_and_queue(
     db: Database, policy: Policy, period: Period
 ) -> tuple[pd.DataFrame, QueueMetrics | None]:
     """The frame of `agent_metrics` and, from the same scan, the period's `queue_metrics`
     (None when no agent handled anything: the queue totals then have no row to ride on)."""
-    where, params = scope_sql(policy, period)
-    within_s, within_params = within_s_sql(policy)
     with db.cursor() as cur:
-        counted = cases_counted(cur)
-        if counted and rollups_current(cur):
-            sql, all_params = _rollup_query(policy, period)
-        else:
-            if counted:
-                contact = _CONTACTS_COUNTED.format(within=within_s, where=where)
-                contact_params = within_params + params
-            else:
-                contact = _CONTACTS_RECOUNTED.format(within=within_s, where=where)
-                contact_params = params + within_params + params
-            sql = _AGENT_SQL.format(contact=contact, where=where, good=GOOD_RATING)
-            all_params = contact_params + params
-        frame = cur.execute(sql, all_params).df()
+        sql, params = _agents_query(cur, policy, period)
+        frame = cur.execute(sql, params).df()
     totals = frame[_QUEUE_TOTALS]
     frame = frame.drop(columns=_QUEUE_TOTALS)
     queue = _queue(*(int(v) for v in totals.iloc[0])) if not totals.empty else None
@@ -465,25 +492,40 @@ def targets(policy: Policy) -> dict[str, float]:
     return {metric: getattr(policy.standards, target) for metric, target in JUDGED.items()}
 
 
-def judge(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """Status per judged metric and overall, by the policy's targets.
+def metric_status(rate: float | None, handled: int, target: float, min_contacts: int) -> Status:
+    """One judged metric of one agent: `insufficient` when they handled fewer contacts than
+    `standards.min_contacts` or the rate has no denominator (None or NaN), else `meets` when
+    the rate is at or above its target, else `below`."""
+    if handled < min_contacts or rate is None or math.isnan(rate):
+        return "insufficient"
+    return "meets" if rate >= target else "below"
 
-    `status_<metric>`: `insufficient` when the agent handled fewer contacts than
-    `standards.min_contacts` (or the rate has no denominator), else `meets` when the rate is at
-    or above its target, else `below`. Overall `status`: `insufficient` under the minimum, else
-    `below` if any judged metric is below, else `meets`.
-    """
-    enough = frame["handled"] >= policy.standards.min_contacts
-    below_any = pd.Series(False, index=frame.index)
-    for metric, target_name in JUDGED.items():
-        target = getattr(policy.standards, target_name)
-        rate = frame[metric]
-        status = np.where(
-            ~enough | rate.isna(), "insufficient", np.where(rate >= target, "meets", "below")
-        )
-        frame[f"status_{metric}"] = status
-        below_any |= status == "below"
-    frame["status"] = np.where(~enough, "insufficient", np.where(below_any, "below", "meets"))
+
+def overall_status(handled: int, statuses: Sequence[Status], min_contacts: int) -> Status:
+    """An agent's overall status: `insufficient` under the minimum, else `below` if any judged
+    metric is below, else `meets`."""
+    if handled < min_contacts:
+        return "insufficient"
+    return "below" if "below" in statuses else "meets"
+
+
+def judge(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """Status per judged metric (`status_<metric>`, see `metric_status`) and overall (`status`,
+    see `overall_status`), by the policy's targets."""
+    minimum = policy.standards.min_contacts
+    handled = frame["handled"].tolist()
+    per_metric = []
+    for metric, target in targets(policy).items():
+        statuses = [
+            metric_status(rate, n, target, minimum)
+            for rate, n in zip(frame[metric].tolist(), handled, strict=True)
+        ]
+        frame[f"status_{metric}"] = statuses
+        per_metric.append(statuses)
+    by_agent = zip(*per_metric, strict=True)  # each agent's statuses, metric by metric
+    frame["status"] = [
+        overall_status(n, statuses, minimum) for n, statuses in zip(handled, by_agent, strict=True)
+    ]
     return frame
 
 
@@ -508,6 +550,9 @@ REPORT_AGENT_FIELDS = [
 
 def json_value(value: object) -> object:
     """NaN/NA to None and numpy scalars to Python, for JSON."""
+    import numpy as np
+    import pandas as pd
+
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return None
     if isinstance(value, np.generic):
@@ -518,11 +563,22 @@ def json_value(value: object) -> object:
 def agent_report(
     db: Database, viewer: Viewer, policy: Policy, period: Period, team_name: str | None
 ) -> dict[str, object]:
-    """The agent report of `academy report agents`, in its documented JSON shape."""
-    # One scan for both: the same numbers as `queue_metrics` and `agent_metrics`.
-    agents, queue = _agents_and_queue(db, policy, visible_period(viewer, period))
-    if queue is None:
-        queue = queue_metrics(db, viewer, policy, period)
+    """The agent report of `academy report agents`, in its documented JSON shape.
+
+    The numbers of `agent_metrics` and `queue_metrics`, from the same one query (`_agents_query`),
+    judged by the same rules (`metric_status`, `overall_status`); built from DuckDB's rows as
+    Python values, without pandas, because the command line pays for every import."""
+    visible = visible_period(viewer, period)
+    with db.cursor() as cur:
+        sql, params = _agents_query(cur, policy, visible)
+        result = cur.execute(sql, params)
+        columns = [column[0] for column in result.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
+    if rows:
+        offered, answered, abandoned, within = (int(rows[0][q]) for q in _QUEUE_TOTALS)
+    else:
+        offered, answered, abandoned, within = _queue_counts(db, policy, visible)
+    abandonment_rate, service_level = _queue_rates(offered, abandoned, within)
     return {
         "period": {
             "from": period.start.isoformat(),
@@ -538,23 +594,26 @@ def agent_report(
             "min_contacts": policy.standards.min_contacts,
         },
         "team": {
-            "offered": queue.offered,
-            "answered": queue.answered,
-            "abandoned": queue.abandoned,
-            "abandonment_rate": queue.abandonment_rate,
-            "service_level": queue.service_level,
+            "offered": offered,
+            "answered": answered,
+            "abandoned": abandoned,
+            "abandonment_rate": abandonment_rate,
+            "service_level": service_level,
         },
-        "agents": _report_rows(agents),
+        "agents": [_report_row(row, policy) for row in rows],
     }
 
 
-def _report_rows(agents: pd.DataFrame) -> list[dict[str, object]]:
-    # Column by column: `tolist()` turns a whole column into Python values at once, which
-    # keeps the report's own overhead small next to its query.
-    columns = [[json_value(v) for v in agents[field].tolist()] for field in REPORT_AGENT_FIELDS]
-    return [
-        dict(zip(REPORT_AGENT_FIELDS, values, strict=True)) for values in zip(*columns, strict=True)
+def _report_row(row: dict[str, object], policy: Policy) -> dict[str, object]:
+    """One agent of the report: the fields of `REPORT_AGENT_FIELDS`, with the overall status."""
+    minimum = policy.standards.min_contacts
+    handled = int(row["handled"])  # type: ignore[call-overload]
+    statuses = [
+        metric_status(row[metric], handled, target, minimum)  # type: ignore[arg-type]
+        for metric, target in targets(policy).items()
     ]
+    judged = {**row, "handled": handled, "status": overall_status(handled, statuses, minimum)}
+    return {field: judged[field] for field in REPORT_AGENT_FIELDS}
 
 
 class TeamSummary(BaseModel):

@@ -105,10 +105,16 @@ def test_check_content_prints_each_error_as_file_line_key_message(
     assert lines[-1] == "3 problem(s) found; nothing was changed."
 
 
+def new_store(path: Path) -> str:
+    """An empty store, as `academy serve --no-demo` leaves it before the first owner."""
+    open_database(path).close()
+    return str(path)
+
+
 def test_users_add_list_and_deactivate(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = str(tmp_path / "org.duckdb")
+    db = new_store(tmp_path / "org.duckdb")
     assert run(capsys, "users", "add-team", "Front line", "--db", db)[0] == 0
     monkeypatch.setattr(sys, "stdin", io.StringIO("a long password\n"))
     status, out, _ = run(
@@ -143,7 +149,8 @@ def test_users_add_list_and_deactivate(
 def test_users_add_with_bad_input_names_the_problem(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    add = f"users add --db {tmp_path / 'org.duckdb'} --name A --email a@x.example --role agent"
+    db = new_store(tmp_path / "org.duckdb")
+    add = f"users add --db {db} --name A --email a@x.example --role agent"
     monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
     status, _, err = run(capsys, *add.split(), "--password-stdin")
     assert (status, err.strip()) == (
@@ -158,6 +165,7 @@ def test_no_command_adds_demo_data_by_itself(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     db = tmp_path / "new.duckdb"
+    assert run(capsys, "users", "add-team", "T", "--db", new_store(db))[0] == 0
     assert run(capsys, "users", "list", "--db", str(db))[0] == 0
     assert per_agent_sums(db) == []
     store = open_database(db)
@@ -188,7 +196,7 @@ def test_check_content_compares_the_version_with_the_one_the_store_recorded(
 def test_set_password_refuses_a_short_one_in_one_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = str(tmp_path / "org.duckdb")
+    db = new_store(tmp_path / "org.duckdb")
     assert (
         run(capsys, *f"users add --db {db} --name A --email a@x.example --role agent".split())[0]
         == 0
@@ -203,7 +211,7 @@ def test_set_password_refuses_a_short_one_in_one_line(
 def test_users_unlock_lets_a_locked_account_sign_in_again(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = str(tmp_path / "org.duckdb")
+    db = new_store(tmp_path / "org.duckdb")
     monkeypatch.setattr(sys, "stdin", io.StringIO("long enough pw\n"))
     add = f"users add --db {db} --name A --email a@x.example --role agent --password-stdin"
     assert run(capsys, *add.split())[0] == 0

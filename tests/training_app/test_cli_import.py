@@ -45,7 +45,7 @@ def test_import_prints_exactly_the_counts_as_json_and_exits_0_with_rejects(
 ) -> None:
     db = tmp_path / "cli.duckdb"
     status, out, err = run(capsys, "import", str(contacts_file), "--db", str(db))
-    assert status == 0 and err == ""
+    assert status == 0 and err == f"academy: created a new store at {db}\n"
     result = json.loads(out)
     assert list(result) == KEYS
     assert result == {
@@ -127,9 +127,11 @@ def test_a_file_that_cannot_be_read_fails_with_one_line(
     path = tmp_path / "bad.csv"
     if content is not None:
         path.write_bytes(content)
-    status, out, err = run(capsys, "import", str(path), "--db", str(tmp_path / "x.duckdb"), *extra)
+    store = tmp_path / "x.duckdb"
+    status, out, err = run(capsys, "import", str(path), "--db", str(store), *extra)
     assert status == 1 and out == ""
     assert err == message.format(path=path)
+    assert not store.exists()  # a failed import leaves no new store behind
 
 
 def test_an_unknown_format_name_is_refused_by_the_parser(

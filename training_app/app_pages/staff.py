@@ -6,6 +6,7 @@ import streamlit as st
 from metrics import auth
 from metrics.people import PeopleError
 from training_app import data, session
+from training_app.components.api_tokens import api_token_section
 from training_app.components.formatting import local_time
 from training_app.components.performance_tables import csv_download
 from training_app.components.text import md
@@ -130,3 +131,5 @@ if viewer.role == "owner":
                         else f"{name} may sign in again."
                     )
                     st.rerun()
+
+api_token_section(viewer)  # owners only

@@ -1,0 +1,36 @@
+"""The fixed names (channels, roles) and the default places of the policy file and the modules
+folder: what a front-end needs before it loads anything heavy.
+
+Kept free of Pydantic and YAML so that `academy --help`, and the command line's routing to a
+running app, start in a few hundredths of a second; `modules.policy` and `modules.content`
+re-export these names.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+DEFAULT_POLICY_PATH = Path(__file__).parent / "policies" / "default.yaml"
+POLICY_ENV_VAR = "ACADEMY_POLICY"
+DEFAULT_MODULES_DIR = Path(__file__).parent / "content"
+MODULES_ENV_VAR = "ACADEMY_MODULES"
+
+Channel = Literal["phone", "chat", "email", "social"]
+CHANNELS: tuple[Channel, ...] = ("phone", "chat", "email", "social")
+Role = Literal["agent", "supervisor", "owner"]
+ROLES: tuple[Role, ...] = ("agent", "supervisor", "owner")
+
+
+def policy_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The policy file in force: an explicit path, else $ACADEMY_POLICY, else the shipped one."""
+    chosen = explicit or os.environ.get(POLICY_ENV_VAR)
+    return Path(chosen) if chosen else DEFAULT_POLICY_PATH
+
+
+def modules_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The folder of modules in use: an explicit path, else $ACADEMY_MODULES, else the shipped
+    one."""
+    chosen = explicit or os.environ.get(MODULES_ENV_VAR)
+    return Path(chosen) if chosen else DEFAULT_MODULES_DIR

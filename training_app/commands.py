@@ -1,0 +1,451 @@
+"""What each `academy` command does, wherever it runs: in the command's own process, or inside
+the running app when the app holds the store (`training_app/cli.py` decides, `training_app/api.py`
+runs it there). Either way the same handler writes the same lines to the `Invocation`'s streams
+and returns the same exit status, and every failure becomes one line (`run`).
+
+The JSON-able answers the HTTP API shares (`import_answer`, `agent_report_answer`) are here too,
+so that a route and a command give the same answer by construction.
+
+Modules heavier than the store itself (pandas, the demo generator, the importer) are imported
+inside the handlers that use them: a report does not pay for an import's code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import secrets
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from metrics import people
+from metrics.organisation import NO_DEMO_SETTING, PolicyVersionConflict
+from metrics.store import (
+    Database,
+    DatabaseLockedError,
+    StoreNotFound,
+    StoreUnusable,
+    failure_kind,
+)
+from metrics.store_path import beside_store
+from modules.content_errors import ContentError
+from modules.defaults import Channel
+from training_app import invocation
+from training_app.invocation import CommandError, Invocation, missing_store_message
+
+ERROR_LOG_SUFFIX = ".errors.log"  # beside the store: the details of an unexpected failure
+LOCKED_STATUS = 2  # the store is held by another process: try again later, not a bad command
+
+log = logging.getLogger("academy.commands")
+
+
+# --- Running a command: one line for every failure ---------------------------------------------
+
+
+def run(args: argparse.Namespace, inv: Invocation) -> int:
+    """Run the parsed command; every failure is one line on `inv.err` and a non-zero status."""
+    handler = HANDLERS[args.spec.handler]
+    try:
+        return int(handler(args, inv))
+    except BrokenPipeError:
+        raise  # the reader went away: the command line's business, not an error to report
+    except Exception as exc:
+        lines, status = failure_lines(exc, args, inv)
+        for line in lines:
+            print(line, file=inv.err)
+        return status
+
+
+def failure_lines(
+    exc: Exception, args: argparse.Namespace, inv: Invocation
+) -> tuple[list[str], int]:
+    """What to tell the user about `exc`, and the exit status."""
+    if isinstance(exc, ContentError):
+        issues = [str(issue) for issue in exc.issues]
+        if len(issues) == 1:
+            return issues, 1
+        return [*issues, f"{len(issues)} problem(s) found; nothing was changed."], 1
+    if isinstance(exc, DatabaseLockedError):
+        return [f"academy: {exc}"], LOCKED_STATUS
+    if isinstance(exc, StoreNotFound):
+        return [f"academy: {missing_store_message(exc.file)}"], 1
+    if isinstance(exc, ValidationError):
+        lines = []
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"])
+            message = error["msg"].removeprefix("Value error, ")
+            lines.append(f"academy: {where}: {message}" if where else f"academy: {message}")
+        return lines, 1
+    if isinstance(exc, CommandError):
+        return [f"academy: {exc}"], exc.status
+    if isinstance(
+        exc, people.PeopleError | people.AccessDenied | PolicyVersionConflict | StoreUnusable
+    ):
+        return [f"academy: {exc}"], 1
+    kind = failure_kind(exc)
+    if kind == "disk_full":
+        return [
+            f"academy: {inv.store}: the disk is full (no space left on the device); nothing was "
+            f"stored: free some space on that disk, or move the store (--db), and run the "
+            f"command again"
+        ], 1
+    if kind == "out_of_memory":
+        what = f"import: {args.file}" if getattr(args, "command", None) == "import" else inv.store
+        return [
+            f"academy: {what}: needs more memory than the command may use "
+            f"({invocation.IMPORT_MEMORY_LIMIT} for an import); nothing was stored: split the "
+            f"file into smaller ones (by month, say) and import each, or close other programs"
+        ], 1
+    return [unexpected(exc, inv)], 1
+
+
+def unexpected(exc: BaseException, inv: Invocation) -> str:
+    """Log the traceback with a reference beside the store (else in the current folder) and
+    return the one line that names both."""
+    reference = secrets.token_hex(4)
+    logged = beside_store(inv.store, ERROR_LOG_SUFFIX)
+    if not logged.parent.is_dir():
+        logged = inv.cwd / f"academy{ERROR_LOG_SUFFIX}"
+    details = "".join(traceback.format_exception(exc))
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    try:
+        with logged.open("a", encoding="utf-8") as out:
+            out.write(f"{stamp} reference {reference}: {type(exc).__name__}\n{details}\n")
+    except OSError:
+        log.exception("reference %s (could not write %s)", reference, logged)
+        return f"academy: unexpected error (reference {reference}): {type(exc).__name__}: {exc}"
+    return (
+        f"academy: unexpected error (reference {reference}); the details are in {logged}. "
+        f"Nothing was stored unless the command said so; please report it with that log"
+    )
+
+
+# --- The commands -------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace, inv: Invocation) -> int:
+    """Check the content, prepare the store, then become the app server (`training_app/server.py`:
+    the pages and the HTTP API in one process)."""
+    import os
+
+    from metrics.organisation import set_setting
+    from metrics.store import DB_ENV_VAR, PROJECT_ROOT
+    from modules.content import MODULES_ENV_VAR, load_modules
+    from modules.policy import POLICY_ENV_VAR, load_policy
+    from training_app.discovery import running_app
+
+    loaded = load_policy(inv.policy)  # a broken policy never reaches the app
+    load_modules(loaded.policy, inv.modules)  # nor broken training content
+    app = running_app(inv.store)
+    if app is not None:
+        raise CommandError(
+            f"{inv.store} is already served by the app at {app.url} (process {app.pid}); open "
+            f"that, or stop it first (Ctrl+C in its terminal, or `kill {app.pid}`)"
+        )
+    is_new = not inv.store.exists()
+    with inv.open_store(create=True) as db:  # fails here, plainly, if another process holds it
+        if is_new and args.no_demo:
+            set_setting(db, NO_DEMO_SETTING, "true")
+    if is_new:
+        first = (
+            "no demo data: the first visit offers to create the first owner"
+            if args.no_demo
+            else "demo data is created on the first visit"
+        )
+    elif args.no_demo:
+        first = "--no-demo changes nothing on a store that exists already"
+    else:
+        first = ""
+    env = dict(os.environ)
+    env[DB_ENV_VAR] = str(inv.store)
+    env[POLICY_ENV_VAR] = str(loaded.path.resolve())
+    env[MODULES_ENV_VAR] = str(inv.modules)
+    settings = {
+        "server.port": args.port,
+        "server.address": args.address,
+        "server.headless": "true",
+        "browser.gatherUsageStats": "false",
+        "client.toolbarMode": "viewer",  # staff need no "Deploy" or "Clear cache"
+    }
+    server = PROJECT_ROOT / "training_app" / "server.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(server)]
+    for name, value in settings.items():
+        command += [f"--{name}", str(value)]
+    inv.print(
+        f"Service Academy on http://{args.address}:{args.port}  (database {inv.store}"
+        + (f"; {first}" if first else "")
+        + "). Stop it with Ctrl+C."
+    )
+    inv.out.flush()
+    os.execvpe(command[0], command, env)
+
+
+def cmd_demo(args: argparse.Namespace, inv: Invocation) -> int:
+    from metrics.demo import generate as demo
+    from modules.content import load_modules
+    from modules.policy import load_policy
+
+    with inv.open_store(create=True) as db:
+        if args.remove:
+            inv.print(demo.remove_demo(db).model_dump_json(indent=2))
+            return 0
+        policy = load_policy(inv.policy).policy
+        # The modules in use give the agents a history.
+        modules = [loaded.module for loaded in load_modules(policy, inv.modules)]
+        if args.reset:
+            demo.remove_demo(db)
+        try:
+            summary = demo.generate_demo(
+                db,
+                policy,
+                seed=args.seed,
+                agents=args.agents,
+                days=args.days,
+                until=args.until,
+                modules=modules,
+            )
+        except demo.DemoAlreadyPresent as exc:
+            raise CommandError(str(exc)) from None
+    inv.print(summary.model_dump_json(indent=2))
+    return 0
+
+
+def cmd_check_content(args: argparse.Namespace, inv: Invocation) -> int:
+    from metrics.organisation import check_policy_version
+    from modules.content import load_modules
+    from modules.policy import load_policy
+
+    loaded = load_policy(inv.policy)
+    modules = load_modules(loaded.policy, inv.modules)
+    if inv.app_store is not None or inv.store.exists():
+        # Staff acknowledge a version: its text must match what the store recorded.
+        try:
+            with inv.open_store() as db:
+                check_policy_version(db, loaded)
+        except DatabaseLockedError:
+            inv.print(f"note: {inv.store} is in use, so recorded policy versions were not compared")
+    inv.print(f"ok: {loaded.path}: policy version {loaded.policy.version} ({loaded.policy.title})")
+    for found in modules:
+        module = found.module
+        inv.print(
+            f"ok: {found.path}: module {module.id} version {module.version} ({module.title}): "
+            f"{len(module.steps)} steps, {module.graded_per_attempt} graded per attempt"
+        )
+    return 0
+
+
+def agent_report_answer(
+    db: Database,
+    viewer: people.Viewer,
+    policy_file: Path,
+    start: date,
+    end: date,
+    team: str | None,
+    channel: Channel | None,
+    *,
+    team_option: str = "team",
+) -> dict[str, object]:
+    """The agent report's JSON, as `academy report agents` prints it and the API returns it.
+    Raises CommandError for a bad period or team (named as `team_option`), AccessDenied beyond
+    the viewer's scope."""
+    from metrics.performance import agents as performance
+    from modules.policy import load_policy
+
+    policy = load_policy(policy_file).policy
+    team_id = None
+    if team is not None:
+        # Looked up among all teams, so that another team is refused as out of scope (by the
+        # period's check) rather than reported as unknown; only visible names are listed.
+        everyone = people.Viewer.local_admin()
+        teams = {found.name: found.id for found in people.list_teams(db, everyone)}
+        if team not in teams:
+            visible = sorted(found.name for found in people.list_teams(db, viewer))
+            raise CommandError(
+                f"{team_option}: no team named {team!r} (teams: {', '.join(visible) or 'none yet'})"
+            )
+        team_id = teams[team]
+    try:
+        period = performance.Period(start=start, end=end, team_id=team_id, channel=channel)
+    except ValidationError as exc:
+        raise CommandError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
+    return performance.agent_report(db, viewer, policy, period, team)
+
+
+def cmd_report(args: argparse.Namespace, inv: Invocation) -> int:
+    with inv.open_store() as db:
+        report = agent_report_answer(
+            db,
+            people.Viewer.local_admin(),
+            inv.policy,
+            args.start,
+            args.end,
+            args.team,
+            args.channel,
+            team_option="--team",
+        )
+    if args.format == "json":
+        inv.print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        from metrics.performance.agents import REPORT_AGENT_FIELDS
+        from training_app.csv_writer import write_csv
+
+        write_csv(inv.out, REPORT_AGENT_FIELDS, report["agents"])  # type: ignore[arg-type]
+    return 0
+
+
+def import_answer(
+    db: Database,
+    viewer: people.Viewer,
+    file: Path,
+    policy_file: Path,
+    *,
+    format: str | None,
+    dry_run: bool,
+    shown_as: str,
+    file_name: str | None = None,
+) -> dict[str, object]:
+    """Import one file; the counts as `academy import` prints them and the API returns them
+    (`shown_as` is the file as the user named it). Raises CommandError when the file cannot be
+    read or written, AccessDenied for a viewer who may not import."""
+    from metrics.contacts import imports as importing
+    from modules.policy import load_policy
+
+    # The policy in force says the organisation's time zone, in which timestamps without an
+    # offset are read.
+    timezone = load_policy(policy_file).policy.business_hours.timezone
+    try:
+        result = importing.import_file(
+            db,
+            file,
+            viewer,
+            timezone,
+            format=format,  # type: ignore[arg-type]
+            dry_run=dry_run,
+            file_name=file_name,
+        )
+    except (importing.ImportFileError, importing.ImportFailed) as exc:
+        if failure_kind(exc) is not None:
+            raise  # out of memory or a full disk, said as such (see `failure_lines`)
+        raise CommandError(f"import: {exc}") from None
+    return {**result.summary(), "file": shown_as}
+
+
+def cmd_import(args: argparse.Namespace, inv: Invocation) -> int:
+    file = inv.path(args.file)
+    if file.is_dir():
+        raise CommandError(f"import: {args.file}: is a folder, not a file: name the file to import")
+    if not file.is_file():  # before opening the store, which would create it
+        raise CommandError(f"import: {args.file}: no such file")
+    with inv.open_store(create=True, import_memory=True) as db:
+        answer = import_answer(
+            db,
+            people.Viewer.local_admin(),
+            file,
+            inv.policy,
+            format=args.format,
+            dry_run=args.dry_run,
+            shown_as=str(args.file),
+        )
+    # Exit 0 once the file was processed, rejects or not: the counts say what happened.
+    inv.print(json.dumps(answer, ensure_ascii=False))
+    return 0
+
+
+def cmd_users(args: argparse.Namespace, inv: Invocation) -> int:
+    from metrics import auth
+
+    admin = people.Viewer.local_admin()
+    with inv.open_store() as db:
+        if args.action == "list":
+            staff = people.list_staff(db, admin)
+            if args.format == "json":
+                rows = [member.model_dump() for member in staff]
+                inv.print(json.dumps(rows, indent=2, ensure_ascii=False))
+            else:
+                for m in staff:
+                    sign_in = "sign-in" if m.can_sign_in else "no sign-in"
+                    state = "" if m.active else ", inactive"
+                    demo_flag = ", demo" if m.is_demo else ""
+                    inv.print(
+                        f"{m.email or '-':40} {m.role:10} {m.team or '-':20} {m.name}"
+                        f"  ({sign_in}{state}{demo_flag})"
+                    )
+            return 0
+        if args.action == "add-team":
+            people.add_team(db, args.name)
+            inv.print(f"added team {args.name}")
+            return 0
+        if args.action == "add":
+            new = people.NewStaffMember(
+                name=args.name,
+                email=args.email,
+                role=args.role,
+                team=args.team,
+                password=inv.password,
+            )
+            people.add_staff(db, new)
+            inv.print(
+                f"added {new.role} {new.name} <{new.email}>"
+                + ("" if new.password else " (no password: cannot sign in yet)")
+            )
+            return 0
+        if args.action == "set-password":
+            if not inv.password:
+                raise CommandError("no password given; pipe one with --password-stdin")
+            auth.set_password(db, args.email, inv.password)
+            inv.print(f"password changed for {args.email}")
+            return 0
+        if args.action == "unlock":
+            auth.unlock(db, admin, args.email)
+            inv.print(f"{args.email} is unlocked and may sign in again")
+            return 0
+        auth.set_active(db, args.email, active=args.action == "activate")
+    inv.print(f"{args.email} is now {'active' if args.action == 'activate' else 'inactive'}")
+    return 0
+
+
+def cmd_tokens(args: argparse.Namespace, inv: Invocation) -> int:
+    from metrics import auth
+
+    admin = people.Viewer.local_admin()
+    with inv.open_store() as db:
+        try:
+            if args.action == "create":
+                request = auth.ApiTokenRequest(name=args.name, role=args.role, team=args.team)
+                new = auth.create_api_token(db, admin, request)
+                inv.print(json.dumps(new.model_dump(), ensure_ascii=False))
+                return 0
+            if args.action == "revoke":
+                revoked = auth.revoke_api_token(db, admin, args.name)
+                inv.print(f"revoked API token {revoked.name}")
+                return 0
+            tokens = auth.list_api_tokens(db, admin)
+        except auth.TokenError as exc:
+            raise CommandError(f"tokens: {exc}") from None
+    if args.format == "json":
+        inv.print(
+            json.dumps([t.model_dump(mode="json") for t in tokens], indent=2, ensure_ascii=False)
+        )
+        return 0
+    for t in tokens:
+        used = f"last used {t.last_used_at:%Y-%m-%d %H:%M} UTC" if t.last_used_at else "never used"
+        state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
+        inv.print(f"{t.name:30} {t.role:10} {t.team or '-':20} {state}, {used}")
+    return 0
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], int]] = {
+    "cmd_serve": cmd_serve,
+    "cmd_demo": cmd_demo,
+    "cmd_check_content": cmd_check_content,
+    "cmd_report": cmd_report,
+    "cmd_import": cmd_import,
+    "cmd_users": cmd_users,
+    "cmd_tokens": cmd_tokens,
+}
