@@ -84,6 +84,10 @@ class Standards(StrictModel):
     resolution_target: Fraction
     csat_target: Fraction
     min_contacts: Annotated[int, Field(gt=0)]
+    # An agent sees their team's median of a number only when at least this many agents were
+    # judged on it: the median of two is their mean, so 2 × median − one's own value would be
+    # the other agent's number exactly; of one, it is one's own. Three is the least allowed.
+    min_agents_for_comparison: Annotated[int, Field(ge=3)] = 5
 
     def channel(self, channel: Channel) -> ChannelStandard:
         return getattr(self, channel)

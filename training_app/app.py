@@ -9,36 +9,45 @@ from metrics.people import owner_can_sign_in
 from metrics.store import DatabaseLockedError
 from modules.content_errors import ContentError
 from training_app import data, navigation, session
+from training_app.components.errors import failures_reported
+from training_app.components.text import md
 
 st.set_page_config(page_title="Service Academy", page_icon=":material/school:", layout="wide")
 
-try:
-    data.app_store()
-    data.training_modules()
-except ContentError as exc:
-    st.error(
-        "The policy or training content has problems, so the app cannot start. "
-        "Fix them (`academy check-content` lists the same) and reload."
-    )
-    st.code("\n".join(str(issue) for issue in exc.issues), language=None)
-    st.stop()
-except (DatabaseLockedError, PolicyVersionConflict) as exc:
-    st.error(str(exc))
-    st.stop()
+# Every failure below, in the entry script or in a page, is shown as a reference, not a traceback.
+with failures_reported():
+    try:
+        data.app_store()
+        data.training_modules()
+    except ContentError as exc:
+        st.error(
+            "The policy or training content has problems, so the app cannot start. "
+            "Fix them (`academy check-content` lists the same) and reload."
+        )
+        st.code("\n".join(str(issue) for issue in exc.issues), language=None)
+        st.stop()
+    except (DatabaseLockedError, PolicyVersionConflict) as exc:
+        st.error(md(exc))
+        st.stop()
 
-# Read from the store on every run: a deactivated person, or one with a new role or team, is
-# seen as they are now at their next click.
-viewer = session.current_viewer()
-if viewer is None:
-    offer = not owner_can_sign_in(data.db())
-    page = st.navigation(navigation.signed_out_pages(offer_first_owner=offer), position="hidden")
-else:
-    with st.sidebar:
-        st.markdown(f"**{viewer.name}**  \n{viewer.role.capitalize()} · {data.organisation_name()}")
-        if st.button("Sign out", icon=":material/logout:", key="sign_out"):
-            session.sign_out()
-            st.rerun()
-        if data.demo_in_store():
-            st.caption("Demo data: generated, not real customers.")
-    page = st.navigation(navigation.pages_for(viewer))
-page.run()
+    # Read from the store on every run: a deactivated person, or one with a new role or team,
+    # is seen as they are now at their next click.
+    viewer = session.current_viewer()
+    if viewer is None:
+        offer = not owner_can_sign_in(data.db())
+        page = st.navigation(
+            navigation.signed_out_pages(offer_first_owner=offer), position="hidden"
+        )
+    else:
+        with st.sidebar:
+            st.markdown(
+                f"**{md(viewer.name)}**  \n{md(viewer.role.capitalize())} · "
+                f"{md(data.organisation_name())}"
+            )
+            if st.button("Sign out", icon=":material/logout:", key="sign_out"):
+                session.sign_out()
+                st.rerun()
+            if data.demo_in_store():
+                st.caption("Demo data: generated, not real customers.")
+        page = st.navigation(navigation.pages_for(viewer))
+    page.run()

@@ -157,13 +157,13 @@ def contact_days() -> tuple[date, date] | None:
 @st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner="Measuring…")
 def _my_metrics(
     viewer: Viewer, period: performance.Period, db_path: str, policy_checksum: str
-) -> tuple[dict[str, object] | None, dict[str, float | None]]:
+) -> tuple[dict[str, object] | None, performance.TeamMedians]:
     return performance.my_metrics(db(), viewer, policy().policy, period)
 
 
 def my_metrics(
     viewer: Viewer, period: performance.Period
-) -> tuple[dict[str, object] | None, dict[str, float | None]]:
+) -> tuple[dict[str, object] | None, performance.TeamMedians]:
     return _my_metrics(viewer, period, _db_key(), policy().checksum)
 
 
@@ -259,13 +259,13 @@ def training_standing(viewer: Viewer, staff_id: int) -> pd.DataFrame:
 @st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner="Measuring…")
 def _agent_standing(
     viewer: Viewer, period: performance.Period, agent_id: int, db_path: str, policy_checksum: str
-) -> tuple[dict[str, object] | None, dict[str, float | None]]:
+) -> tuple[dict[str, object] | None, performance.TeamMedians]:
     return performance.agent_standing(db(), viewer, policy().policy, period, agent_id)
 
 
 def agent_standing(
     viewer: Viewer, period: performance.Period, agent_id: int
-) -> tuple[dict[str, object] | None, dict[str, float | None]]:
+) -> tuple[dict[str, object] | None, performance.TeamMedians]:
     return _agent_standing(viewer, period, agent_id, _db_key(), policy().checksum)
 
 

@@ -183,42 +183,68 @@ def agent_metrics(db: Database, viewer: Viewer, policy: Policy, period: Period) 
     return _agent_metrics(db, policy, visible_period(viewer, period))
 
 
+class TeamMedians(BaseModel):
+    """A team's median of each of an agent's numbers (`TEAM_MEDIANS`); None where there is
+    none. `hidden` lists the numbers withheld from an agent because too few agents were judged
+    on them to keep colleagues' numbers out of reach (see `agent_standing`)."""
+
+    values: dict[str, float | None]
+    hidden: list[str] = []
+
+    def get(self, metric: str) -> float | None:
+        return self.values.get(metric)
+
+
+# The numbers an agent's own are set beside, and the agents who count for each: judged agents
+# with a value of it (a CSAT needs ratings, first-contact resolution resolved contacts).
+TEAM_MEDIANS = (
+    "wait_mean_s",
+    "wait_median_s",
+    "wait_p90_s",
+    "service_level",
+    "resolution_rate",
+    "fcr_rate",
+    "csat",
+    "csat_mean",
+)
+
+
 def my_metrics(
     db: Database, viewer: Viewer, policy: Policy, period: Period
-) -> tuple[dict[str, object] | None, dict[str, float | None]]:
+) -> tuple[dict[str, object] | None, TeamMedians]:
     """The signed-in person's own `agent_standing`."""
     return agent_standing(db, viewer, policy, period, viewer.staff_id)
 
 
 def agent_standing(
     db: Database, viewer: Viewer, policy: Policy, period: Period, agent_id: int
-) -> tuple[dict[str, object] | None, dict[str, float | None]]:
+) -> tuple[dict[str, object] | None, TeamMedians]:
     """An agent's row of `agent_metrics` (None if they handled nothing) and their team's
     median of each number over agents with enough contacts to be judged: no other agent's
     name or numbers leave this function, so agents may ask for themselves. The period's team
-    filter is replaced by the agent's team."""
+    filter is replaced by the agent's team.
+
+    Asked by an agent, a median over fewer than `standards.min_agents_for_comparison` judged
+    agents with a value of that number is withheld (None, and named in `hidden`): with two, 2 ×
+    median − one's own value is the colleague's number exactly. Supervisors and owners see
+    every median."""
     member = get_staff_member(db, viewer, agent_id)
     team_period = period.model_copy(update={"team_id": member.team_id})
     frame = _agent_metrics(db, policy, team_period)
     mine = frame[frame["agent_id"] == agent_id]
     judged = frame[frame["status"] != "insufficient"]
-    medians = {
-        column: (
-            None if judged.empty or judged[column].isna().all() else float(judged[column].median())
-        )
-        for column in (
-            "wait_mean_s",
-            "wait_median_s",
-            "wait_p90_s",
-            "service_level",
-            "resolution_rate",
-            "fcr_rate",
-            "csat",
-            "csat_mean",
-        )
-    }
+    anonymous = viewer.role == "agent"
+    medians: dict[str, float | None] = {}
+    hidden: list[str] = []
+    for column in TEAM_MEDIANS:
+        values = judged[column].dropna()
+        if anonymous and len(values) < policy.standards.min_agents_for_comparison:
+            hidden.append(column)
+            medians[column] = None
+        else:
+            medians[column] = float(values.median()) if len(values) else None
     own = {str(key): value for key, value in mine.iloc[0].items()} if not mine.empty else None
-    return own, medians
+    return own, TeamMedians(values=medians, hidden=hidden)
 
 
 # The period's contacts, one row each, marked `handled` when an agent answered them. First-contact

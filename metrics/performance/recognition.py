@@ -83,6 +83,22 @@ def most_improved(
     )
 
 
+CANDIDATE_COLUMNS = {
+    "agent_id": "int64",
+    "name": "object",
+    "team": "object",
+    "handled": "int64",
+    "metric": "object",
+    "value": "float64",
+    "target": "float64",
+    "n": "int64",
+    "low": "float64",
+    "high": "float64",
+    "gap": "float64",
+    "clearly_below": "bool",
+}
+
+
 def coaching_candidates(agents: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """One row per agent and metric below the policy's target, among agents with enough data.
 
@@ -115,9 +131,8 @@ def coaching_candidates(agents: pd.DataFrame, policy: Policy) -> pd.DataFrame:
                     "clearly_below": bool(record[f"{metric}_high"] < target),
                 }
             )
-    columns = ["agent_id", "name", "team", "handled", "metric", "value", "target", "n"]
-    columns += ["low", "high", "gap", "clearly_below"]
-    frame = pd.DataFrame(rows, columns=columns)
+    # Typed columns, so that a list with nobody on it still reads like one with somebody.
+    frame = pd.DataFrame(rows, columns=list(CANDIDATE_COLUMNS)).astype(CANDIDATE_COLUMNS)
     return frame.sort_values(["clearly_below", "gap"], ascending=[False, False]).reset_index(
         drop=True
     )

@@ -89,6 +89,11 @@ def agent_weekly_trends(
     agent's team who handled contacts that week (the agent included); `team_agents` says how
     many. The period's team filter is replaced by the agent's own team; the channel filter
     stays. Agents may ask for themselves only; supervisors for their team.
+
+    Asked by an agent, a week's `team_<metric>` is left empty (NaN) unless at least
+    `standards.min_agents_for_comparison` agents were judged on it that week (handled
+    `standards.min_contacts` or more; for CSAT, with ratings): a median of fewer would let
+    them work out a colleague's numbers. Nor is `team_agents` given to an agent.
     """
     member = get_staff_member(db, viewer, agent_id)
     team_period = period.model_copy(update={"team_id": member.team_id})
@@ -125,22 +130,48 @@ def agent_weekly_trends(
                    median(service_level) AS team_service_level,
                    median(resolution_rate) AS team_resolution_rate,
                    median(csat) AS team_csat,
-                   median(wait_median_s) AS team_wait_median_s
+                   median(wait_median_s) AS team_wait_median_s,
+                   count(*) FILTER (WHERE handled >= ?) AS judged_agents,
+                   count(*) FILTER (WHERE handled >= ? AND csat IS NOT NULL) AS judged_rated
             FROM per_agent GROUP BY week
         )
         SELECT p.week, p.handled, p.service_level, p.resolution_rate,
                coalesce(p.ratings, 0) AS ratings, p.csat, p.wait_median_s,
                t.team_agents, t.team_service_level, t.team_resolution_rate, t.team_csat,
-               t.team_wait_median_s
+               t.team_wait_median_s, t.judged_agents, t.judged_rated
         FROM per_agent p JOIN team t USING (week)
         WHERE p.agent_id = ?
         ORDER BY p.week
     """
+    judged_from = policy.standards.min_contacts
     with db.cursor() as cur:
         frame = cur.execute(
-            sql, [*standard_params, policy.business_hours.timezone, *params, agent_id]
+            sql,
+            [
+                *standard_params,
+                policy.business_hours.timezone,
+                *params,
+                judged_from,
+                judged_from,
+                agent_id,
+            ],
         ).df()
-    return frame.astype({"handled": "int64", "ratings": "int64", "team_agents": "int64"})
+    frame = frame.astype({"handled": "int64", "ratings": "int64", "team_agents": "int64"})
+    if viewer.role == "agent":
+        least = policy.standards.min_agents_for_comparison
+        for metric, judged in _TEAM_TREND_JUDGED.items():
+            frame[f"team_{metric}"] = frame[f"team_{metric}"].where(frame[judged] >= least)
+        frame = frame.drop(columns=["team_agents"])
+    return frame.drop(columns=["judged_agents", "judged_rated"])
+
+
+# Which week's count of judged agents a team median of `agent_weekly_trends` needs, for an agent.
+_TEAM_TREND_JUDGED = {
+    "service_level": "judged_agents",
+    "resolution_rate": "judged_agents",
+    "wait_median_s": "judged_agents",
+    "csat": "judged_rated",
+}
 
 
 def _duration(seconds: float) -> str:

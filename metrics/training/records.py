@@ -7,9 +7,11 @@ returns someone's records takes the `Viewer` asking and refuses what that viewer
 
 from __future__ import annotations
 
+import time
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -34,6 +36,13 @@ _answer_adapter: TypeAdapter[AnyAnswer] = TypeAdapter(AnyAnswer)
 
 # A screen left open over lunch is not training time: one step counts for at most this long.
 MAX_SECONDS_PER_STEP = 15 * 60
+# Two tabs writing one attempt at the same moment: DuckDB commits one and fails the other with a
+# conflict. The one that failed decides again on what is stored by then; a handful of rounds
+# (a few milliseconds apart) settles even a burst of clicks in many tabs.
+CONFLICT_RETRIES = 8
+CONFLICT_PAUSE_S = 0.005
+
+T = TypeVar("T")
 
 
 class TrainingError(ValueError):
@@ -139,6 +148,58 @@ def _attempt(row: tuple) -> Attempt:
     return Attempt(**values)
 
 
+class AttemptFinished(TrainingError):
+    """The attempt was finished meanwhile, in another tab or window: `attempt` is the attempt as
+    stored, whose result the page shows. Nothing was written."""
+
+    def __init__(self, attempt: Attempt) -> None:
+        super().__init__(
+            "This attempt was finished in another tab or window: your result is below."
+        )
+        self.attempt = attempt
+
+
+class AttemptAlreadyOpen(TrainingError):
+    """An attempt at the module is open already, started in another tab or window: `attempt`
+    is it, to be continued. Nothing was written."""
+
+    def __init__(self, attempt: Attempt) -> None:
+        super().__init__("An attempt was already started in another tab: continuing it.")
+        self.attempt = attempt
+
+
+def _decided(db: Database, decide: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """`decide(cur)` in one transaction: it reads the stored attempt, decides, and writes. When
+    another tab's transaction wrote the same rows first, DuckDB fails this one (a conflict on
+    update, or a duplicate key); it is then decided again, from the start, on what is stored."""
+    for round_ in range(CONFLICT_RETRIES):
+        try:
+            with transaction(db) as cur:
+                return decide(cur)
+        except (duckdb.TransactionException, duckdb.ConstraintException):
+            if round_ == CONFLICT_RETRIES - 1:
+                raise
+            time.sleep(CONFLICT_PAUSE_S * (round_ + 1))
+    raise AssertionError("unreachable")
+
+
+def _stored_attempt(cur: duckdb.DuckDBPyConnection, attempt_id: int) -> Attempt:
+    row = cur.execute(
+        f"SELECT {_ATTEMPT_COLUMNS} FROM training_attempts WHERE id = ?", [attempt_id]
+    ).fetchone()
+    if row is None:
+        raise TrainingError(f"no attempt {attempt_id}")
+    return _attempt(row)
+
+
+def _open_stored_attempt(cur: duckdb.DuckDBPyConnection, attempt_id: int) -> Attempt:
+    """The attempt as stored, refused with AttemptFinished if it is finished."""
+    stored = _stored_attempt(cur, attempt_id)
+    if not stored.in_progress:
+        raise AttemptFinished(stored)
+    return stored
+
+
 def _step_seconds(seconds: float) -> int:
     return int(min(max(seconds, 0), MAX_SECONDS_PER_STEP))
 
@@ -158,18 +219,28 @@ def start_attempt(
     policy_version: int,
     plan: AttemptPlan,
 ) -> Attempt:
-    """Open a new attempt for the viewer, or return the one already open for this module (a
-    second browser tab must not start a parallel attempt)."""
-    existing = open_attempt(db, viewer, viewer.staff_id, module.id)
-    if existing is not None:
-        return existing
-    with transaction(db) as cur:
+    """Open a new attempt for the viewer, numbered after their last one at this module.
+
+    There is one open attempt per person and module: if one is stored already (started in
+    another tab or window, or at the same moment), AttemptAlreadyOpen names it instead."""
+
+    def decide(cur: duckdb.DuckDBPyConnection) -> Attempt:
+        row = cur.execute(
+            f"SELECT {_ATTEMPT_COLUMNS} FROM training_attempts"
+            " WHERE staff_id = ? AND module_id = ? AND completed_at IS NULL"
+            " ORDER BY attempt_number DESC LIMIT 1",
+            [viewer.staff_id, module.id],
+        ).fetchone()
+        if row is not None:
+            raise AttemptAlreadyOpen(_attempt(row))
+        # Two tabs starting at once both number their attempt max + 1: the unique attempt
+        # number refuses the second, which then finds the first one open.
         row = cur.execute(
             "INSERT INTO training_attempts (staff_id, module_id, module_version, module_title,"
             " policy_version, attempt_number, plan, started_at, last_active_at)"
             " SELECT ?, ?, ?, ?, ?, coalesce(max(attempt_number), 0) + 1, ?, now(), now()"
             " FROM training_attempts WHERE staff_id = ? AND module_id = ?"
-            " RETURNING id",
+            f" RETURNING {_ATTEMPT_COLUMNS}",
             [
                 viewer.staff_id,
                 module.id,
@@ -181,8 +252,11 @@ def start_attempt(
                 module.id,
             ],
         ).fetchone()
-    assert row is not None
-    return get_attempt(db, viewer, int(row[0]))
+        assert row is not None
+        return _attempt(row)
+
+    get_staff_member(db, viewer, viewer.staff_id)  # an active member of the staff list
+    return _decided(db, decide)
 
 
 def get_attempt(db: Database, viewer: Viewer, attempt_id: int) -> Attempt:
@@ -220,16 +294,17 @@ def save_answer(
     seconds: float,
 ) -> StoredAnswer:
     """Grade and store an answer (replacing an earlier one to the same step, as a role-play
-    grows turn by turn) and the time spent on it, in one transaction."""
+    grows turn by turn) and the time spent on it, in one transaction. Refused with
+    AttemptFinished when the stored attempt is finished, whatever the caller's copy says."""
     _check_own(viewer, attempt.staff_id)
-    if not attempt.in_progress:
-        raise TrainingError("this attempt is finished; start a retake to answer again")
     if step_id not in {planned.step_id for planned in attempt.plan.steps}:
         raise TrainingError(f"step {step_id!r} is not part of this attempt")
     step = module.step(step_id)
     credit = credit_for(step, answer)
     points = getattr(step, "points", None)
-    with transaction(db) as cur:
+
+    def decide(cur: duckdb.DuckDBPyConnection) -> None:
+        _open_stored_attempt(cur, attempt.id)
         cur.execute(
             "INSERT OR REPLACE INTO training_answers (attempt_id, step_id, step_kind, answer,"
             " answer_text, credit, points, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, now())",
@@ -243,38 +318,51 @@ def save_answer(
                 points,
             ],
         )
+        # Writing the attempt's row also makes a finish in another tab, at the same moment,
+        # conflict with this answer: one of the two goes first, the other decides again.
         cur.execute(
             "UPDATE training_attempts SET last_active_at = now(),"
             " time_spent_s = time_spent_s + ? WHERE id = ?",
             [_step_seconds(seconds), attempt.id],
         )
+
+    _decided(db, decide)
     stored = {found.step_id: found for found in answers_of(db, viewer, attempt.id)}
     return stored[step_id]
 
 
 def move_to(db: Database, viewer: Viewer, attempt: Attempt, position: int, seconds: float) -> None:
-    """Record that the agent moved on to the step at `position` (after reading or answering)."""
+    """Record that the agent moved on to the step at `position` (after reading or answering).
+    Refused with AttemptFinished when the stored attempt is finished."""
     _check_own(viewer, attempt.staff_id)
     if not 0 <= position < len(attempt.plan.steps):
         # Past the last step is the result: that is finish_attempt's, never a position.
         raise TrainingError(f"position {position} is outside the attempt's plan")
-    with transaction(db) as cur:
+
+    def decide(cur: duckdb.DuckDBPyConnection) -> None:
+        _open_stored_attempt(cur, attempt.id)
         cur.execute(
             "UPDATE training_attempts SET position = ?, last_active_at = now(),"
-            " time_spent_s = time_spent_s + ? WHERE id = ? AND completed_at IS NULL",
+            " time_spent_s = time_spent_s + ? WHERE id = ?",
             [position, _step_seconds(seconds), attempt.id],
         )
+
+    _decided(db, decide)
 
 
 def answers_of(db: Database, viewer: Viewer, attempt_id: int) -> list[StoredAnswer]:
     """The answers of an attempt, in the order given."""
     get_attempt(db, viewer, attempt_id)  # raises AccessDenied
     with db.cursor() as cur:
-        rows = cur.execute(
-            "SELECT step_id, step_kind, answer, answer_text, credit, points, answered_at"
-            " FROM training_answers WHERE attempt_id = ? ORDER BY answered_at, step_id",
-            [attempt_id],
-        ).fetchall()
+        return _answers(cur, attempt_id)
+
+
+def _answers(cur: duckdb.DuckDBPyConnection, attempt_id: int) -> list[StoredAnswer]:
+    rows = cur.execute(
+        "SELECT step_id, step_kind, answer, answer_text, credit, points, answered_at"
+        " FROM training_answers WHERE attempt_id = ? ORDER BY answered_at, step_id",
+        [attempt_id],
+    ).fetchall()
     return [
         StoredAnswer(
             step_id=row[0],
@@ -297,21 +385,22 @@ def finish_attempt(
     pass_mark: float,
     seconds: float,
 ) -> AttemptResult:
-    """Score the attempt from its stored answers and close it; on a pass, issue its
-    certificate in the same transaction."""
+    """Score the attempt from the answers stored and close it; on a pass, issue its
+    certificate in the same transaction. Refused with AttemptFinished when the stored attempt
+    is finished already (in another tab, or at the same moment)."""
     _check_own(viewer, attempt.staff_id)
-    if not attempt.in_progress:
-        raise TrainingError("this attempt is already finished")
     member = get_staff_member(db, viewer, attempt.staff_id)
-    answers = {stored.step_id: stored.answer for stored in answers_of(db, viewer, attempt.id)}
-    result = score_attempt(module, attempt.plan, answers, pass_mark)
-    with transaction(db) as cur:
+
+    def decide(cur: duckdb.DuckDBPyConnection) -> AttemptResult:
+        stored = _open_stored_attempt(cur, attempt.id)
+        answers = {found.step_id: found.answer for found in _answers(cur, attempt.id)}
+        result = score_attempt(module, stored.plan, answers, pass_mark)
         cur.execute(
             "UPDATE training_attempts SET completed_at = now(), last_active_at = now(),"
             " position = ?, time_spent_s = time_spent_s + ?, points = ?, max_points = ?,"
             " score = ?, pass_mark = ?, passed = ? WHERE id = ?",
             [
-                len(attempt.plan.steps),
+                len(stored.plan.steps),
                 _step_seconds(seconds),
                 result.points,
                 result.max_points,
@@ -322,8 +411,10 @@ def finish_attempt(
             ],
         )
         if result.passed:
-            _issue_certificate(cur, attempt, member.name, result)
-    return result
+            _issue_certificate(cur, stored, member.name, result)
+        return result
+
+    return _decided(db, decide)
 
 
 def attempt_result(

@@ -230,8 +230,11 @@ def test_a_new_agent_trains_signs_the_policy_and_the_supervisor_sees_it(
     page.get_by_test_id("stSidebarNav").get_by_text("Training records", exact=True).click()
     expect(main_area(page).get_by_role("heading", name="Training records")).to_be_visible()
     wait_idle(page)
-    main_area(page).get_by_test_id("stSelectbox").first.click()
-    page.keyboard.type(AGENT_NAME)  # the list is long; typing narrows it
+    agent_box = main_area(page).get_by_role("combobox", name="Agent")
+    agent_box.click()
+    # The list is long; typing narrows it. Filled, not typed key by key: keys typed before
+    # the list opens were lost on a busy machine.
+    agent_box.fill(AGENT_NAME)
     pick_option(page, AGENT_NAME)
     wait_idle(page)
     history = main_area(page).get_by_test_id("stDataFrame").nth(1)

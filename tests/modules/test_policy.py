@@ -141,3 +141,17 @@ def test_a_missing_policy_file_is_an_error_not_a_traceback(tmp_path: Path) -> No
 )
 def test_standards_read_as_people_say_them(seconds: int, text: str) -> None:
     assert duration_text(seconds) == text
+
+
+def test_the_team_comparison_threshold_is_five_judged_agents_unless_the_policy_says(
+    tmp_path: Path,
+) -> None:
+    assert load_policy(DEFAULT_POLICY_PATH).policy.standards.min_agents_for_comparison == 5
+    assert "min_agents_for_comparison: 5" in DEFAULT_POLICY_PATH.read_text(encoding="utf-8")
+    seven = write_policy(tmp_path, lambda d: d["standards"].update(min_agents_for_comparison=7))
+    assert load_policy(seven).policy.standards.min_agents_for_comparison == 7
+    # Below three, the median is one's own number or gives the other agent's exactly.
+    two = write_policy(tmp_path, lambda d: d["standards"].update(min_agents_for_comparison=2))
+    assert issues_of(two) == [
+        ("standards.min_agents_for_comparison", "Input should be greater than or equal to 3")
+    ]

@@ -20,16 +20,18 @@ from modules.content import (
     TrainingModule,
     TrueFalse,
 )
+from training_app.components.text import md
 
 
 def heading_of(step: PlayableStep) -> str:
+    """The step's heading as the page writes it: module text goes through md()."""
     if isinstance(step, Lesson):
-        return f"## {step.title}"
+        return f"## {md(step.title)}"
     if isinstance(step, RolePlay):
-        return f"### Role-play: {step.title}"
+        return f"### Role-play: {md(step.title)}"
     if isinstance(step, TrueFalse):
-        return f"> {step.statement}"
-    return f"### {step.prompt}"
+        return f"> {md(step.statement)}"
+    return f"### {md(step.prompt)}"
 
 
 def step_on_screen(at: AppTest, module: TrainingModule) -> PlayableStep:

@@ -183,6 +183,31 @@ def test_coaching_lists_judged_agents_below_a_target(viewers, demo_db_path) -> N
     assert set(table["Below beyond doubt?"]) <= {"yes, clearly", "possibly chance"}
 
 
+@pytest.fixture
+def policy_everyone_meets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Version 2 of the policy with targets of 1–3%: nobody in the small demo is below them."""
+    text = DEFAULT_POLICY_PATH.read_text(encoding="utf-8")
+    for old, new in [
+        ("version: 1", "version: 2"),
+        ("service_level_target: 0.80", "service_level_target: 0.01"),
+        ("resolution_target: 0.75", "resolution_target: 0.02"),
+        ("csat_target: 0.85", "csat_target: 0.03"),
+    ]:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv(POLICY_ENV_VAR, str(path))
+
+
+def test_coaching_with_nobody_below_target_says_so(viewers, policy_everyone_meets) -> None:
+    at = open_page(viewers["supervisor"], COACHING)
+    shown = texts(at)
+    assert "Every agent with enough contacts meets the policy's targets in these dates." in shown
+    assert ", 0 are below a target and 0 clearly so" in shown
+    assert not at.dataframe
+
+
 def test_an_agent_sees_their_trends_and_comments_and_nobody_elses(viewers, demo_db_path) -> None:
     agent = viewers["agent"]
     at = open_page(agent, MINE)
@@ -202,6 +227,40 @@ def test_an_agent_sees_their_trends_and_comments_and_nobody_elses(viewers, demo_
     for page in (TEAM, AGENT, RECOGNITION, COACHING):
         with pytest.raises(ValueError):  # not in an agent's navigation at all
             at.switch_page(page).run()
+
+
+@pytest.fixture
+def comparison_from_six(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Version 2 of the policy, comparing an agent with their team only from six judged agents:
+    the small demo's Front line has five."""
+    text = DEFAULT_POLICY_PATH.read_text(encoding="utf-8")
+    for old, new in [("version: 1", "version: 2"), ("comparison: 5", "comparison: 6")]:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv(POLICY_ENV_VAR, str(path))
+
+
+def test_an_agent_in_a_smaller_team_is_told_why_the_team_median_is_hidden(
+    viewers, comparison_from_six
+) -> None:
+    at = open_page(viewers["agent"], MINE)
+    shown = texts(at)
+    assert shown.count("team median hidden") == 3 and "Team median hidden" in shown
+    assert (
+        "The team median of a number is shown only when at least 6 agents of your team were "
+        "judged on it (handled 30 contacts or more), so that no colleague's numbers can be "
+        "worked out from it; in these dates fewer were"
+    ) in shown
+    # Their supervisor, on the same agent's page, sees the team's medians.
+    supervisor = app_as(viewers["supervisor"])
+    supervisor.session_state[AGENT_KEY] = viewers["agent"].staff_id
+    supervisor.run()
+    supervisor.switch_page(AGENT).run()
+    assert not supervisor.exception, supervisor.exception
+    assert "team median hidden" not in texts(supervisor)
+    assert "· team median " in texts(supervisor)
 
 
 @pytest.mark.parametrize("page", [AGENT, RECOGNITION, COACHING])

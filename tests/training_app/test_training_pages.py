@@ -114,6 +114,54 @@ def test_an_agent_takes_the_policy_module_fails_retakes_passes_and_signs(
     assert f"**{agent.name}** passed **Our customer-service policy**" in shown
 
 
+def test_a_second_tab_is_told_its_attempt_was_finished_in_the_first(
+    viewers, demo_db_path: Path, policy_module: TrainingModule
+) -> None:
+    agent = viewers["agent"]
+    first = my_training(agent)
+    open_from_my_training(first, f"start-{POLICY_MODULE}")
+    second = my_training(agent)  # another tab of the same person
+    open_from_my_training(second, f"resume-{POLICY_MODULE}")
+    play_to_the_end(first, policy_module, right=False)
+    assert "Result of attempt 1" in texts(first)
+    db = open_database(demo_db_path)
+    try:
+        [finished] = records.attempts_of(db, agent, agent.staff_id)
+        answered = records.answers_of(db, agent, finished.id)
+    finally:
+        db.close()
+
+    # The second tab still shows the first step; going on there tells what happened.
+    button(second, "Next").click().run()
+    assert not second.exception, second.exception
+    shown = texts(second)
+    assert "This attempt was finished in another tab or window: your result is below." in shown
+    assert "Result of attempt 1" in shown
+    db = open_database(demo_db_path)
+    try:
+        assert records.attempts_of(db, agent, agent.staff_id) == [finished]
+        assert records.answers_of(db, agent, finished.id) == answered
+    finally:
+        db.close()
+
+
+def test_starting_in_a_second_tab_continues_the_attempt_started_in_the_first(
+    viewers, demo_db_path: Path
+) -> None:
+    agent = viewers["agent"]
+    first, second = my_training(agent), my_training(agent)  # both offer Start
+    open_from_my_training(first, f"start-{POLICY_MODULE}")
+    second.button(key=f"start-{POLICY_MODULE}").click().run()  # on to the player, in one run
+    assert not second.exception, second.exception
+    assert "An attempt was already started in another tab: continuing it." in texts(second)
+    assert second.get("progress")[0].proto.text.startswith("Step 1 of")
+    db = open_database(demo_db_path)
+    try:
+        assert [a.attempt_number for a in records.attempts_of(db, agent, agent.staff_id)] == [1]
+    finally:
+        db.close()
+
+
 def test_the_player_without_a_chosen_module_points_back_to_my_training(viewers) -> None:
     at = app_as(viewers["agent"]).run()
     at.switch_page("app_pages/take_module.py").run()

@@ -18,6 +18,7 @@ from training_app.components.performance_tables import (
     show_definitions,
     standing_tiles,
 )
+from training_app.components.text import md
 
 viewer = session.require_viewer()
 policy = data.policy().policy
@@ -41,8 +42,8 @@ except (AccessDenied, PeopleError):
     st.stop()
 st.query_params["agent"] = str(agent_id)  # a reload or a bookmark opens the same agent
 
-st.title(member.name)
-st.caption(" · ".join(part for part in (member.team or "no team", member.email) if part))
+st.title(md(member.name))
+st.caption(" · ".join(md(part) for part in (member.team or "no team", member.email) if part))
 days = data.contact_days()
 if days is None:
     st.info("No customer contacts are stored yet.")
@@ -51,14 +52,14 @@ period = performance_filters(viewer, data.teams(viewer), days, show_team=False)
 
 mine, team = data.agent_standing(viewer, period, agent_id)
 if mine is None:
-    st.info(f"{member.name} handled no contacts in these dates.")
+    st.info(f"{md(member.name)} handled no contacts in these dates.")
 else:
     status = str(mine["status"])
-    st.markdown(f"**Status:** {STATUS_TEXT[status]}")
+    st.markdown(f"**Status:** {md(STATUS_TEXT[status])}")
     if status == "insufficient":
         st.caption(
-            f"{int(mine['handled'])} contacts handled; the policy judges from "  # type: ignore[call-overload]
-            f"{standards.min_contacts}, so these numbers carry no status yet."
+            f"{int(mine['handled']):d} contacts handled; the policy judges from "  # type: ignore[call-overload]
+            f"{standards.min_contacts:d}, so these numbers carry no status yet."
         )
     standing_tiles(mine, team, standards)
 
@@ -78,7 +79,7 @@ if standing.empty:
 else:
     signed = standing["policy_signed_at"].iloc[0]
     st.markdown(
-        f"Policy version {policy.version}: "
+        f"Policy version {policy.version:d}: "
         + (
             f"signed {local_time(signed, zone)}"
             if signed is not None and signed == signed
@@ -111,7 +112,7 @@ else:
 st.subheader("Contacts")
 contacts = data.agent_contacts(viewer, period, agent_id)
 st.caption(
-    f"{len(contacts):,} contacts handled in these dates (times in {zone}); the download has "
+    f"{len(contacts):,} contacts handled in these dates (times in {md(zone)}); the download has "
     "every one."
 )
 st.dataframe(

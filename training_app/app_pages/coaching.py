@@ -26,9 +26,9 @@ judged = int((agents["status"] != "insufficient").sum())
 below = candidates["agent_id"].nunique()
 clearly = candidates[candidates["clearly_below"]]["agent_id"].nunique()
 st.caption(
-    f"Of {judged} agents with at least {standards.min_contacts} contacts, {below} are below a "
-    f"target and {clearly} clearly so (the whole 95% interval under the target). Agents with "
-    "fewer contacts are never listed."
+    f"Of {judged:d} agents with at least {standards.min_contacts:d} contacts, {below:d} are "
+    f"below a target and {clearly:d} clearly so (the whole 95% interval under the target). "
+    "Agents with fewer contacts are never listed."
 )
 if candidates.empty:
     st.success("Every agent with enough contacts meets the policy's targets in these dates.")

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from metrics import auth
 from metrics.people import FirstOwnerExists, NewStaffMember, PeopleError, add_first_owner
 from training_app import data, session
-from training_app.components.formatting import plain
+from training_app.components.text import md
 
 FIELDS = {"name": "Full name", "email": "E-mail", "password": "Password"}
 
@@ -26,7 +26,7 @@ def problem(error: dict[str, Any]) -> str:
 _, middle, _ = st.columns([1, 2, 1])  # the same narrow column as the sign-in form
 with middle:
     st.title("Create the first owner")
-    st.caption(f"Service Academy · {data.organisation_name()}")
+    st.caption(f"Service Academy · {md(data.organisation_name())}")
     st.markdown(
         "Nobody can sign in as an owner of this organisation yet, so the first person here "
         "creates the owner account. The owner sees everyone, adds the other accounts "
@@ -47,12 +47,12 @@ with middle:
             staff_id = add_first_owner(data.db(), new)
         except ValidationError as exc:
             for error in exc.errors():
-                st.error(problem(dict(error)))
+                st.error(md(problem(dict(error))))
         except FirstOwnerExists as exc:
-            st.warning(f"Not created: {exc}.")
+            st.warning(f"Not created: {md(exc)}.")
             st.page_link("app_pages/sign_in.py", label="Sign in", icon=":material/login:")
         except PeopleError as exc:
-            st.error(f"Not created: {plain(str(exc))}.")
+            st.error(f"Not created: {md(exc)}.")
         else:
             session.sign_in(auth.start_session(data.db(), staff_id, session.client()))
             st.rerun()

@@ -4,31 +4,33 @@ import streamlit as st
 
 from training_app import data, session
 from training_app.components.formatting import count
+from training_app.components.text import md
 
 viewer = session.require_viewer()
 policy = data.policy().policy
 me = data.agent_overview(viewer)
 
-st.title(f"Welcome, {viewer.name}")
-supervised_by = f" · supervisor {', '.join(me.supervisors)}" if me.supervisors else ""
-st.caption(f"Agent · {me.team or 'no team yet'}{supervised_by}")
+st.title(f"Welcome, {md(viewer.name)}")
+supervised_by = f" · supervisor {', '.join(md(name) for name in me.supervisors)}"
+st.caption(f"Agent · {md(me.team or 'no team yet')}{supervised_by if me.supervisors else ''}")
 
 handled, resolved, ratings = st.columns(3)
-handled.metric(f"Contacts you handled, last {me.days} days", count(me.handled))
+handled.metric(f"Contacts you handled, last {me.days:d} days", count(me.handled))
 resolved.metric("Resolved", count(me.resolved))
 ratings.metric("Customer ratings received", count(me.ratings))
 
 st.subheader("What to do next")
 st.markdown(
-    f"1. **Take your training** on My training: the policy, version {policy.version}, effective "
-    f"{policy.effective_from:%d %b %Y}, then handling complaints. Passing the policy module ends "
-    f"with signing that you will follow it; both are due within "
-    f"{policy.training.due_within_days} days of starting.\n"
+    f"1. **Take your training** on My training: the policy, version {policy.version:d}, "
+    f"effective {policy.effective_from:%d %b %Y}, then handling complaints. Passing the policy "
+    f"module ends with signing that you will follow it; both are due within "
+    f"{policy.training.due_within_days:d} days of starting.\n"
     f"2. **Learn the standards by heart**: answer the phone within "
-    f"{policy.standards.phone.answer_within}, chats within {policy.standards.chat.answer_within}, "
-    f"reply to e-mail within {policy.standards.email.answer_within}, and follow up every "
-    f"complaint within {policy.standards.complaint_follow_up_days} days.\n"
-    f"3. **When a customer complains**, follow the {len(policy.complaint_handling.steps)} steps "
+    f"{md(policy.standards.phone.answer_within)}, chats within "
+    f"{md(policy.standards.chat.answer_within)}, reply to e-mail within "
+    f"{md(policy.standards.email.answer_within)}, and follow up every complaint within "
+    f"{policy.standards.complaint_follow_up_days:d} days.\n"
+    f"3. **When a customer complains**, follow the {len(policy.complaint_handling.steps):d} steps "
     "in the policy, starting with listening and repeating the problem back."
 )
 st.page_link("app_pages/my_training.py", label="My training", icon=":material/school:")

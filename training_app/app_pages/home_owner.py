@@ -4,6 +4,7 @@ import streamlit as st
 
 from training_app import data, session
 from training_app.components.formatting import count, local_day
+from training_app.components.text import md, md_code
 
 viewer = session.require_viewer()
 loaded = data.policy()
@@ -11,8 +12,8 @@ policy = loaded.policy
 tz = policy.business_hours.timezone
 facts = data.store_overview(viewer)
 
-st.title(f"Welcome, {viewer.name}")
-st.caption(f"Owner · {data.organisation_name()} · dates in {tz}")
+st.title(f"Welcome, {md(viewer.name)}")
+st.caption(f"Owner · {md(data.organisation_name())} · dates in {md(tz)}")
 
 if data.demo_in_store():
     st.info(
@@ -25,7 +26,7 @@ staff, accounts, contacts, ratings = st.columns(4)
 staff.metric(
     "Staff",
     count(sum(facts.staff_by_role.values())),
-    help=", ".join(f"{n} {role}s" for role, n in facts.staff_by_role.items()),
+    help=", ".join(f"{n:d} {md(role)}s" for role, n in facts.staff_by_role.items()),
 )
 accounts.metric("Can sign in", count(facts.accounts), help="Active staff with a password.")
 contacts.metric(
@@ -37,14 +38,14 @@ ratings.metric("Customer ratings", count(facts.ratings))
 
 st.subheader("What to do next")
 st.markdown(
-    f"1. **Read the policy in force**: {policy.title}, version {policy.version}, effective "
+    f"1. **Read the policy in force**: {md(policy.title)}, version {policy.version:d}, effective "
     f"{policy.effective_from:%d %b %Y}. Every standard the training quotes and the dashboard "
-    f"judges by comes from `{loaded.path.name}`; change it there and check it with "
+    f"judges by comes from {md_code(loaded.path.name)}; change it there and check it with "
     "`academy check-content`.\n"
-    f"2. **Check who can sign in** on *Staff and teams*: {facts.teams} teams. Add an account "
+    f"2. **Check who can sign in** on *Staff and teams*: {facts.teams:d} teams. Add an account "
     "with `academy users add --name … --email … --role agent --team …`.\n"
     "3. **Plan the rollout**: every agent must read and acknowledge the policy within "
-    f"{policy.training.due_within_days} days, with a pass mark of "
+    f"{policy.training.due_within_days:d} days, with a pass mark of "
     f"{policy.training.pass_mark:.0%} on its training."
 )
 st.page_link("app_pages/policy.py", label="Open the policy", icon=":material/policy:")

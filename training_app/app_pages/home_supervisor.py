@@ -4,33 +4,35 @@ import streamlit as st
 
 from training_app import data, session
 from training_app.components.formatting import count
+from training_app.components.text import md
 
 viewer = session.require_viewer()
 policy = data.policy().policy
 
-st.title(f"Welcome, {viewer.name}")
+st.title(f"Welcome, {md(viewer.name)}")
 if viewer.team_id is None:
     st.warning("You supervise no team yet. Ask an owner to assign you to one.")
     st.stop()
 
 team = data.team_overview(viewer)
-st.caption(f"Supervisor · {team.team} · {data.organisation_name()}")
+st.caption(f"Supervisor · {md(team.team)} · {md(data.organisation_name())}")
 
 agents, contacts, answered, abandoned = st.columns(4)
 agents.metric("Active agents", count(team.agents))
-contacts.metric(f"Contacts, last {team.days} days", count(team.contacts))
+contacts.metric(f"Contacts, last {team.days:d} days", count(team.contacts))
 answered.metric("Answered", count(team.answered))
 abandoned.metric("Abandoned", count(team.abandoned), help="The customer left before an answer.")
 if team.contacts == 0:
-    st.info(f"No contacts reached {team.team} in the last {team.days} days.")
+    st.info(f"No contacts reached {md(team.team)} in the last {team.days:d} days.")
 
 st.subheader("What to do next")
 st.markdown(
     f"1. **Know the standards you coach to**: phone within "
-    f"{policy.standards.phone.answer_within}, chat within {policy.standards.chat.answer_within}, "
-    f"e-mail within {policy.standards.email.answer_within}, complaints followed up within "
-    f"{policy.standards.complaint_follow_up_days} days. Agents are judged only once they have "
-    f"handled {policy.standards.min_contacts} contacts.\n"
+    f"{md(policy.standards.phone.answer_within)}, chat within "
+    f"{md(policy.standards.chat.answer_within)}, e-mail within "
+    f"{md(policy.standards.email.answer_within)}, complaints followed up within "
+    f"{policy.standards.complaint_follow_up_days:d} days. Agents are judged only once they have "
+    f"handled {policy.standards.min_contacts:d} contacts.\n"
     f"2. **Check your team list** on *My team*: who is active and who can sign in.\n"
     f"3. **Share customer feedback** with each agent every month: the praise as well as the "
     "complaints."

@@ -15,7 +15,8 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from metrics.contacts import imports as importing
 from metrics.contacts.formats import FORMAT_TITLES, FORMATS
 from training_app import data, session
-from training_app.components.formatting import bullets, count, local_time
+from training_app.components.formatting import count, local_time
+from training_app.components.text import md, md_bullets
 from training_app.csv_writer import frame_csv
 
 UPLOAD_KEY = "import_upload"
@@ -48,7 +49,7 @@ scope = (
 )
 st.caption(
     f"A generic CSV or Parquet file, a Zendesk or Freshdesk ticket export, or an Asterisk "
-    f"queue_log. Times without an offset are read as {zone} time. " + scope
+    f"queue_log. Times without an offset are read as {md(zone)} time. " + scope
 )
 with st.expander("What a file must hold"):
     st.markdown(
@@ -111,16 +112,16 @@ def rejects_csv(rejects: pd.DataFrame) -> bytes:
 def show_result(result: importing.ImportResult) -> None:
     if result.dry_run:
         st.info(
-            f"Checked {result.file}: nothing was stored. Importing it would load "
+            f"Checked {md(result.file)}: nothing was stored. Importing it would load "
             f"{count(result.loaded)} contacts."
         )
     elif result.loaded:
         st.success(
-            f"Imported {count(result.loaded)} contacts from {result.file} "
-            f"(import #{result.batch_id}). The dashboard shows them now."
+            f"Imported {count(result.loaded)} contacts from {md(result.file)} "
+            f"(import #{result.batch_id:d}). The dashboard shows them now."
         )
     else:
-        st.warning(f"Nothing new was loaded from {result.file} (import #{result.batch_id}).")
+        st.warning(f"Nothing new was loaded from {md(result.file)} (import #{result.batch_id:d}).")
     tiles = st.columns(4)
     tiles[0].metric("Rows read", count(result.rows_read))
     tiles[1].metric("Would load" if result.dry_run else "Loaded", count(result.loaded))
@@ -134,17 +135,17 @@ def show_result(result: importing.ImportResult) -> None:
     if earlier:
         st.info(
             "This exact file was imported before (import "
-            + ", ".join(f"#{batch}" for batch in earlier)
+            + ", ".join(f"#{batch:d}" for batch in earlier)
             + "): what it holds is already stored."
         )
     made = "would be created" if result.dry_run else "created"
     if result.new_agents:
         st.markdown(
             f"**New agents {made}** (role agent, no sign-in until an owner gives them a "
-            f"password):\n\n" + bullets(result.new_agents)
+            f"password):\n\n" + md_bullets(result.new_agents)
         )
     if result.new_teams:
-        st.markdown(f"**New teams {made}:**\n\n" + bullets(result.new_teams))
+        st.markdown(f"**New teams {made}:**\n\n" + md_bullets(result.new_teams))
     if result.rejected:
         st.subheader("Rejected rows")
         st.caption(
@@ -178,7 +179,7 @@ if saved is not None:
     try:
         detected = importing.detect_format(db, path, name)
     except importing.ImportFileError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
     choice = st.selectbox(
         "Format",
         FORMATS,
@@ -191,11 +192,11 @@ if saved is not None:
         try:
             preview = importing.preview_file(db, path, viewer, zone, format=choice, file_name=name)
         except importing.ImportFileError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
         else:
             st.subheader("The first rows, as they will be stored")
             st.caption(
-                f"Times in {zone}; “(new)” marks an agent the store does not know yet. Each "
+                f"Times in {md(zone)}; “(new)” marks an agent the store does not know yet. Each "
                 "row's own problems are listed; repeats and clashes between rows show when "
                 "the whole file is checked."
             )
@@ -220,7 +221,7 @@ if saved is not None:
                             file_name=name,
                         )
                 except (importing.ImportFileError, importing.ImportFailed) as exc:
-                    st.error(str(exc))
+                    st.error(md(exc))
                 else:
                     st.session_state[RESULT_KEY] = (saved["id"], result)
                     if not dry_run:
@@ -234,7 +235,7 @@ st.divider()
 st.subheader("Imports")
 notice = st.session_state.pop(NOTICE_KEY, None)
 if notice:
-    st.success(notice)
+    st.success(md(notice))
 history = importing.import_history(db, viewer)
 if not history:
     st.info("No imports yet." if viewer.role == "owner" else "You have not imported anything yet.")
@@ -273,7 +274,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-st.caption(f"Times in {zone}.")
+st.caption(f"Times in {md(zone)}.")
 
 by_id = {batch.id: batch for batch in history}
 chosen = st.selectbox(
@@ -286,7 +287,7 @@ batch = by_id[chosen]
 rejects = importing.batch_rejects(db, viewer, batch.id)
 if not rejects.empty:
     st.download_button(
-        f"Download the rejected rows of import #{batch.id} (CSV)",
+        f"Download the rejected rows of import #{batch.id:d} (CSV)",
         rejects_csv(rejects),
         file_name=f"rejected-import-{batch.id}.csv",
         mime="text/csv",
@@ -294,21 +295,21 @@ if not rejects.empty:
         key="download_batch_rejects",
     )
 if batch.removed_at is not None:
-    st.caption(f"Import #{batch.id} was {state(batch)}.")
+    st.caption(f"Import #{batch.id:d} was {md(state(batch))}.")
 elif batch.loaded == 0:
-    st.caption(f"Import #{batch.id} loaded nothing, so there is nothing to remove.")
+    st.caption(f"Import #{batch.id:d} loaded nothing, so there is nothing to remove.")
 else:
     st.markdown(
-        f"**Remove import #{batch.id}**: deletes the {count(batch.loaded)} contacts it loaded "
+        f"**Remove import #{batch.id:d}**: deletes the {count(batch.loaded)} contacts it loaded "
         "and their ratings, everywhere in the dashboard. Staff and teams it created stay. "
         "The import stays in this list, marked removed."
     )
     sure = st.checkbox(
-        f"Yes, delete the {count(batch.loaded)} contacts of import #{batch.id}",
+        f"Yes, delete the {count(batch.loaded)} contacts of import #{batch.id:d}",
         key=f"import_remove_sure_{batch.id}",
     )
     if st.button(
-        f"Remove import #{batch.id}",
+        f"Remove import #{batch.id:d}",
         disabled=not sure,
         icon=":material/delete:",
         key="import_remove",

@@ -41,15 +41,28 @@ if mine is None:
 
 if mine["status"] == "insufficient":
     st.info(
-        f"You handled {mine['handled']} contacts in these dates; the policy judges from "
-        f"{standards.min_contacts}. Your numbers are shown, but carry no status yet."
+        f"You handled {mine['handled']:d} contacts in these dates; the policy judges from "
+        f"{standards.min_contacts:d}. Your numbers are shown, but carry no status yet."
     )
 standing_tiles(mine, team, standards)
+comparison_rule = (
+    f"at least {standards.min_agents_for_comparison:d} agents of your team were judged on it "
+    f"(handled {standards.min_contacts:d} contacts or more), so that no colleague's numbers can "
+    "be worked out from it"
+)
+if team.hidden:
+    st.caption(
+        f"The team median of a number is shown only when {comparison_rule}; in these dates "
+        "fewer were, so it is hidden where it says so."
+    )
 
 st.subheader("Week by week, against the team median")
 weekly = data.agent_weekly_trends(viewer, period, viewer.staff_id)
 st.altair_chart(charts.agent_trend_chart(weekly, targets, "You"))
-st.caption("The team median is the middle value of your team's agents that week, you included.")
+st.caption(
+    "The team median is the middle value of your team's agents that week, you included. It is "
+    f"left out of a week unless {comparison_rule} that week."
+)
 
 st.subheader("What customers wrote")
 comments = data.customer_comments(viewer, period, agent_id=viewer.staff_id, limit=10)

@@ -8,6 +8,7 @@ from metrics.training import records
 from training_app import data, session
 from training_app.components import training
 from training_app.components.formatting import local_day
+from training_app.components.text import md
 
 viewer = session.require_viewer()
 policy = data.policy().policy
@@ -18,7 +19,7 @@ zone = policy.business_hours.timezone
 st.title("My training")
 st.caption(
     f"Pass mark {policy.training.pass_mark:.0%} · your best attempt counts · mandatory modules "
-    f"are due {policy.training.due_within_days} days after you join or a new policy takes "
+    f"are due {policy.training.due_within_days:d} days after you join or a new policy takes "
     "effect, whichever is later"
 )
 
@@ -32,28 +33,30 @@ best_certificate: dict[str, records.Certificate] = {}
 for issued in records.certificates_of(db, viewer, viewer.staff_id):
     best_certificate.setdefault(issued.module_id, issued)  # best score first
 
+training.open_started_module()  # a Start or Retake below was clicked: on to the player
+
 for section, chosen in (
     ("Assigned to you", [m for m in modules if m.mandatory]),
     ("Optional", [m for m in modules if not m.mandatory]),
 ):
     if not chosen:
         continue
-    st.subheader(section)
+    st.subheader(md(section))
     for module in chosen:
         row = standing[module.id]
         with st.container(border=True):
             title, state = st.columns([4, 1])
-            title.markdown(f"#### {module.title}")
+            title.markdown(f"#### {md(module.title)}")
             with state:
                 training.state_badge(row["state"])
-            st.markdown(module.summary)
+            st.markdown(md(module.summary))
             facts = [f"About {module.estimated_minutes} minutes", f"version {module.version}"]
             facts.append(f"{module.graded_per_attempt} graded questions and exercises")
             if row["due"] is not None and row["state"] != "passed":
                 facts.append(f"due {row['due']:%d %b %Y}")
             if pd.notna(row["best_score"]):
                 facts.append(f"best score {row['best_score']:.0%} in {row['attempts']} attempt(s)")
-            st.caption(" · ".join(facts))
+            st.caption(" · ".join(md(fact) for fact in facts))
             if row["overdue"]:
                 st.error(
                     f"Overdue since {row['due']:%d %b %Y}. Please finish it now.",
@@ -62,7 +65,7 @@ for section, chosen in (
             if row["state"] == "in progress":
                 attempt = records.open_attempt(db, viewer, viewer.staff_id, module.id)
                 assert attempt is not None
-                where = f"step {attempt.position + 1} of {len(attempt.plan.steps)}"
+                where = f"step {attempt.position + 1:d} of {len(attempt.plan.steps):d}"
                 if st.button(
                     f"Resume at {where}",
                     type="primary",
@@ -71,22 +74,34 @@ for section, chosen in (
                 ):
                     training.open_player(module)
             elif row["state"] == "not started":
-                if st.button(
-                    "Start", type="primary", key=f"start-{module.id}", icon=":material/play_arrow:"
-                ):
-                    training.start(db, viewer, module, policy.version)
-                    training.open_player(module)
+                training.start_button(
+                    db,
+                    viewer,
+                    module,
+                    policy.version,
+                    "Start",
+                    type="primary",
+                    key=f"start-{module.id}",
+                    icon=":material/play_arrow:",
+                )
             else:
                 see, again = st.columns(2)
                 if see.button("See my last result", key=f"results-{module.id}"):
                     training.open_player(module)
-                if again.button("Retake", key=f"retake-{module.id}", icon=":material/replay:"):
-                    training.start(db, viewer, module, policy.version)
-                    training.open_player(module)
+                with again:
+                    training.start_button(
+                        db,
+                        viewer,
+                        module,
+                        policy.version,
+                        "Retake",
+                        key=f"retake-{module.id}",
+                        icon=":material/replay:",
+                    )
             certificate = best_certificate.get(module.id)
             if certificate is not None:
                 st.caption(
-                    f"Certificate {certificate.code}, score {certificate.score:.0%}, issued "
+                    f"Certificate {md(certificate.code)}, score {certificate.score:.0%}, issued "
                     f"{local_day(certificate.issued_at, zone)}"
                 )
                 training.certificate_download(certificate, key=f"certificate-{module.id}")
@@ -94,6 +109,6 @@ for section, chosen in (
                 training.acknowledgement_form(db, viewer, policy, module)
             elif module.acknowledges_policy:
                 st.caption(
-                    f"After passing, you sign policy version {policy.version} to confirm you "
+                    f"After passing, you sign policy version {policy.version:d} to confirm you "
                     "will follow it."
                 )

@@ -25,7 +25,7 @@ if days is None:
 period = performance_filters(viewer, data.teams(viewer), days)
 agents = data.agent_metrics(viewer, period)
 st.caption(
-    f"Only agents who handled at least {standards.min_contacts} contacts (the policy's minimum) "
+    f"Only agents who handled at least {standards.min_contacts:d} contacts (the policy's minimum) "
     "are ranked. Ranks use the lower end of each rate's 95% interval, so a long record of good "
     "service ranks above a short lucky streak."
 )

@@ -6,15 +6,15 @@ from metrics import auth
 from metrics.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD
 from metrics.people import owner_can_sign_in
 from training_app import data, session
-from training_app.components.formatting import bullets
+from training_app.components.text import md, md_code
 
 _, middle, _ = st.columns([1, 2, 1])  # a sign-in form reads best narrow, even in a wide app
 with middle:
     st.title("Service Academy")
-    st.caption(f"Customer-service training and coaching · {data.organisation_name()}")
+    st.caption(f"Customer-service training and coaching · {md(data.organisation_name())}")
     notice = session.take_notice()
     if notice is not None:
-        st.warning(notice, icon=":material/logout:")
+        st.warning(md(notice), icon=":material/logout:")
     with st.form("sign_in"):
         email = st.text_input("E-mail", autocomplete="username", max_chars=auth.MAX_EMAIL_LENGTH)
         password = st.text_input("Password", type="password", autocomplete="current-password")
@@ -23,7 +23,7 @@ with middle:
     if submitted:
         result = auth.sign_in(data.db(), email, password, session.client())
         if result.token is None:
-            st.error(result.refusal or auth.WRONG_PASSWORD)
+            st.error(md(result.refusal or auth.WRONG_PASSWORD))
         else:
             session.sign_in(result.token)
             st.rerun()
@@ -38,9 +38,11 @@ with middle:
         )
 
     if data.demo_in_store():
-        accounts = bullets(f"{role}: `{address}`" for role, address in DEMO_ACCOUNTS.items())
+        accounts = "\n".join(
+            f"- {md(role)}: {md_code(address)}" for role, address in DEMO_ACCOUNTS.items()
+        )
         st.info(
             "This store holds **generated demo data**. Demo accounts, all with the password "
-            f"`{DEMO_PASSWORD}`:\n{accounts}",
+            f"{md_code(DEMO_PASSWORD)}:\n{accounts}",
             icon=":material/science:",
         )

@@ -7,8 +7,9 @@ from metrics import auth
 from metrics.people import PeopleError
 from training_app import data, session
 from training_app.components.api_tokens import api_token_section
-from training_app.components.formatting import local_time, plain
+from training_app.components.formatting import local_time
 from training_app.components.performance_tables import csv_download
+from training_app.components.text import md
 
 NOTICE_KEY = "staff_notice"
 
@@ -22,7 +23,7 @@ if viewer.role == "owner":
     )
     team_id = choice.id if choice is not None else None
 else:
-    st.title(f"My team: {teams[0].name}" if teams else "My team")
+    st.title(f"My team: {md(teams[0].name)}" if teams else "My team")
     team_id = None
 st.caption(
     "Add accounts with `academy users add`; stop someone signing in with "
@@ -30,7 +31,7 @@ st.caption(
 )
 notice = st.session_state.pop(NOTICE_KEY, None)
 if notice:
-    st.success(notice)
+    st.success(md(notice))
 
 members = data.staff(viewer, team_id)
 if not members:
@@ -74,12 +75,12 @@ if viewer.role == "owner":
     locked = auth.locked_accounts(data.db(), viewer)
     if not locked:
         st.caption(
-            f"No account is locked. An e-mail is locked after {auth.LOCK_AFTER_FAILURES} wrong "
+            f"No account is locked. An e-mail is locked after {auth.LOCK_AFTER_FAILURES:d} wrong "
             "passwords in a row, until an owner unlocks it here."
         )
     else:
         st.markdown(
-            f"**Locked after {auth.LOCK_AFTER_FAILURES} wrong passwords in a row.** Unlock an "
+            f"**Locked after {auth.LOCK_AFTER_FAILURES:d} wrong passwords in a row.** Unlock an "
             "account once you know its owner was the one trying (or has a new password); an "
             "e-mail nobody on the staff has means someone guessed addresses."
         )
@@ -101,8 +102,8 @@ if viewer.role == "owner":
         to_unlock = st.selectbox("Account to unlock", [a.email for a in locked])
         if st.button("Unlock", icon=":material/lock_open:", key="unlock") and to_unlock is not None:
             auth.unlock(data.db(), viewer, to_unlock)
-            # The e-mail is as someone typed it on the sign-in page: shown as text, never Markdown.
-            st.session_state[NOTICE_KEY] = f"{plain(to_unlock)} is unlocked and may sign in again."
+            # The e-mail is as someone typed it on the sign-in page: shown as text (md() above).
+            st.session_state[NOTICE_KEY] = f"{to_unlock} is unlocked and may sign in again."
             st.rerun()
 
     others = [m for m in data.staff(viewer) if m.email and m.id != viewer.staff_id]
@@ -120,9 +121,9 @@ if viewer.role == "owner":
                 try:
                     auth.set_active(data.db(), person.email, not person.active)
                 except PeopleError as exc:
-                    st.error(f"Not changed: {plain(str(exc))}.")
+                    st.error(f"Not changed: {md(exc)}.")
                 else:
-                    name = plain(person.name)
+                    name = person.name
                     st.session_state[NOTICE_KEY] = (
                         f"{name} is deactivated: their open sessions ended and they cannot sign "
                         "in (their records are kept)."

@@ -21,6 +21,7 @@ from modules.engine import choose_reply, feedback
 from modules.grading import RolePlayAnswer
 from training_app import data, session
 from training_app.components import steps, training
+from training_app.components.text import md, module_markdown
 
 viewer = session.require_viewer()
 policy = data.policy().policy
@@ -35,26 +36,36 @@ if module is None:
     st.stop()
 st.query_params["module"] = module.id  # so a reload or a bookmark opens the same module
 
+st.session_state.pop(training.STARTED_KEY, None)  # a Start here: the attempt is shown below
 attempt = records.open_attempt(db, viewer, viewer.staff_id, module.id)
 if attempt is None:
     progress = records.module_progress(db, viewer, viewer.staff_id).get(module.id)
     last = records.attempts_of(db, viewer, viewer.staff_id)
     finished = [a for a in last if a.module_id == module.id and not a.in_progress]
     if not finished:
-        st.title(module.title)
-        st.markdown(module.summary)
-        if st.button("Start", type="primary", icon=":material/play_arrow:"):
-            training.start(db, viewer, module, policy.version)
-            st.rerun()
+        st.title(md(module.title))
+        st.markdown(md(module.summary))
+        training.start_button(
+            db,
+            viewer,
+            module,
+            policy.version,
+            "Start",
+            type="primary",
+            icon=":material/play_arrow:",
+        )
         st.stop()
+    training.show_notice(module, finished[0])
     training.results_screen(db, viewer, module, finished[0], progress, policy)
     st.stop()
+training.show_notice(module)
+training.remember_on_screen(module, attempt)
 
 total = len(attempt.plan.steps)
-st.title(module.title)
-st.caption(f"Attempt {attempt.attempt_number} · module version {attempt.module_version}")
+st.title(md(module.title))
+st.caption(f"Attempt {attempt.attempt_number:d} · module version {attempt.module_version:d}")
 position = attempt.position  # always a step of the plan: the last one is left by finishing
-st.progress(position / total, text=f"Step {position + 1} of {total}")
+st.progress(position / total, text=f"Step {position + 1:d} of {total:d}")
 
 clock_key = f"clock-{attempt.id}-{position}"
 st.session_state.setdefault(clock_key, time.monotonic())
@@ -75,8 +86,8 @@ is_last = position == total - 1
 next_label = "Finish and see my result" if is_last else "Next"
 
 if isinstance(step, Lesson):
-    st.markdown(f"## {step.title}")
-    st.markdown(step.body)
+    st.markdown(f"## {md(step.title)}")
+    st.markdown(module_markdown(step.body))
     if st.button(next_label, type="primary", key=f"{key}-next"):
         training.move_on(db, viewer, attempt, module, policy.training.pass_mark, seconds_here())
         st.rerun()
@@ -105,10 +116,11 @@ if given is None or role_play_going_on:
         if reply is not None:
             answer = choose_reply(step, so_far, reply)
     if answer is not None:
-        records.save_answer(db, viewer, attempt, module, step.id, answer, seconds_here())
-        st.session_state[clock_key] = time.monotonic()  # time from here on is the next part's
-        if isinstance(step, Reflection):
-            training.move_on(db, viewer, attempt, module, policy.training.pass_mark, 0)
+        with training.other_tabs_told(module):
+            records.save_answer(db, viewer, attempt, module, step.id, answer, seconds_here())
+            st.session_state[clock_key] = time.monotonic()  # time from here on is the next part's
+            if isinstance(step, Reflection):
+                training.move_on(db, viewer, attempt, module, policy.training.pass_mark, 0)
         st.rerun()
     st.stop()
 

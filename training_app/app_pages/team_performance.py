@@ -17,6 +17,7 @@ from training_app.components.performance_tables import (
     csv_download,
     show_definitions,
 )
+from training_app.components.text import md
 
 viewer = session.require_viewer()
 policy = data.policy().policy
@@ -30,9 +31,10 @@ if days is None:
     st.stop()
 period = performance_filters(viewer, data.teams(viewer), days)
 st.caption(
-    f"{period.start:%d %b %Y} – {period.end:%d %b %Y}, dates in {policy.business_hours.timezone}"
-    f" · compared with the {(period.end - period.start).days + 1} days before · targets from "
-    f"policy version {policy.version}"
+    f"{period.start:%d %b %Y} – {period.end:%d %b %Y}, dates in "
+    f"{md(policy.business_hours.timezone)} · compared with the "
+    f"{(period.end - period.start).days + 1:d} days before · targets from policy version "
+    f"{policy.version:d}"
 )
 
 now = data.team_summary(viewer, period)
@@ -83,7 +85,7 @@ st.subheader("Agents")
 agents = data.agent_metrics(viewer, period)
 st.caption(
     f"Judged against the policy's targets once an agent has handled at least "
-    f"{standards.min_contacts} contacts; below that, no status. Click a column to sort; "
+    f"{standards.min_contacts:d} contacts; below that, no status. Click a column to sort; "
     "tick a row to open that agent's page."
 )
 table = agent_table(agents)
@@ -110,7 +112,7 @@ with trend_tab:
         parts = zip(partial["week"], partial["days"], strict=True)
         st.caption(
             "Weeks run Monday to Sunday; these hold only part of a week in the dates chosen: "
-            + ", ".join(f"week of {week:%d %b} ({count} days)" for week, count in parts)
+            + ", ".join(f"week of {week:%d %b} ({count:d} days)" for week, count in parts)
             + "."
         )
     csv_download(
@@ -140,7 +142,7 @@ with rating_tab:
 with hour_tab:
     by_hour = data.contacts_by_hour(viewer, period)
     st.caption(
-        f"Contacts offered by local weekday and hour ({policy.business_hours.timezone}); "
+        f"Contacts offered by local weekday and hour ({md(policy.business_hours.timezone)}); "
         "hover for the hour's service level."
     )
     st.altair_chart(charts.contacts_by_hour_chart(by_hour), width="stretch")

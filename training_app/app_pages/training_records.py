@@ -10,6 +10,7 @@ from modules.engine import step_title
 from training_app import data, session
 from training_app.components.formatting import local_time
 from training_app.components.performance_tables import csv_download
+from training_app.components.text import md, text_block
 
 viewer = session.require_viewer()
 policy = data.policy().policy
@@ -20,7 +21,7 @@ zone = policy.business_hours.timezone
 st.title("Training records")
 st.caption(
     f"Pass mark {policy.training.pass_mark:.0%}, best attempt counts · policy version "
-    f"{policy.version} in force · times in {zone}"
+    f"{policy.version:d} in force · times in {md(zone)}"
 )
 
 team_id = viewer.team_id
@@ -44,7 +45,7 @@ tiles = st.columns(4)
 tiles[0].metric("Agents", len(agents))
 tiles[1].metric("Passed every mandatory module", int(done.sum()))
 tiles[2].metric("Overdue", int(overdue.sum()))
-tiles[3].metric(f"Signed policy v{policy.version}", int(agents["policy_signed_at"].notna().sum()))
+tiles[3].metric(f"Signed policy v{policy.version:d}", int(agents["policy_signed_at"].notna().sum()))
 
 
 def cell(row: pd.Series) -> str:
@@ -82,13 +83,13 @@ attempts = records.attempts_of(db, viewer, staff_id)
 signatures = records.acknowledgements_of(db, viewer, staff_id)
 for signature in signatures:
     st.markdown(
-        f"Signed policy version **{signature.policy_version}** on "
-        f"{local_time(signature.acknowledged_at, zone)} as “{signature.typed_name}”."
+        f"Signed policy version **{signature.policy_version:d}** on "
+        f"{local_time(signature.acknowledged_at, zone)} as “{md(signature.typed_name)}”."
     )
 if not signatures:
-    st.markdown(f"Has not signed policy version {policy.version} yet.")
+    st.markdown(f"Has not signed policy version {policy.version:d} yet.")
 if not attempts:
-    st.info(f"{people[staff_id]} has not started any training yet.")
+    st.info(f"{md(people[staff_id])} has not started any training yet.")
     st.stop()
 
 certificates = {c.attempt_id: c.code for c in records.certificates_of(db, viewer, staff_id)}
@@ -131,7 +132,7 @@ for answer in sorted(
     else:
         verdict = f"{answer.credit:.0%}"
     with st.expander(
-        f"{title} — {verdict}", expanded=answer.step_kind in ("role_play", "reflection")
+        f"{md(title)} — {md(verdict)}", expanded=answer.step_kind in ("role_play", "reflection")
     ):
-        st.caption(answer.step_kind.replace("_", " "))
-        st.text(answer.answer_text)
+        st.caption(md(answer.step_kind.replace("_", " ")))
+        text_block(answer.answer_text)

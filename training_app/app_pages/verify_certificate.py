@@ -6,6 +6,7 @@ import streamlit as st
 from metrics.training import records
 from training_app import data, session
 from training_app.components.formatting import local_time
+from training_app.components.text import md
 
 viewer = session.require_viewer()
 policy = data.policy().policy
@@ -20,14 +21,14 @@ if submitted and code.strip():
     found = records.verify_certificate(data.db(), viewer, code)
     if found is None:
         st.error(
-            f"No certificate has the code {code.strip()!r}. Check the code; a certificate "
+            f"No certificate has the code '{md(code.strip())}'. Check the code; a certificate "
             "without a matching record is not genuine."
         )
     else:
-        st.success(f"Genuine: {found.code}", icon=":material/verified:")
+        st.success(f"Genuine: {md(found.code)}", icon=":material/verified:")
         st.markdown(
-            f"**{found.staff_name}** passed **{found.module_title}** (module version "
-            f"{found.module_version}, policy version {found.policy_version}) with "
+            f"**{md(found.staff_name)}** passed **{md(found.module_title)}** (module version "
+            f"{found.module_version:d}, policy version {found.policy_version:d}) with "
             f"**{found.score:.0%}** against a pass mark of {found.pass_mark:.0%}, on "
             f"{local_time(found.issued_at, policy.business_hours.timezone)}."
         )

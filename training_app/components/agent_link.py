@@ -10,6 +10,8 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from training_app.components.text import md
+
 AGENT_PAGE = "app_pages/agent_performance.py"
 AGENT_KEY = "performance_agent"
 OPEN_KEY = "performance_open_agent"
@@ -60,6 +62,7 @@ def agent_picker(agents: pd.DataFrame, label: str = "Open an agent's page") -> N
         return
     names = dict(zip(agents["agent_id"].astype(int), agents["name"], strict=True))
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    agent_id = left.selectbox(label, list(names), format_func=lambda i: names[i])
+    # Options are shown as typed (a select box reads no Markdown); its label is Markdown.
+    agent_id = left.selectbox(md(label), list(names), format_func=lambda i: names[i])
     if right.button("Open", icon=":material/person_search:", key=f"open-{label}"):
         open_agent_page(int(agent_id))

@@ -10,6 +10,7 @@ from metrics import auth
 from metrics.people import Viewer
 from modules.policy import ROLES
 from training_app import data
+from training_app.components.text import md
 
 NO_TEAM = "(no team)"
 REVOKED_KEY = "api-token-revoked"  # the name just revoked, told once after the page is redrawn
@@ -37,7 +38,7 @@ def api_token_section(viewer: Viewer) -> None:
     )
     revoked = st.session_state.pop(REVOKED_KEY, None)
     if revoked is not None:
-        st.success(f"Token {revoked!r} revoked: requests with it are refused from now on.")
+        st.success(f"Token '{md(revoked)}' revoked: requests with it are refused from now on.")
     teams = [team.name for team in data.teams(viewer)]
     with st.form("new-api-token", clear_on_submit=True, border=True):
         name = st.text_input("Token name", placeholder="nightly-import", max_chars=100)
@@ -53,11 +54,11 @@ def api_token_section(viewer: Viewer) -> None:
             )
             new = auth.create_api_token(db, viewer, request)
         except ValidationError as exc:
-            st.error(_problem(exc))
+            st.error(md(_problem(exc)))
         except auth.TokenError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
         else:
-            st.success(f"Token {new.name!r} created. Copy it now: it is not shown again.")
+            st.success(f"Token '{md(new.name)}' created. Copy it now: it is not shown again.")
             st.code(new.token, language=None, wrap_lines=True)  # whole, on a phone too
 
     tokens = auth.list_api_tokens(db, viewer)
@@ -98,7 +99,7 @@ def api_token_section(viewer: Viewer) -> None:
             try:
                 auth.revoke_api_token(db, viewer, chosen)
             except auth.TokenError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             else:
                 st.session_state[REVOKED_KEY] = chosen
                 st.rerun()  # the list above shows it revoked

@@ -80,7 +80,8 @@ def agent_trend_chart(
                 "week_label": list(_with_week_labels(trends)["week_label"]) * 2,
                 "series": [agent_label] * len(trends) + ["Team median"] * len(trends),
                 "value": list(trends[metric]) + list(trends[f"team_{metric}"]),
-                "n": list(trends[n]) + list(trends["team_agents"]),
+                # An agent is not told how many agents a median is of (see the metrics).
+                "n": list(trends[n]) + list(trends.get("team_agents", [None] * len(trends))),
             }
         )
         line = (

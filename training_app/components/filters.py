@@ -10,6 +10,7 @@ import streamlit as st
 from metrics.people import Team, Viewer
 from metrics.performance.period import Period
 from modules.policy import CHANNELS, Channel
+from training_app.components.text import md
 
 FILTERS_KEY = "performance_period"
 QUICK_KEY = "performance_quick_dates"
@@ -80,7 +81,7 @@ def performance_filters(
             format_func=lambda t: "All teams" if t is None else names[t],
         )
     else:
-        team_col.markdown(f"**Team**  \n{teams[0].name if teams else '—'}")
+        team_col.markdown(f"**Team**  \n{md(teams[0].name) if teams else '—'}")
         team_id = viewer.team_id
     channels: list[Channel | None] = [None, *CHANNELS]
     channel = channel_col.selectbox(

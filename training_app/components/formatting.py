@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -25,11 +24,6 @@ def count(n: int) -> str:
     return f"{n:,}"
 
 
-def bullets(items: Iterable[str]) -> str:
-    """A Markdown bullet list."""
-    return "\n".join(f"- {item}" for item in items)
-
-
 def percent(value: object) -> str:
     """A rate as a whole percentage; '–' when it has no value (None or NaN: no denominator)."""
     if value is None or value != value:  # NaN is the only value unequal to itself
@@ -43,8 +37,3 @@ def file_slug(text: str, fallback: str) -> str:
     latin = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", latin.lower()).strip("-")
     return slug or fallback
-
-
-def plain(text: str) -> str:
-    """Text someone else wrote (a customer's comment), escaped so Markdown shows it as typed."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text)

@@ -10,9 +10,10 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from metrics.performance.agents import DEFINITIONS
+from metrics.performance.agents import DEFINITIONS, TeamMedians
 from modules.policy import Standards
 from training_app.components.formatting import percent
+from training_app.components.text import md
 from training_app.csv_writer import frame_csv
 
 STATUS_TEXT = {
@@ -84,14 +85,14 @@ def show_definitions() -> None:
     """Every number's definition, one click away."""
     with st.expander("How these numbers are worked out"):
         for name, text in DEFINITIONS.items():
-            st.markdown(f"**{name}.** {text}")
+            st.markdown(f"**{md(name)}.** {md(text)}")
 
 
 def csv_download(frame: pd.DataFrame, label: str, file_name: str) -> None:
     """A download button for a table as CSV (UTF-8, with the column names as shown), written by
     the one CSV writer, which keeps imported text from running as a spreadsheet formula."""
     st.download_button(
-        label,
+        md(label),
         frame_csv(frame),
         file_name=file_name,
         mime="text/csv",
@@ -100,11 +101,10 @@ def csv_download(frame: pd.DataFrame, label: str, file_name: str) -> None:
     )
 
 
-def standing_tiles(
-    mine: dict[str, object], team: dict[str, float | None], standards: Standards
-) -> None:
+def standing_tiles(mine: dict[str, object], team: TeamMedians, standards: Standards) -> None:
     """One agent's service level, resolution, CSAT and median wait, each against the policy's
-    target and the team median, with n beside every rate."""
+    target and the team median (or, where it is withheld from an agent, "team median hidden"),
+    with n beside every rate."""
     handled = int(mine["handled"])  # type: ignore[call-overload]
     rows = [
         (
@@ -119,17 +119,20 @@ def standing_tiles(
     tiles = st.columns(len(rows) + 1)
     for tile, (label, key, target, n) in zip(tiles, rows, strict=False):
         status = mine.get(f"status_{key}")
+        median = (
+            "team median hidden" if key in team.hidden else f"team median {percent(team.get(key))}"
+        )
         tile.metric(
-            f"{label} (target {target:.0%})",
+            f"{md(label)} (target {target:.0%})",
             percent(mine[key]),
-            help=f"{n}. Team median {percent(team.get(key))}.",
+            help=f"{md(n)}. {md(median.capitalize())}.",
         )
-        tile.caption(
-            f"{STATUS_TEXT.get(str(status), '')} · team median {percent(team.get(key))} · {n}"
-        )
+        tile.caption(f"{md(STATUS_TEXT.get(str(status), ''))} · {md(median)} · {md(n)}")
     wait = mine["wait_median_s"]
     team_wait = team.get("wait_median_s")
     tiles[-1].metric("Median wait", f"{float(wait):.0f} s")  # type: ignore[arg-type]
-    tiles[-1].caption(
-        "Team median " + ("–" if team_wait is None else f"{team_wait:.0f} s") + f" · n = {handled}"
-    )
+    if "wait_median_s" in team.hidden:
+        team_text = "Team median hidden"
+    else:
+        team_text = "Team median " + ("–" if team_wait is None else f"{team_wait:.0f} s")
+    tiles[-1].caption(f"{md(team_text)} · n = {handled:d}")

@@ -26,8 +26,12 @@ from modules.grading import (
     RolePlayAnswer,
     TrueFalseAnswer,
 )
+from training_app.components.text import md, md_bullets, module_markdown
 
 CHECK = "Check answer"
+# Everything a module file says is shown as text (training_app/components/text.py); only a
+# lesson's body and a role-play's scenario are Markdown, of the kinds docs/authoring-modules.md
+# promises.
 
 
 def _order(planned: PlannedStep, count: int) -> list[int]:
@@ -35,13 +39,13 @@ def _order(planned: PlannedStep, count: int) -> list[int]:
 
 
 def ask_single_choice(step: SingleChoice, planned: PlannedStep, key: str) -> AnyAnswer | None:
-    st.markdown(f"### {step.prompt}")
+    st.markdown(f"### {md(step.prompt)}")
     with st.form(key):
         picked = st.radio(
             "Choose one answer",
             _order(planned, len(step.options)),
             index=None,
-            format_func=lambda i: step.options[i].text,
+            format_func=lambda i: md(step.options[i].text),
         )
         if st.form_submit_button(CHECK, type="primary"):
             if picked is None:
@@ -52,13 +56,13 @@ def ask_single_choice(step: SingleChoice, planned: PlannedStep, key: str) -> Any
 
 
 def ask_multiple_choice(step: MultipleChoice, planned: PlannedStep, key: str) -> AnyAnswer | None:
-    st.markdown(f"### {step.prompt}")
+    st.markdown(f"### {md(step.prompt)}")
     with st.form(key):
         st.caption("Tick every answer that applies. A wrong tick cancels a right one.")
         ticked = [
             i
             for i in _order(planned, len(step.options))
-            if st.checkbox(step.options[i].text, key=f"{key}-{i}")
+            if st.checkbox(md(step.options[i].text), key=f"{key}-{i}")
         ]
         if st.form_submit_button(CHECK, type="primary"):
             if not ticked:
@@ -70,9 +74,11 @@ def ask_multiple_choice(step: MultipleChoice, planned: PlannedStep, key: str) ->
 
 def ask_true_false(step: TrueFalse, key: str) -> AnyAnswer | None:
     st.markdown("### True or false?")
-    st.markdown(f"> {step.statement}")
+    st.markdown(f"> {md(step.statement)}")
     with st.form(key):
-        picked = st.radio("This statement is", [True, False], index=None, format_func=_tf)
+        picked = st.radio(
+            "This statement is", [True, False], index=None, format_func=lambda v: md(_tf(v))
+        )
         if st.form_submit_button(CHECK, type="primary"):
             if picked is None:
                 st.warning("Choose true or false first.")
@@ -86,7 +92,7 @@ def _tf(value: bool) -> str:
 
 
 def ask_ordering(step: Ordering, planned: PlannedStep, key: str) -> AnyAnswer | None:
-    st.markdown(f"### {step.prompt}")
+    st.markdown(f"### {md(step.prompt)}")
     with st.form(key):
         order = st.multiselect(
             "Pick the items in order: the first you pick comes first",
@@ -97,18 +103,20 @@ def ask_ordering(step: Ordering, planned: PlannedStep, key: str) -> AnyAnswer | 
         )
         if st.form_submit_button(CHECK, type="primary"):
             if len(order) != len(step.items):
-                st.warning(f"Put all {len(step.items)} items in order; you placed {len(order)}.")
+                st.warning(
+                    f"Put all {len(step.items):d} items in order; you placed {len(order):d}."
+                )
                 return None
             return OrderingAnswer(order=list(order))
     return None
 
 
 def ask_matching(step: Matching, key: str) -> AnyAnswer | None:
-    st.markdown(f"### {step.prompt}")
+    st.markdown(f"### {md(step.prompt)}")
     with st.form(key):
         picked = [
             st.selectbox(
-                pair.item, step.choices, index=None, placeholder="Choose…", key=f"{key}-{n}"
+                md(pair.item), step.choices, index=None, placeholder="Choose…", key=f"{key}-{n}"
             )
             for n, pair in enumerate(step.pairs)
         ]
@@ -121,13 +129,13 @@ def ask_matching(step: Matching, key: str) -> AnyAnswer | None:
 
 
 def ask_reflection(step: Reflection, key: str) -> AnyAnswer | None:
-    st.markdown(f"### {step.prompt}")
+    st.markdown(f"### {md(step.prompt)}")
     st.caption("Not graded. Your supervisor reads this to plan your coaching.")
     with st.form(key):
         text = st.text_area("Your answer", height=150)
         if st.form_submit_button("Save and continue", type="primary"):
             if len(text.strip()) < step.min_characters:
-                st.warning(f"Write at least {step.min_characters} characters.")
+                st.warning(f"Write at least {step.min_characters:d} characters.")
                 return None
             return ReflectionAnswer(text=text.strip())
     return None
@@ -137,12 +145,12 @@ def conversation(step: RolePlay, answer: RolePlayAnswer | None, *, feedback: boo
     """The conversation so far, customer and agent in turn, with feedback on each reply."""
     for turn in answer.turns if answer else []:
         with st.chat_message("customer", avatar=":material/person:"):
-            st.markdown(turn.customer)
+            st.markdown(md(turn.customer))
         with st.chat_message("agent", avatar=":material/support_agent:"):
-            st.markdown(turn.reply)
+            st.markdown(md(turn.reply))
             if feedback:
                 chosen = step.nodes[turn.node].choices[turn.choice]
-                st.caption(f"{_points_text(turn.points)} · {chosen.feedback}")
+                st.caption(f"{md(_points_text(turn.points))} · {md(chosen.feedback)}")
 
 
 def _points_text(points: int) -> str:
@@ -151,19 +159,19 @@ def _points_text(points: int) -> str:
 
 def ask_role_play(step: RolePlay, answer: RolePlayAnswer | None, key: str) -> int | None:
     """The conversation so far and the customer's next line; returns the reply chosen."""
-    st.markdown(f"### Role-play: {step.title}")
-    st.info(step.scenario, icon=":material/theater_comedy:")
+    st.markdown(f"### Role-play: {md(step.title)}")
+    st.info(module_markdown(step.scenario), icon=":material/theater_comedy:")
     conversation(step, answer, feedback=True)
     node = step.nodes[current_node(step, answer)]
     with st.chat_message("customer", avatar=":material/person:"):
-        st.markdown(node.customer)
+        st.markdown(md(node.customer))
     turn = len(answer.turns) if answer else 0
     with st.form(f"{key}-{turn}"):
         picked = st.radio(
             "Your reply",
             list(range(len(node.choices))),
             index=None,
-            format_func=lambda i: node.choices[i].reply,
+            format_func=lambda i: md(node.choices[i].reply),
         )
         if st.form_submit_button("Reply", type="primary"):
             if picked is None:
@@ -174,11 +182,11 @@ def ask_role_play(step: RolePlay, answer: RolePlayAnswer | None, key: str) -> in
 
 
 def show_role_play_ending(step: RolePlay, answer: RolePlayAnswer) -> None:
-    st.markdown(f"### Role-play: {step.title}")
+    st.markdown(f"### Role-play: {md(step.title)}")
     conversation(step, answer, feedback=True)
     assert answer.ending is not None
     with st.chat_message("customer", avatar=":material/person:"):
-        st.markdown(step.nodes[answer.ending].customer)
+        st.markdown(md(step.nodes[answer.ending].customer))
     if answer.outcome == "kept":
         st.success("The customer stays with us.", icon=":material/sentiment_satisfied:")
     else:
@@ -188,39 +196,37 @@ def show_role_play_ending(step: RolePlay, answer: RolePlayAnswer) -> None:
 def show_answered(step: PlayableStep, planned: PlannedStep, answer: AnyAnswer) -> None:
     """The question as answered, read-only, above its feedback."""
     if isinstance(step, SingleChoice | MultipleChoice) and isinstance(answer, ChoiceAnswer):
-        st.markdown(f"### {step.prompt}")
+        st.markdown(f"### {md(step.prompt)}")
         for i in _order(planned, len(step.options)):
-            st.markdown(
-                _option_line(step.options[i].text, step.options[i].correct, i in answer.selected)
-            )
+            _option_line(step.options[i].text, step.options[i].correct, i in answer.selected)
     elif isinstance(step, TrueFalse) and isinstance(answer, TrueFalseAnswer):
         st.markdown("### True or false?")
-        st.markdown(f"> {step.statement}")
+        st.markdown(f"> {md(step.statement)}")
         st.markdown(f"You answered **{_tf(answer.value)}**; it is **{_tf(step.answer)}**.")
     elif isinstance(step, Ordering) and isinstance(answer, OrderingAnswer):
-        st.markdown(f"### {step.prompt}")
-        st.markdown("Your order: " + " → ".join(step.items[i] for i in answer.order))
+        st.markdown(f"### {md(step.prompt)}")
+        st.markdown("Your order: " + " → ".join(md(step.items[i]) for i in answer.order))
     elif isinstance(step, Matching) and isinstance(answer, MatchingAnswer):
-        st.markdown(f"### {step.prompt}")
+        st.markdown(f"### {md(step.prompt)}")
     elif isinstance(step, RolePlay) and isinstance(answer, RolePlayAnswer):
         show_role_play_ending(step, answer)
 
 
-def _option_line(text: str, correct: bool, chosen: bool) -> str:
+def _option_line(text: str, correct: bool, chosen: bool) -> None:
     # Icons for a glance, words for certainty: the line reads the same without colour.
     if chosen and correct:
-        return f":green[:material/check_circle:] **{text}** · your answer, right"
-    if chosen:
-        return f":red[:material/cancel:] **{text}** · your answer, wrong"
-    if correct:
-        return f":green[:material/check_circle:] {text} · right answer, not chosen"
-    return f":gray[:material/radio_button_unchecked:] {text}"
+        st.markdown(f":green[:material/check_circle:] **{md(text)}** · your answer, right")
+    elif chosen:
+        st.markdown(f":red[:material/cancel:] **{md(text)}** · your answer, wrong")
+    elif correct:
+        st.markdown(f":green[:material/check_circle:] {md(text)} · right answer, not chosen")
+    else:
+        st.markdown(f":gray[:material/radio_button_unchecked:] {md(text)}")
 
 
 def show_feedback(shown: Feedback) -> None:
     """The verdict in words and colour, each reason, and the explanation."""
-    text = "\n".join(f"- {note}" for note in shown.notes)
-    body = f"**{shown.verdict}**\n\n{text}\n\n{shown.explanation}"
+    body = f"**{md(shown.verdict)}**\n\n{md_bullets(shown.notes)}\n\n{md(shown.explanation)}"
     if shown.credit >= 1 - 1e-9:
         st.success(body, icon=":material/check_circle:")
     elif shown.credit > 0:

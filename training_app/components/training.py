@@ -4,6 +4,9 @@ download and the policy acknowledgement form."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import streamlit as st
 
@@ -15,9 +18,13 @@ from modules.content import TrainingModule
 from modules.engine import build_plan
 from modules.policy import Policy
 from training_app import data
+from training_app.components.errors import failures_reported
 from training_app.components.formatting import local_time
+from training_app.components.text import md, text_block
 
 MODULE_KEY = "module_in_play"
+NOTICE_KEY = "training_notice"  # what another tab did, said once on the next screen
+STARTED_KEY = "training_started"  # the module a Start button's callback has just started
 STATE_BADGES = {
     "passed": ("Passed", "green", ":material/check_circle:"),
     "in progress": ("In progress", "blue", ":material/pending:"),
@@ -27,8 +34,70 @@ STATE_BADGES = {
 
 
 def start(db: Database, viewer: Viewer, module: TrainingModule, policy_version: int) -> None:
-    """A new attempt with its own draw of questions (a retake is not the same test again)."""
-    records.start_attempt(db, viewer, module, policy_version, build_plan(module, random.Random()))
+    """A new attempt with its own draw of questions (a retake is not the same test again); if
+    another tab started one meanwhile, that one is continued, and the next screen says so."""
+    with failures_reported(), other_tabs_told(module):
+        records.start_attempt(
+            db, viewer, module, policy_version, build_plan(module, random.Random())
+        )
+    st.session_state[STARTED_KEY] = module.id
+
+
+def start_button(
+    db: Database,
+    viewer: Viewer,
+    module: TrainingModule,
+    policy_version: int,
+    label: str,
+    **button_args: Any,
+) -> None:
+    """Start (or Retake) `module`: the attempt is started in the click's callback, which
+    Streamlit runs even when the next run no longer draws this button because another tab
+    started the module meanwhile; the player then says that tab's attempt is continued. See
+    `open_started_module`."""
+    st.button(md(label), on_click=start, args=(db, viewer, module, policy_version), **button_args)
+
+
+def open_started_module() -> None:
+    """On a page with `start_button`s: open the player for the module just started."""
+    started = st.session_state.pop(STARTED_KEY, None)
+    module = data.training_module(started) if started else None
+    if module is not None:
+        open_player(module)
+
+
+def _on_screen_key(module: TrainingModule) -> str:
+    return f"attempt_on_screen-{module.id}"
+
+
+def remember_on_screen(module: TrainingModule, attempt: records.Attempt) -> None:
+    """The open attempt this tab shows, to tell on its next screen if another tab finished it."""
+    st.session_state[_on_screen_key(module)] = attempt.id
+
+
+@contextmanager
+def other_tabs_told(module: TrainingModule) -> Iterator[None]:
+    """Around a write to an attempt: when the store refuses it because another tab or window
+    finished the attempt or started one, the next screen says what happened (and shows the
+    result, or the attempt to continue) instead of failing."""
+    try:
+        yield
+    except (records.AttemptFinished, records.AttemptAlreadyOpen) as refused:
+        st.session_state[NOTICE_KEY] = str(refused)
+        st.session_state.pop(_on_screen_key(module), None)
+
+
+def show_notice(module: TrainingModule, finished: records.Attempt | None = None) -> None:
+    """Say what another tab did: a refused write (see `other_tabs_told`), or, on the result of
+    `finished`, that the attempt this tab was showing open was finished elsewhere."""
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    shown_open = st.session_state.get(_on_screen_key(module))
+    if finished is not None and shown_open is not None:
+        st.session_state.pop(_on_screen_key(module))
+        if shown_open == finished.id:
+            notice = str(records.AttemptFinished(finished))
+    if notice:
+        st.info(md(notice), icon=":material/tab:")
 
 
 def move_on(
@@ -41,10 +110,12 @@ def move_on(
 ) -> None:
     """Past the step on screen: to the next one, or, after the last, to the result."""
     following = attempt.position + 1
-    if following >= len(attempt.plan.steps):
-        records.finish_attempt(db, viewer, attempt, module, pass_mark, seconds)
-    else:
-        records.move_to(db, viewer, attempt, following, seconds)
+    with other_tabs_told(module):
+        if following >= len(attempt.plan.steps):
+            records.finish_attempt(db, viewer, attempt, module, pass_mark, seconds)
+            st.session_state.pop(_on_screen_key(module), None)  # finished here, not elsewhere
+        else:
+            records.move_to(db, viewer, attempt, following, seconds)
 
 
 def open_player(module: TrainingModule) -> None:
@@ -54,7 +125,7 @@ def open_player(module: TrainingModule) -> None:
 
 def state_badge(state: str) -> None:
     label, colour, icon = STATE_BADGES[state]
-    st.badge(label, color=colour, icon=icon)  # type: ignore[arg-type]
+    st.badge(md(label), color=colour, icon=icon)  # type: ignore[arg-type]
 
 
 def certificate_download(certificate: records.Certificate, key: str) -> None:
@@ -77,21 +148,21 @@ def acknowledgement_form(
     if signed is not None:
         when = local_time(signed.acknowledged_at, policy.business_hours.timezone)
         st.success(
-            f"You signed policy version {signed.policy_version} on {when} as "
-            f"“{signed.typed_name}”.",
+            f"You signed policy version {signed.policy_version:d} on {md(when)} as "
+            f"“{md(signed.typed_name)}”.",
             icon=":material/draw:",
         )
         return
-    st.markdown(f"#### Sign policy version {policy.version}")
+    st.markdown(f"#### Sign policy version {policy.version:d}")
     st.markdown(
-        f"You have passed *{module.title}*. To finish, confirm that you have read "
-        f"**{policy.title}, version {policy.version}** (in force from "
+        f"You have passed *{md(module.title)}*. To finish, confirm that you have read "
+        f"**{md(policy.title)}, version {policy.version:d}** (in force from "
         f"{policy.effective_from:%d %B %Y}) and will follow it."
     )
     with st.form("acknowledge"):
         typed = st.text_input("Type your full name", placeholder=viewer.name)
         agreed = st.checkbox(
-            f"I have read policy version {policy.version} and I will follow it in my work."
+            f"I have read policy version {policy.version:d} and I will follow it in my work."
         )
         if st.form_submit_button("Sign the policy", type="primary", icon=":material/draw:"):
             if not agreed:
@@ -100,7 +171,7 @@ def acknowledgement_form(
             try:
                 records.acknowledge_policy(db, viewer, policy.version, typed, module.id)
             except records.TrainingError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
                 return
             st.rerun()
 
@@ -116,12 +187,14 @@ def results_screen(
     """The latest finished attempt: score against the pass mark, which attempt counts, what was
     missed and why, and what to do next."""
     result = records.attempt_result(db, viewer, attempt, module)
-    st.title(module.title)
-    st.caption(f"Result of attempt {attempt.attempt_number}")
+    st.title(md(module.title))
+    st.caption(f"Result of attempt {attempt.attempt_number:d}")
     verdict = "Passed" if result.passed else "Not passed yet"
     score, mark, best = st.columns(3)
     score.metric(
-        "Your score", f"{result.score:.0%}", help=f"{result.points:g} of {result.max_points} points"
+        "Your score",
+        f"{result.score:.0%}",
+        help=f"{result.points:g} of {result.max_points:d} points",
     )
     mark.metric("Pass mark", f"{result.pass_mark:.0%}")
     if progress is not None and progress.best_score is not None:
@@ -137,13 +210,13 @@ def results_screen(
     )
     if result.missed:
         given = {found.step_id: found for found in records.answers_of(db, viewer, attempt.id)}
-        st.markdown(f"#### What you missed ({len(result.missed)})")
+        st.markdown(f"#### What you missed ({len(result.missed):d})")
         for item in result.missed:
-            with st.expander(f"{item.title} — {item.credit:.0%}"):
+            with st.expander(f"{md(item.title)} — {item.credit:.0%}"):
                 answered = given.get(item.step_id)
                 st.markdown("**Your answer**")
-                st.text(answered.answer_text if answered else "(not answered)")
-                st.markdown(f"**Why** — {item.explanation}")
+                text_block(answered.answer_text if answered else "(not answered)")
+                st.markdown(f"**Why** — {md(item.explanation)}")
     else:
         st.markdown("Every answer was right.")
 
@@ -152,15 +225,17 @@ def results_screen(
         certificate = records.certificate_for_attempt(db, viewer, progress.best_attempt_id)
     if certificate is not None:
         st.markdown("#### Your certificate")
-        st.markdown(f"Verification code **{certificate.code}**")
+        st.markdown(f"Verification code **{md(certificate.code)}**")
         certificate_download(certificate, key=f"certificate-{attempt.id}")
     if module.acknowledges_policy and progress is not None and progress.state == "passed":
         acknowledgement_form(db, viewer, policy, module)
 
     retake, back = st.columns(2)
-    if retake.button("Retake the module", icon=":material/replay:"):
-        start(db, viewer, module, policy.version)
-        st.rerun()
+    with retake:
+        start_button(
+            db, viewer, module, policy.version, "Retake the module", icon=":material/replay:"
+        )
+    st.session_state.pop(STARTED_KEY, None)  # the player shows the new attempt on this run
     back.page_link(
         "app_pages/my_training.py", label="Back to My training", icon=":material/school:"
     )

@@ -112,3 +112,26 @@ def test_coaching_candidates_are_judged_agents_below_a_target(policy) -> None:
     assert list(candidates["gap"]) == pytest.approx([0.15, 0.10, 0.02])
     assert list(candidates["n"]) == [100, 100, 100]
     assert coaching_candidates(frame(agent(3, "Cem", 100, (0.9, 0.9, 0.9))), policy).empty
+
+
+def test_no_coaching_candidates_is_an_empty_list_of_the_same_columns(policy) -> None:
+    # Nobody below target: the page counts distinct agents, and the clear ones among them, in
+    # the list it gets, so an empty list must still be one with its columns and types.
+    candidates = coaching_candidates(frame(agent(3, "Cem", 100, (0.9, 0.9, 0.9))), policy)
+    assert list(candidates.columns) == [
+        "agent_id",
+        "name",
+        "team",
+        "handled",
+        "metric",
+        "value",
+        "target",
+        "n",
+        "low",
+        "high",
+        "gap",
+        "clearly_below",
+    ]
+    assert candidates["clearly_below"].dtype == bool
+    assert candidates[candidates["clearly_below"]]["agent_id"].nunique() == 0
+    assert candidates.drop_duplicates("agent_id").empty

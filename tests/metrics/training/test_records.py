@@ -4,6 +4,9 @@ acknowledgements are signed by name, and nobody reads another team's records."""
 from __future__ import annotations
 
 import random
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -81,10 +84,10 @@ def test_an_answer_is_stored_at_once_and_the_attempt_resumes_where_it_stopped(
         1.0,
     )
     assert stored.answer_text == "Within 30 seconds"
-    # Starting again while one is open returns the open attempt, not a parallel one.
-    assert records.start_attempt(db, elif_, tiny, 1, build_plan(tiny, random.Random(6))).id == (
-        attempt.id
-    )
+    # Starting again while one is open is refused, naming the open attempt to continue.
+    with pytest.raises(records.AttemptAlreadyOpen) as already:
+        records.start_attempt(db, elif_, tiny, 1, build_plan(tiny, random.Random(6)))
+    assert already.value.attempt.id == attempt.id
 
 
 def test_a_role_play_is_saved_turn_by_turn(
@@ -241,3 +244,132 @@ def test_team_training_lists_each_agents_standing_and_due_date(
         db, org["daniel"], [tiny], policy, staff_id=org["daniel"].staff_id
     ).to_dict("records")
     assert (mine["name"], mine["state"], mine["attempts"]) == ("Daniel Brooks", "not started", 0)
+
+
+# -- two tabs, same person -------------------------------------------------------------------
+# Each browser tab holds its own copy of the attempt it shows; the store decides, inside the
+# write's transaction, against the stored row.
+
+TABS = 8  # browser tabs (threads, each on its own cursor) acting at the same moment
+WRONG = {
+    "phone-time": ChoiceAnswer(selected=[1]),
+    "policy-excuse": TrueFalseAnswer(value=True),
+    "steps": OrderingAnswer(order=[2, 1, 0]),
+    "reflect": ReflectionAnswer(text="Listen first, then act."),
+}
+
+
+def at_once(tabs: int, work: Callable[[int], object]) -> list[object]:
+    """`work(tab)` in `tabs` threads released together; what each returned or raised."""
+    start = threading.Barrier(tabs)
+
+    def tab(number: int) -> object:
+        start.wait()
+        try:
+            return work(number)
+        except Exception as exc:
+            return exc
+
+    with ThreadPoolExecutor(tabs) as pool:
+        return list(pool.map(tab, range(tabs)))
+
+
+def stored_attempts(db: Database) -> list[tuple]:
+    return db.execute(
+        "SELECT id, attempt_number, completed_at IS NULL FROM training_attempts ORDER BY id"
+    ).fetchall()
+
+
+def test_an_answer_from_a_tab_whose_attempt_was_finished_in_another_is_refused(
+    db: Database, org: dict[str, Viewer], tiny: TrainingModule
+) -> None:
+    elif_ = org["elif"]
+    first_tab = records.start_attempt(db, elif_, tiny, 1, build_plan(tiny, random.Random(2)))
+    second_tab = records.open_attempt(db, elif_, elif_.staff_id, tiny.id)  # the same attempt
+    assert second_tab is not None and second_tab.in_progress
+    for step_id, answer in WRONG.items():
+        records.save_answer(db, elif_, first_tab, tiny, step_id, answer, 30)
+    records.finish_attempt(db, elif_, first_tab, tiny, pass_mark=0.4, seconds=30)
+    finished = records.get_attempt(db, elif_, first_tab.id)
+    answered = records.answers_of(db, elif_, first_tab.id)
+    assert finished.score == 0.0
+
+    # The second tab still shows the attempt open and answers the question right.
+    with pytest.raises(records.AttemptFinished) as refused:
+        records.save_answer(
+            db, elif_, second_tab, tiny, "phone-time", ChoiceAnswer(selected=[0]), 5
+        )
+    assert refused.value.attempt == finished  # the page shows this attempt's result
+    with pytest.raises(records.AttemptFinished):
+        records.move_to(db, elif_, second_tab, 2, 5)
+    with pytest.raises(records.AttemptFinished):
+        records.finish_attempt(db, elif_, second_tab, tiny, pass_mark=0.4, seconds=5)
+    assert records.answers_of(db, elif_, first_tab.id) == answered  # credit 0 stays 0
+    assert records.get_attempt(db, elif_, first_tab.id) == finished
+    assert records.certificate_for_attempt(db, elif_, first_tab.id) is None
+
+
+def test_starting_one_module_in_many_tabs_at_once_opens_one_attempt(
+    db: Database, org: dict[str, Viewer], tiny: TrainingModule
+) -> None:
+    elif_ = org["elif"]
+    outcomes = at_once(
+        TABS,
+        lambda tab: records.start_attempt(db, elif_, tiny, 1, build_plan(tiny, random.Random(tab))),
+    )
+    started = [o for o in outcomes if isinstance(o, records.Attempt)]
+    refused = [o for o in outcomes if not isinstance(o, records.Attempt)]
+    assert len(started) == 1, outcomes
+    assert all(isinstance(o, records.AttemptAlreadyOpen) for o in refused), refused
+    assert {o.attempt.id for o in refused} <= {started[0].id}  # type: ignore[union-attr]
+    assert stored_attempts(db) == [(started[0].id, 1, True)]
+
+
+def test_finishing_one_attempt_in_many_tabs_at_once_finishes_it_once(
+    db: Database, org: dict[str, Viewer], tiny: TrainingModule
+) -> None:
+    elif_ = org["elif"]
+    attempt = records.start_attempt(db, elif_, tiny, 1, build_plan(tiny, random.Random(2)))
+    right = {
+        "phone-time": ChoiceAnswer(selected=[0]),
+        "policy-excuse": TrueFalseAnswer(value=False),
+        "steps": OrderingAnswer(order=[0, 1, 2]),
+        "reflect": ReflectionAnswer(text="Listen first, then act."),
+    }
+    for step_id, answer in right.items():
+        records.save_answer(db, elif_, attempt, tiny, step_id, answer, 30)
+    outcomes = at_once(
+        TABS,
+        lambda tab: records.finish_attempt(db, elif_, attempt, tiny, pass_mark=0.4, seconds=10),
+    )
+    finished = [o for o in outcomes if not isinstance(o, Exception)]
+    refused = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(finished) == 1, outcomes
+    assert all(isinstance(o, records.AttemptFinished) for o in refused), refused
+    stored = records.get_attempt(db, elif_, attempt.id)
+    assert stored.time_spent_s == 4 * 30 + 10  # the finishing step counted once
+    assert db.execute("SELECT count(*) FROM certificates").fetchone() == (1,)
+
+
+def test_answers_racing_a_finish_in_another_tab_never_change_its_stored_result(
+    db: Database, org: dict[str, Viewer], tiny: TrainingModule
+) -> None:
+    elif_ = org["elif"]
+    attempt = records.start_attempt(db, elif_, tiny, 1, build_plan(tiny, random.Random(2)))
+    for step_id, answer in WRONG.items():
+        records.save_answer(db, elif_, attempt, tiny, step_id, answer, 30)
+
+    def tab(number: int) -> object:
+        if number == 0:
+            return records.finish_attempt(db, elif_, attempt, tiny, pass_mark=0.4, seconds=10)
+        # The other tabs change the first answer to the right one.
+        return records.save_answer(
+            db, elif_, attempt, tiny, "phone-time", ChoiceAnswer(selected=[0]), 1
+        )
+
+    outcomes = at_once(TABS, tab)
+    errors = [o for o in outcomes if isinstance(o, Exception)]
+    assert all(isinstance(o, records.AttemptFinished) for o in errors), errors
+    stored = records.get_attempt(db, elif_, attempt.id)
+    # Whatever the order, the stored score is the score of the answers stored.
+    assert stored.score == records.attempt_result(db, elif_, stored, tiny).score
