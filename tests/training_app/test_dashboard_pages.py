@@ -234,7 +234,10 @@ def comparison_from_six(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     """Version 2 of the policy, comparing an agent with their team only from six judged agents:
     the small demo's Front line has five."""
     text = DEFAULT_POLICY_PATH.read_text(encoding="utf-8")
-    for old, new in [("version: 1", "version: 2"), ("comparison: 5", "comparison: 6")]:
+    for old, new in [
+        ("version: 1", "version: 2"),
+        ("  min_contacts: 30\n", "  min_contacts: 30\n  min_agents_for_comparison: 6\n"),
+    ]:
         assert old in text
         text = text.replace(old, new)
     path = tmp_path / "policy.yaml"
