@@ -682,7 +682,16 @@ def dashboard(store: Path, viewer: Viewer, page: str) -> Dashboard:
         logging.ERROR
     )
     at = AppTest.from_file(str(APP), default_timeout=120)
-    at.session_state["viewer"] = viewer
+    # Signed in as the sign-in page does it: a session in the store, its token in the browser's
+    # session state (training_app/session.py).
+    from metrics.auth import start_session
+    from training_app.session import TOKEN_KEY
+
+    db = open_database(store)
+    try:
+        at.session_state[TOKEN_KEY] = start_session(db, viewer.staff_id, "bench")
+    finally:
+        db.close()
 
     def run(what: str, step: Callable[[], object]) -> float:
         started = time.perf_counter()
