@@ -34,7 +34,13 @@ everything but write. `remove_batch` takes a whole import out again.
 
 Who may: owners import anything; a supervisor imports their own team's contacts (rows naming
 another team are rejected; rows naming none are queued to theirs), sees and removes their own
-imports; agents do not import.
+imports; agents do not import. Staff are matched only within the importer's scope
+(`_staff_in_scope`, the one place rows meet people): a supervisor's rows reach their own team's
+staff and nobody else. An e-mail their team lacks is refused in the same words whether or not
+someone else has it (only an owner brings a new e-mail in); a name their team lacks is a new
+agent of their team, whatever names other teams hold. Neither the checks, nor the preview's
+"(new)", nor a conflict's reason (which names only imports the viewer may see) tells a
+supervisor anything about other teams.
 """
 
 from __future__ import annotations
@@ -415,6 +421,8 @@ class _Scope(BaseModel):
 
     team_id: int | None = None
     team_name: str | None = None
+    # A supervisor sees only the imports they made (see `_visible`); None: an owner sees all.
+    importer_id: int | None = None
 
 
 def _scope(cur: Database, viewer: Viewer) -> _Scope:
@@ -426,8 +434,30 @@ def _scope(cur: Database, viewer: Viewer) -> _Scope:
         row = cur.execute("SELECT name FROM teams WHERE id = ?", [viewer.team_id]).fetchone()
         if row is None:
             raise AccessDenied("your team no longer exists; ask an owner")
-        return _Scope(team_id=viewer.team_id, team_name=row[0])
+        return _Scope(team_id=viewer.team_id, team_name=row[0], importer_id=viewer.staff_id)
     raise AccessDenied("only owners and supervisors import contacts")
+
+
+def _staff_in_scope(cur: Database, scope: _Scope) -> None:
+    """`import_staff` (id, email, name in NFC): the only staff this import may give contacts
+    to, and the only staff it compares names and e-mails with. Every match of a row to a person
+    (the checks, the preview's "(new)", the write) reads this table and never `staff`, so that
+    a supervisor's import neither reaches nor reveals anyone outside their team: an owner's
+    covers everyone; a supervisor's, the staff of their team other than owners."""
+    cur.execute("DROP TABLE IF EXISTS import_staff")
+    where, params = (
+        ("true", [])
+        if scope.team_id is None
+        else (
+            "team_id = ? AND role <> 'owner'",
+            [scope.team_id],
+        )
+    )
+    cur.execute(
+        "CREATE TEMP TABLE import_staff AS"
+        f" SELECT id, email, nfc_normalize(trim(name)) AS name FROM staff WHERE {where}",
+        params,
+    )
 
 
 def _row_checks(spec: FormatSpec, scope: _Scope) -> list[Check]:
@@ -558,6 +588,7 @@ def _classify(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, 
     """Decide every staged row's fate into `import_problems` (row, id, field, value, reason)
     and `import_status` (row, status: load, duplicate or rejected), and find the agents and
     teams to create (`import_new_agents`, `import_new_teams`)."""
+    _staff_in_scope(cur, scope)
     _run(
         cur,
         f"CREATE TEMP TABLE import_problems AS {_problems_sql(_row_checks(spec, scope))}",
@@ -582,6 +613,7 @@ def _classify(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, 
         params,
     )
     id_label = sql_text(spec.labels["id"])
+    seen = "true" if scope.importer_id is None else "b.imported_by_id = ?"
     cur.execute(
         f"""
         INSERT INTO import_problems
@@ -603,14 +635,18 @@ def _classify(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, 
         f"""
         INSERT INTO import_problems
         SELECT r.row_number, r.external_id, {id_label}, r.external_id,
-               'is already stored with different content ('
-               || CASE WHEN s.import_batch_id IS NULL THEN 'added before imports were recorded'
-                  ELSE 'import #' || s.import_batch_id END
-               || '); the stored contact is kept: remove that import to replace it'
+               CASE WHEN {seen} THEN 'is already stored with different content ('
+                   || CASE WHEN s.import_batch_id IS NULL THEN 'added before imports were recorded'
+                      ELSE 'import #' || s.import_batch_id END
+                   || '); the stored contact is kept: remove that import to replace it'
+               -- an import the viewer may not see is not named, nor is its team
+               ELSE 'is already stored with different content; the stored contact is kept' END
         FROM import_rows r JOIN import_stored s USING (external_id)
         JOIN import_ids i USING (external_id)
+        LEFT JOIN import_batches b ON b.id = s.import_batch_id
         WHERE i.versions = 1 AND NOT s.same
-        """
+        """,
+        [] if scope.importer_id is None else [scope.importer_id],
     )
     # An exact repeat of a stored contact is a duplicate whatever else might be said of it.
     cur.execute(
@@ -638,6 +674,13 @@ def _classify(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, 
         cur.execute(f"DROP TABLE {table}")
 
 
+def _not_in_team(team: str) -> str:
+    return (
+        f"nobody in your team ({team}) has this e-mail: a supervisor's import gives contacts to"
+        " their own team's staff only; ask an owner to add this person or to import the row"
+    )
+
+
 def _agents(cur: Database, spec: FormatSpec, scope: _Scope) -> None:
     """Match the agents of the rows that may load to staff: by e-mail, else by name. Names
     shared by several staff members (stored, or new in this file) are problems; the rest that
@@ -658,15 +701,30 @@ def _agents(cur: Database, spec: FormatSpec, scope: _Scope) -> None:
                coalesce(arg_min(c.agent_name, c.row_number) FILTER (c.agent_name IS NOT NULL),
                         c.agent_email) AS name,
                any_value(s.id) AS staff_id
-        FROM import_candidates c LEFT JOIN staff s ON s.email = c.agent_email
+        FROM import_candidates c LEFT JOIN import_staff s ON s.email = c.agent_email
         WHERE c.agent_email IS NOT NULL GROUP BY c.agent_email
         """
     )
+    if scope.team_name is not None:
+        # An e-mail names one person in the whole organisation: a supervisor's row may give a
+        # contact only to someone of their team, and a row naming anyone else is refused with
+        # the same words whether or not that person exists, so that nothing is revealed.
+        # (Names are no identity: a name their team lacks is a new agent of their team.)
+        cur.execute(
+            f"""
+            INSERT INTO import_problems
+            SELECT c.row_number, c.external_id, {sql_text(spec.labels["agent_email"])},
+                   c.agent_email, {sql_text(_not_in_team(scope.team_name))}
+            FROM import_candidates c JOIN import_email_agents e ON e.email = c.agent_email
+            WHERE e.staff_id IS NULL
+            """
+        )
+        cur.execute("DELETE FROM import_email_agents WHERE staff_id IS NULL")
     cur.execute(
         """
         CREATE TEMP TABLE import_name_agents AS
         WITH people AS (
-            SELECT nfc_normalize(trim(name)) AS name FROM staff
+            SELECT name FROM import_staff
             UNION ALL SELECT name FROM import_email_agents WHERE staff_id IS NULL
         )
         SELECT k.agent_name AS name, count(p.name) AS matches
@@ -743,6 +801,8 @@ def _write(
     batch_id = int(row[0])
     params = {**params, "batch": batch_id, "default_team": scope.team_id}
     cur.execute("INSERT INTO teams (name) SELECT name FROM import_new_teams ORDER BY name")
+    row = cur.execute("SELECT coalesce(max(id), 0) FROM staff").fetchone()
+    assert row is not None
     cur.execute(
         """
         INSERT INTO staff (name, email, team_id, role)
@@ -752,6 +812,13 @@ def _write(
           ON t.name = n.team
         ORDER BY n.name, n.email
         """
+    )
+    # The new agents join the staff this import may match (their ids are the sequence's next,
+    # above every id this transaction could see).
+    cur.execute(
+        "INSERT INTO import_staff SELECT id, email, nfc_normalize(trim(name)) FROM staff"
+        " WHERE id > ?",
+        [int(row[0])],
     )
     _run(
         cur,
@@ -765,8 +832,8 @@ def _write(
                l.content_hash, l.reopens
         FROM import_rows l
         JOIN import_status s ON s.row_number = l.row_number AND s.status = 'load'
-        LEFT JOIN staff by_email ON by_email.email = l.agent_email
-        LEFT JOIN (SELECT nfc_normalize(trim(name)) AS name, min(id) AS id FROM staff
+        LEFT JOIN import_staff by_email ON by_email.email = l.agent_email
+        LEFT JOIN (SELECT name, min(id) AS id FROM import_staff
                    GROUP BY 1 HAVING count(*) = 1) by_name
           ON l.agent_email IS NULL AND by_name.name = l.agent_name
         LEFT JOIN (SELECT nfc_normalize(trim(name)) AS name, min(id) AS id FROM teams GROUP BY 1) t
@@ -945,10 +1012,11 @@ def preview_file(
     rows: int = PREVIEW_ROWS,
     file_name: str | None = None,
 ) -> Preview:
-    """The first `rows` contacts of a file as they would be stored, with each row's own
-    problems (a channel that is not known shows as written). Only the file's first rows are
-    read (a queue_log is read whole, as a call spans lines), so duplicates and clashes between
-    rows are left to `import_file`."""
+    """The first `rows` contacts of a file as they would be stored, with the problems the
+    import would find in each. Only the file's first rows are read (a queue_log is read whole,
+    as a call spans lines) and checked exactly as `import_file` checks them (the same staff
+    matching, so a supervisor's preview says no more than their import), so repeats and clashes
+    with rows further down are left to `import_file`."""
     file = Path(path)
     name = file_name or file.name
     with db.cursor() as cur:
@@ -957,34 +1025,30 @@ def preview_file(
         spec = _spec_for(shape, format, name)
         # A queue_log is read whole: a call's lines can be anywhere in it.
         _stage(cur, file, shape, spec, name, timezone, None if spec is ASTERISK else rows)
-        params: dict[str, object] = {"own_team": scope.team_name}
+        params: dict[str, object] = {"source": spec.name, "own_team": scope.team_name}
         with _transaction(cur):
-            checks = _problems_sql(_row_checks(spec, scope))
+            _classify(cur, spec, scope, params)
             frame = _run(
                 cur,
                 f"""
-                WITH problems AS ({checks}),
-                per_row AS (
+                WITH per_row AS (
                     -- "channel: unknown channel ...", but not "queued_at: queued_at is ..."
                     SELECT row_number,
                            string_agg(CASE WHEN starts_with(reason, field) THEN reason
                                            ELSE field || ': ' || reason END, '; '
                                       ORDER BY field) AS problems
-                    FROM problems GROUP BY row_number
-                ), known AS (
-                    SELECT email, NULL AS name FROM staff
-                    UNION ALL SELECT NULL, nfc_normalize(trim(name)) FROM staff
+                    FROM import_problems GROUP BY row_number
+                ), new_agents AS (
+                    SELECT r.row_number FROM import_rows r JOIN import_new_agents n
+                      ON (r.agent_email IS NOT NULL AND n.email = r.agent_email)
+                      OR (r.agent_email IS NULL AND n.email IS NULL AND n.name = r.agent_name)
                 )
                 SELECT r.row_number AS "Row", coalesce(p.problems, '') AS "Problems",
                        r.external_id AS "Id",
                        coalesce(r.channel, r.channel_raw) AS "Channel",
                        coalesce(r.agent_name, r.agent_email)
-                       || CASE WHEN (r.agent_email IS NOT NULL
-                                     AND r.agent_email NOT IN (SELECT email FROM known
-                                                              WHERE email IS NOT NULL))
-                                 OR (r.agent_email IS NULL AND r.agent_name IS NOT NULL
-                                     AND r.agent_name NOT IN (SELECT name FROM known
-                                                             WHERE name IS NOT NULL))
+                       || CASE WHEN p.row_number IS NULL AND r.row_number IN
+                                    (SELECT row_number FROM new_agents)
                                THEN ' (new)' ELSE '' END AS "Agent",
                        coalesce(r.team, $own_team) AS "Team",
                        r.queued_at AS "Queued", r.answered_at AS "Answered",

@@ -11,7 +11,7 @@ from training_app.csv_writer import frame_csv, neutralise, write_csv
 
 
 def test_text_that_a_spreadsheet_would_run_gets_a_leading_quote() -> None:
-    for formula in ("=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-2+3", "@SUM(A1)", "\tx", "\rx"):
+    for formula in ('=HYPERLINK("http://x","y")', "+1+2", "-2+3", "@SUM(A1)", "\tx", "\rx"):
         assert neutralise(formula) == "'" + formula
     for harmless in ("Ana Horvat", "2026-03-02", "a=b", "", " =1"):
         assert neutralise(harmless) == harmless
@@ -23,15 +23,15 @@ def test_text_that_a_spreadsheet_would_run_gets_a_leading_quote() -> None:
 def test_a_table_downloads_with_its_formulas_neutralised_and_gaps_empty() -> None:
     frame = pd.DataFrame(
         {
-            "Agent": ["=HYPERLINK(\"http://evil.example\",\"click\")", "Ana, \"the\" lead"],
+            "Agent": ['=HYPERLINK("http://evil.example","click")', 'Ana, "the" lead'],
             "Change": [-0.05, None],
             "Note": ["@admin", pd.NA],
         }
     )
     assert frame_csv(frame).decode("utf-8") == (
         "Agent,Change,Note\n"
-        "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",-0.05,'@admin\n"
-        "\"Ana, \"\"the\"\" lead\",,\n"
+        '"\'=HYPERLINK(""http://evil.example"",""click"")",-0.05,\'@admin\n'
+        '"Ana, ""the"" lead",,\n'
     )
 
 

@@ -153,3 +153,23 @@ def test_agents_cannot_reach_the_import_page(viewers) -> None:
     at = app_as(viewers["agent"]).run()
     with pytest.raises(ValueError):
         at.switch_page(PAGE).run()
+
+
+def test_a_supervisors_preview_tells_nothing_about_people_outside_their_team(viewers) -> None:
+    """The owner's e-mail and an e-mail nobody has look the same in a supervisor's preview and
+    are refused with the same reason."""
+    header = "interaction_id,channel,agent_email,queued_at,answered_at"
+    rows = [
+        "S1,phone,owner@demo.example,2026-11-18 10:00,2026-11-18 10:00:20",
+        "S2,phone,nobody@demo.example,2026-11-18 10:05,2026-11-18 10:05:20",
+    ]
+    at = upload(open_page(viewers["supervisor"]), ("\n".join([header, *rows]) + "\n").encode())
+    preview = at.dataframe[0].value
+    owner, nobody = (preview.iloc[i] for i in (0, 1))
+    assert owner["Agent"] == "owner@demo.example" and nobody["Agent"] == "nobody@demo.example"
+    assert owner["Problems"] == nobody["Problems"]
+    assert owner["Problems"].startswith("agent_email: nobody in your team (Front line)")
+    at.button(key="import_button").click().run()
+    assert metrics(at)["Rejected"] == "2"
+    rejects = at.dataframe[1].value
+    assert rejects["Reason"].nunique() == 1

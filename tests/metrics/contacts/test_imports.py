@@ -859,9 +859,12 @@ def test_the_preview_shows_the_first_rows_as_they_will_be_stored(
     assert list(frame["Agent"]) == ["Ana"] * 3 and frame["Abandoned"].all()
     assert frame["Queued"].iloc[1].to_pydatetime() == utc(3, 2, 8, 1)
     last = preview_file(db, path, OWNER, ZONE, rows=10).rows.iloc[-1]
-    assert last["Agent"] == "Bo (new)"
+    # "(new)" marks an agent importing the row would create: a refused row creates nobody.
+    assert last["Agent"] == "Bo"
     assert last["Problems"] == "channel: unknown channel: expected phone, chat, email or social"
     assert snapshot(db)["interactions"] == []
+    fine = write(tmp_path, "q.csv", [GENERIC_HEADER, "V8,chat,,Bo,,2026-03-02 09:00,,,,,,,,"])
+    assert preview_file(db, fine, OWNER, ZONE).rows.iloc[0]["Agent"] == "Bo (new)"
 
 
 @pytest.mark.parametrize(
@@ -878,3 +881,136 @@ def test_the_samples_in_the_readme_import_cleanly(
 ) -> None:
     result = run(db, ROOT / "data" / "samples" / sample)
     assert (result.format, result.rows_read, result.loaded) == (fmt, rows, rows)
+
+
+# --- A supervisor's import stays inside their team ------------------------------------------------
+
+
+def other_teams(db: Database) -> dict[str, int]:
+    """Billing with its agent, its supervisor and a shared name; the owner in no team."""
+    add_team(db, "Billing")
+    return {
+        key: add_staff(db, NewStaffMember(name=name, email=email, role=role, team=team))
+        for key, name, email, role, team in [
+            ("bo", "Bo Billing", "bo@x.example", "agent", "Billing"),
+            ("sup_b", "Sup Billing", "supb@x.example", "supervisor", "Billing"),
+            ("noa_1", "Noa Levi", "noa1@x.example", "agent", "Billing"),
+            ("noa_2", "Noa Levi", "noa2@x.example", "agent", "Billing"),
+            ("olga", "Olga Owner", "olga@x.example", "owner", None),
+        ]
+    }
+
+
+NOT_IN_TEAM = (
+    "nobody in your team (Front line) has this e-mail: a supervisor's import gives contacts to"
+    " their own team's staff only; ask an owner to add this person or to import the row"
+)
+
+
+def test_a_supervisors_rows_never_reach_staff_outside_their_team(
+    db: Database, tmp_path: Path
+) -> None:
+    """Rows naming anyone outside the supervisor's team by e-mail (an agent or supervisor of
+    another team, the owner, or nobody at all) are refused with one and the same reason; a name
+    without an e-mail is looked up in their team only, so another team's namesakes are neither
+    matched nor counted."""
+    supervisor = supervisor_of(db, "Front line")
+    ana = add_staff(
+        db, NewStaffMember(name="Ana Front", email="ana@x.example", role="agent", team="Front line")
+    )
+    others = other_teams(db)
+    answered = "2026-03-02 09:00,2026-03-02 09:01,,,,,,5,Naming the wrong person"
+    path = write(
+        tmp_path,
+        "mine.csv",
+        [
+            GENERIC_HEADER,
+            f"E1,phone,bo@x.example,,,{answered}",  # row 2: another team's agent
+            f"E2,phone,OLGA@x.example,,,{answered}",  # 3: the owner
+            f"E3,phone,supb@x.example,,Front line,{answered}",  # 4: another team's supervisor
+            f"E4,phone,nobody@x.example,Nobody,,{answered}",  # 5: nobody at all
+            f"E5,phone,,Bo Billing,,{answered}",  # 6: a name only: a new agent of their own
+            f"E6,phone,,Noa Levi,,{answered}",  # 7: two in Billing, none in Front line
+            f"E7,phone,,Ana Front,,{answered}",  # 8: their own agent by name
+            f"E8,phone,ana@x.example,,,{answered}",  # 9: and by e-mail
+        ],
+    )
+    result = run(db, path, supervisor)
+    assert (result.loaded, result.rejected) == (4, 4)
+    by_row = {int(r.row): r for r in result.rejects.itertuples()}
+    assert sorted(by_row) == [2, 3, 4, 5]
+    assert {(r.field, r.reason) for r in by_row.values()} == {("agent_email", NOT_IN_TEAM)}
+    assert result.new_agents == ["Bo Billing", "Noa Levi"]
+    stored = db.execute(
+        "SELECT i.external_id, s.id, s.team_id, s.role FROM interactions i"
+        " JOIN staff s ON s.id = i.agent_id ORDER BY 1"
+    ).fetchall()
+    front_line = supervisor.team_id
+    assert [(row[0], row[2], row[3]) for row in stored] == [
+        ("E5", front_line, "agent"),
+        ("E6", front_line, "agent"),
+        ("E7", front_line, "agent"),
+        ("E8", front_line, "agent"),
+    ]
+    assert {row[0]: row[1] for row in stored}["E7"] == ana
+    assert not {row[1] for row in stored} & set(others.values())
+    # Nothing, not even a comment, reached anyone outside the team.
+    assert db.execute(
+        "SELECT count(*) FROM feedback f JOIN interactions i ON i.id = f.interaction_id"
+        " WHERE i.agent_id IN (SELECT id FROM staff WHERE team_id IS DISTINCT FROM ?)",
+        [front_line],
+    ).fetchone() == (0,)
+
+
+def test_a_supervisors_preview_looks_the_same_whether_an_e_mail_exists_elsewhere(
+    db: Database, tmp_path: Path
+) -> None:
+    supervisor = supervisor_of(db, "Front line")
+    other_teams(db)
+
+    def preview_of(email: str) -> dict[str, object]:
+        path = write(
+            tmp_path,
+            "p.csv",
+            [GENERIC_HEADER, f"Q1,phone,{email},,,2026-03-02 09:00,2026-03-02 09:01,,,,,,,"],
+        )
+        row = preview_file(db, path, supervisor, ZONE).rows.iloc[0].to_dict()
+        return {key: str(value).replace(email, "EMAIL") for key, value in row.items()}
+
+    unknown = preview_of("nobody@x.example")
+    assert unknown["Problems"] == f"agent_email: {NOT_IN_TEAM}"
+    assert "(new)" not in str(unknown["Agent"])
+    for email in ("bo@x.example", "supb@x.example", "olga@x.example"):
+        assert preview_of(email) == unknown, email
+    # A name shared in another team is no clash for them, and a new name looks new either way.
+    names = write(
+        tmp_path,
+        "n.csv",
+        [
+            GENERIC_HEADER,
+            "Q2,phone,,Noa Levi,,2026-03-02 09:00,2026-03-02 09:01,,,,,,,",
+            "Q3,phone,,Nobody Anywhere,,2026-03-02 09:00,2026-03-02 09:01,,,,,,,",
+        ],
+    )
+    rows = preview_file(db, names, supervisor, ZONE).rows
+    assert list(rows["Agent"]) == ["Noa Levi (new)", "Nobody Anywhere (new)"]
+    assert list(rows["Problems"]) == ["", ""]
+
+
+def test_a_supervisor_is_not_told_which_import_holds_another_teams_contact(
+    db: Database, tmp_path: Path
+) -> None:
+    supervisor = supervisor_of(db, "Front line")
+    run(
+        db,
+        write(tmp_path, "b.csv", [GENERIC_HEADER, "S9,chat,,Bo,Billing,2026-03-02 09:00,,,,,,,,"]),
+    )
+    changed = write(
+        tmp_path,
+        "s.csv",
+        [GENERIC_HEADER, "S9,chat,,Ana,,2026-03-02 09:05,2026-03-02 09:06,,,,,,,"],
+    )
+    result = run(db, changed, supervisor)
+    assert result.rejects.loc[0, "reason"] == (
+        "is already stored with different content; the stored contact is kept"
+    )
