@@ -153,9 +153,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    # The policy in force ($ACADEMY_POLICY or the default) says the organisation's time zone,
-    # in which timestamps without an offset are read.
-    timezone = load_policy(None).policy.business_hours.timezone
+    # Timestamps without an offset are read in --timezone, else in the organisation's time zone
+    # as the policy in force ($ACADEMY_POLICY or the default) says.
+    timezone = args.timezone or load_policy(None).policy.business_hours.timezone
     if not args.file.is_file():  # before opening the store, which would create it
         raise CommandError(f"import: {args.file}: no such file")
     db = open_database(args.db)
@@ -174,6 +174,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             )
         except (importing.ImportFileError, importing.ImportFailed) as exc:
             raise CommandError(f"import: {exc}") from None
+        except importing.ImportOptionError as exc:
+            raise CommandError(f"import: --timezone: {exc}") from None
     # Exit 0 once the file was processed, rejects or not: the counts say what happened.
     print(json.dumps({**result.summary(), "file": str(args.file)}, ensure_ascii=False))
     return 0
@@ -334,6 +336,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     import_cmd.add_argument(
         "--dry-run", action="store_true", help="check and count everything, store nothing"
+    )
+    import_cmd.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="the time zone of times written without an offset, e.g. Europe/Zagreb or UTC "
+        "(default: the policy's business_hours.timezone)",
     )
 
     users = command("users", cmd_users, "list and manage staff accounts and teams", db=False)

@@ -58,12 +58,79 @@ def blank_to_null(column: str) -> str:
     return f"NULLIF(trim({column}), '')"
 
 
-def timestamp(raw: str) -> str:
-    """SQL: the text `raw` as an instant; NULL when it is no ISO 8601 date and time."""
+# A day in microseconds: no zone moves its clocks twice within a day of any moment, nor by more
+# than a day, so the offsets a day before and a day after a local time bracket any change.
+DAY_US = 86_400_000_000
+
+
+def _offset_us(instant_us: str) -> str:
+    """SQL: the UTC offset of the zone `$tz`, in microseconds, at an instant given as
+    microseconds since the epoch (local wall time − UTC)."""
+    return f"(epoch_us(timezone($tz, make_timestamptz({instant_us}))) - ({instant_us}))"
+
+
+def local_instant(local: str) -> str:
+    """SQL: the instant of the local wall time `local` (a TIMESTAMP) in the zone `$tz`, or NULL
+    when that local time does not exist (the hour skipped when clocks go forward).
+
+    A local time that happened twice (the hour repeated when clocks go back) is its first
+    occurrence, the one still on summer time, as most systems read it (Python's `fold=0`).
+    DuckDB's own `timezone($tz, local)` moves a skipped time forward and reads a repeated one as
+    its second occurrence, so the offsets are worked out here: those in force a day before and a
+    day after; where they agree (nearly always) there is one answer; where they differ, each is
+    tried and kept if it gives the local time back. Integer microseconds throughout: interval
+    arithmetic on TIMESTAMPTZ goes through the calendar and costs several times as much."""
+    wall = f"epoch_us({local})"
+    before = _offset_us(f"{wall} - {DAY_US}")
+    after = _offset_us(f"{wall} + {DAY_US}")
+    first, second = f"({wall} - {before})", f"({wall} - {after})"
+    first_fits = f"{_offset_us(first)} = {before}"
+    second_fits = f"{_offset_us(second)} = {after}"
     return (
-        f"CASE WHEN regexp_matches({raw}, '{_OFFSET_SUFFIX}') THEN TRY_CAST({raw} AS TIMESTAMPTZ)"
-        f" ELSE timezone($tz, TRY_CAST({raw} AS TIMESTAMP)) END"
+        f"make_timestamptz(CASE WHEN {before} = {after} THEN {first}"
+        f" WHEN {first_fits} AND {second_fits} THEN least({first}, {second})"
+        f" WHEN {first_fits} THEN {first} WHEN {second_fits} THEN {second} END)"
     )
+
+
+def _has_offset(raw: str) -> str:
+    return f"regexp_matches({raw}, '{_OFFSET_SUFFIX}')"
+
+
+def timestamp(raw: str) -> str:
+    """SQL: the text `raw` as an instant; NULL when it is no ISO 8601 date and time, or when
+    it is a local time that does not exist in the zone `$tz` (see `local_instant`)."""
+    return (
+        f"CASE WHEN {_has_offset(raw)} THEN TRY_CAST({raw} AS TIMESTAMPTZ)"
+        f" ELSE {local_instant(f'TRY_CAST({raw} AS TIMESTAMP)')} END"
+    )
+
+
+def time_checks(label: str, raw: str, parsed: str, reason: str | None = None) -> list[Check]:
+    """The checks of a timestamp column: the text is no date and time (`reason`, or the shared
+    wording), or it is a local time the clocks skipped, said as such:
+    "02:50 does not exist in Europe/Zagreb on 2024-03-31: clocks went forward"."""
+    local = f"TRY_CAST({raw} AS TIMESTAMP)"
+    skipped = f"NOT {_has_offset(raw)} AND {local} IS NOT NULL"
+    clock = (
+        f"CASE WHEN second({local}) = 0 AND microsecond({local}) = 0"
+        f" THEN strftime({local}, '%H:%M') ELSE strftime({local}, '%H:%M:%S') END"
+    )
+    return [
+        Check(
+            label,
+            f"{raw} IS NOT NULL AND {parsed} IS NULL AND NOT ({skipped})",
+            raw,
+            sql_text(reason or f"{label} is not a date and time in ISO 8601 ({ISO_EXAMPLE})"),
+        ),
+        Check(
+            label,
+            f"{raw} IS NOT NULL AND {parsed} IS NULL AND {skipped}",
+            raw,
+            f"{clock} || ' does not exist in ' || $tz || ' on ' || strftime({local}, '%Y-%m-%d')"
+            " || ': clocks went forward'",
+        ),
+    ]
 
 
 def boolean(raw: str) -> str:
@@ -249,8 +316,8 @@ class Generic(FormatSpec):
     def checks(self) -> list[Check]:
         lab = self.labels
         return [
-            _unparsed_time(lab["answered"], "answered_raw", "answered_at"),
-            _unparsed_time(lab["resolved_at"], "resolved_at_raw", "resolved_at"),
+            *time_checks(lab["answered"], "answered_raw", "answered_at"),
+            *time_checks(lab["resolved_at"], "resolved_at_raw", "resolved_at"),
             Check(
                 lab["abandoned"],
                 "abandoned_raw IS NOT NULL AND abandoned IS NULL",
@@ -270,15 +337,6 @@ class Generic(FormatSpec):
                 f"'{lab['rating']} is a rating from 1 to 5 (a whole number)'",
             ),
         ]
-
-
-def _unparsed_time(label: str, raw: str, parsed: str) -> Check:
-    return Check(
-        label,
-        f"{raw} IS NOT NULL AND {parsed} IS NULL",
-        raw,
-        sql_text(f"{label} is not a date and time in ISO 8601 ({ISO_EXAMPLE})"),
-    )
 
 
 # Zendesk's "Via" (how the ticket came in) to our channels. Forms, API integrations and the help
@@ -391,7 +449,7 @@ class Zendesk(FormatSpec):
                 "answered_raw",
                 sql_text(f"{lab['answered']} is a number of minutes (0 or more)"),
             ),
-            _unparsed_time(lab["resolved_at"], "resolved_at_raw", "resolved_at"),
+            *time_checks(lab["resolved_at"], "resolved_at_raw", "resolved_at"),
             Check(
                 lab["reopens"],
                 "reopens_raw IS NOT NULL AND reopens IS NULL",
@@ -520,7 +578,7 @@ class Freshdesk(FormatSpec):
     def checks(self) -> list[Check]:
         lab = self.labels
         return [
-            _unparsed_time(lab["first_response"], "first_response_raw", "first_response_at"),
+            *time_checks(lab["first_response"], "first_response_raw", "first_response_at"),
             Check(
                 lab["hours"],
                 "first_response_raw IS NULL AND hours_text IS NOT NULL"
@@ -528,7 +586,7 @@ class Freshdesk(FormatSpec):
                 "hours_text",
                 sql_text(f"{lab['hours']} is a number of hours (1.5) or a duration (1:30:00)"),
             ),
-            _unparsed_time(lab["resolved_at"], "resolved_at_raw", "resolved_at"),
+            *time_checks(lab["resolved_at"], "resolved_at_raw", "resolved_at"),
             Check(
                 lab["rating"],
                 "rating_raw IS NOT NULL AND rating IS NULL",

@@ -51,6 +51,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import duckdb
 import pandas as pd
@@ -72,6 +73,7 @@ from metrics.contacts.formats import (
     column_refs,
     split_header,
     sql_text,
+    time_checks,
 )
 from metrics.contacts.rollups import refresh_contact_rollups
 from metrics.people import AccessDenied, Viewer
@@ -88,6 +90,10 @@ REJECT_COLUMNS = ["row", "id", "field", "value", "reason"]
 class ImportFileError(ValueError):
     """The file cannot be read at all (missing, empty, not a format we know, broken CSV).
     The message is one line naming the file and, where known, the line and the column."""
+
+
+class ImportOptionError(ValueError):
+    """An option of the import cannot be used (an unknown time zone); one line, nothing read."""
 
 
 class ImportFailed(RuntimeError):
@@ -148,6 +154,7 @@ class ImportBatch(BaseModel):
     file_name: str
     checksum: str
     format: Format
+    timezone: str | None  # how times without an offset were read (None: not recorded then)
     rows_read: int
     loaded: int
     rejected: int
@@ -173,6 +180,41 @@ class _Shape(BaseModel):
     kind: str  # "csv", "parquet" or "queue_log"
     header: list[str] = []
     delimiter: str = ","
+
+
+def check_timezone(db: Database, name: str) -> str:
+    """`name` if it is a time zone both Python and DuckDB know (an IANA name such as
+    Europe/Zagreb, or UTC); else ImportOptionError. DuckDB refuses a zone it lacks only when a
+    query reaches it, half-way through an import, so it is asked first."""
+    try:
+        ZoneInfo(name)
+        known = True
+    except (ValueError, ZoneInfoNotFoundError):
+        known = False
+    if known:
+        with db.cursor() as cur:
+            row = cur.execute(
+                "SELECT count(*) FROM pg_timezone_names() WHERE name = ?", [name]
+            ).fetchone()
+        known = bool(row and row[0])
+    if not known:
+        raise ImportOptionError(
+            f"unknown time zone {name!r}: name one from the IANA time zone database, such as"
+            " Europe/Zagreb or UTC"
+        )
+    return name
+
+
+def time_zones(db: Database) -> list[str]:
+    """Every zone `check_timezone` accepts, by name, for a list to choose from."""
+    with db.cursor() as cur:
+        names = [
+            name
+            for (name,) in cur.execute(
+                "SELECT name FROM pg_timezone_names() ORDER BY name"
+            ).fetchall()
+        ]
+    return [name for name in names if name in available_timezones() or name == "UTC"]
 
 
 def file_checksum(path: Path) -> str:
@@ -483,16 +525,7 @@ def _row_checks(spec: FormatSpec, scope: _Scope) -> list[Check]:
                 f"{lab['queued']} is empty: every contact needs the time it arrived",
             ),
         ),
-        Check(
-            lab["queued"],
-            "queued_raw IS NOT NULL AND queued_at IS NULL",
-            "queued_raw",
-            reason(
-                "queued_unparsed",
-                f"{lab['queued']} is not a date and time in ISO 8601 "
-                "(e.g. 2026-03-02 09:15:00, or 2026-03-02T09:15:00+01:00 with its offset)",
-            ),
-        ),
+        *time_checks(lab["queued"], "queued_raw", "queued_at", spec.reasons.get("queued_unparsed")),
         Check(
             lab["channel"],
             "channel_raw IS NULL",
@@ -859,10 +892,12 @@ def _write(
     )
     refresh_contact_rollups(cur)  # after the ratings: the days' counts include them
     cur.execute(
-        "INSERT INTO import_batches (id, file_name, checksum, format, source, rows_read, loaded,"
-        " rejected, duplicates, new_agents, new_teams, imported_by_id, imported_by)"
-        " VALUES ($batch, $file_name, $checksum, $format, $source, $rows_read, $loaded,"
-        " $rejected, $duplicates, $new_agents, $new_teams, $imported_by_id, $imported_by)",
+        "INSERT INTO import_batches (id, file_name, checksum, format, timezone, source,"
+        " rows_read, loaded, rejected, duplicates, new_agents, new_teams, imported_by_id,"
+        " imported_by)"
+        " VALUES ($batch, $file_name, $checksum, $format, $timezone, $source, $rows_read,"
+        " $loaded, $rejected, $duplicates, $new_agents, $new_teams, $imported_by_id,"
+        " $imported_by)",
         {**batch, "batch": batch_id, "source": params["source"]},
     )
     cur.execute(
@@ -899,21 +934,29 @@ def import_file(
 ) -> ImportResult:
     """Import one file (see the module docstring for every rule) in one transaction.
 
-    `timezone` is the organisation's (the policy's `business_hours.timezone`): timestamps
-    without an offset are local times there. `format` overrides detection from the header.
+    `timezone` is the zone in which timestamps without an offset are local times (the
+    front-ends default to the policy's `business_hours.timezone`; UTC is a zone too); a local
+    time the clocks skipped there is refused, one they repeated is its first occurrence (see
+    `metrics.contacts.formats.local_instant`). The batch records it. An unknown zone raises
+    ImportOptionError before anything is read. `format` overrides detection from the header.
     `file_name` is what the batch records (an upload's own name; default: the path's name).
     With `dry_run` nothing is written and `batch_id` is None. Raises ImportFileError when the
     file cannot be read at all, AccessDenied for an agent.
     """
     file = Path(path)
     name = file_name or file.name
+    check_timezone(db, timezone)
     with db.cursor() as cur:
         scope = _scope(cur, viewer)
         shape = _sniff(db, file, name)
         spec = _spec_for(shape, format, name)
         checksum = file_checksum(file)
         _stage(cur, file, shape, spec, name, timezone)
-        params: dict[str, object] = {"source": spec.name, "own_team": scope.team_name}
+        params: dict[str, object] = {
+            "source": spec.name,
+            "own_team": scope.team_name,
+            "tz": timezone,
+        }
         with _transaction(cur):
             # Checked inside the transaction that writes: what is compared is what is written.
             _classify(cur, spec, scope, params)
@@ -956,6 +999,7 @@ def import_file(
                     "file_name": name,
                     "checksum": checksum,
                     "format": spec.name,
+                    "timezone": timezone,
                     "rows_read": rows_read,
                     "loaded": loaded,
                     "rejected": rejected,
@@ -1019,13 +1063,18 @@ def preview_file(
     with rows further down are left to `import_file`."""
     file = Path(path)
     name = file_name or file.name
+    check_timezone(db, timezone)
     with db.cursor() as cur:
         scope = _scope(cur, viewer)
         shape = _sniff(db, file, name)
         spec = _spec_for(shape, format, name)
         # A queue_log is read whole: a call's lines can be anywhere in it.
         _stage(cur, file, shape, spec, name, timezone, None if spec is ASTERISK else rows)
-        params: dict[str, object] = {"source": spec.name, "own_team": scope.team_name}
+        params: dict[str, object] = {
+            "source": spec.name,
+            "own_team": scope.team_name,
+            "tz": timezone,
+        }
         with _transaction(cur):
             _classify(cur, spec, scope, params)
             frame = _run(
@@ -1071,8 +1120,8 @@ def preview_file(
 # --- History and removal -----------------------------------------------------------------------
 
 _BATCH_COLUMNS = (
-    "id, file_name, checksum, format, rows_read, loaded, rejected, duplicates, new_agents,"
-    " new_teams, imported_by, imported_at, removed_at, removed_by"
+    "id, file_name, checksum, format, timezone, rows_read, loaded, rejected, duplicates,"
+    " new_agents, new_teams, imported_by, imported_at, removed_at, removed_by"
 )
 
 

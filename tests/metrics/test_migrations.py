@@ -33,6 +33,7 @@ EXPECTED_COLUMNS = {
         "imported_at",
         "removed_at",
         "removed_by",
+        "timezone",
     ],
     "import_rejects": ["batch_id", "row_number", "external_id", "field", "value", "reason"],
     "interactions": [

@@ -173,3 +173,22 @@ def test_a_supervisors_preview_tells_nothing_about_people_outside_their_team(vie
     assert metrics(at)["Rejected"] == "2"
     rejects = at.dataframe[1].value
     assert rejects["Reason"].nunique() == 1
+
+
+def test_the_zone_of_times_without_an_offset_can_be_chosen(viewers) -> None:
+    """The policy's zone by default, where 02:30 on 2024-03-31 did not exist; UTC on choice."""
+    rows = ["Z1,phone,Tamar Ben-David,Front line,2024-03-31 02:30,2024-03-31 02:31,,"]
+    at = upload(open_page(viewers["owner"]), contacts_csv(rows))
+    zone = at.selectbox(key="import_timezone")
+    assert zone.value == "Europe/Zagreb"
+    assert at.dataframe[0].value["Problems"].iloc[0] == (
+        "answered_at: 02:31 does not exist in Europe/Zagreb on 2024-03-31: clocks went forward; "
+        "queued_at: 02:30 does not exist in Europe/Zagreb on 2024-03-31: clocks went forward"
+    )
+    zone.set_value("UTC").run()
+    preview = at.dataframe[0].value
+    assert preview["Problems"].iloc[0] == ""
+    # Shown in the organisation's time: 02:30 UTC is 04:30 in Zagreb on summer time.
+    assert preview["Queued"].iloc[0] == "2024-03-31 04:30:00"
+    at.button(key="import_button").click().run()
+    assert metrics(at)["Loaded"] == "1"

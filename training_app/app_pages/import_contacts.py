@@ -47,8 +47,9 @@ scope = (
     else "Your own team's contacts: rows naming another team are refused."
 )
 st.caption(
-    f"A generic CSV or Parquet file, a Zendesk or Freshdesk ticket export, or an Asterisk "
-    f"queue_log. Times without an offset are read as {zone} time. " + scope
+    "A generic CSV or Parquet file, a Zendesk or Freshdesk ticket export, or an Asterisk "
+    "queue_log. Times without an offset are read in the time zone chosen below (a time the "
+    "clocks skipped there is refused; one they repeated is its first occurrence). " + scope
 )
 with st.expander("What a file must hold"):
     st.markdown(
@@ -187,17 +188,28 @@ if saved is not None:
         placeholder="Choose the format",
         key=f"import_format_{saved['id']}",
     )
-    if choice is not None:
+    zones = importing.time_zones(db)
+    read_zone = st.selectbox(
+        "Times without an offset are in",
+        zones,
+        index=zones.index(zone) if zone in zones else None,
+        help="The time zone the file's local times were written in; the policy's by default. "
+        "Times with an offset or Z are exact whatever is chosen.",
+        key="import_timezone",
+    )
+    if choice is not None and read_zone is not None:
         try:
-            preview = importing.preview_file(db, path, viewer, zone, format=choice, file_name=name)
-        except importing.ImportFileError as exc:
+            preview = importing.preview_file(
+                db, path, viewer, read_zone, format=choice, file_name=name
+            )
+        except (importing.ImportFileError, importing.ImportOptionError) as exc:
             st.error(str(exc))
         else:
             st.subheader("The first rows, as they will be stored")
             st.caption(
-                f"Times in {zone}; “(new)” marks an agent the store does not know yet. Each "
-                "row's own problems are listed; repeats and clashes between rows show when "
-                "the whole file is checked."
+                f"Shown in {zone} time; “(new)” marks an agent the import would create. Each "
+                "row's own problems are listed; repeats and clashes with rows further down "
+                "show when the whole file is checked."
             )
             st.dataframe(local_times(preview.rows, TIME_COLUMNS), hide_index=True, width="stretch")
             check_col, import_col, _ = st.columns([1.3, 0.6, 2.1])
@@ -214,12 +226,16 @@ if saved is not None:
                             db,
                             path,
                             viewer,
-                            zone,
+                            read_zone,
                             format=choice,
                             dry_run=dry_run,
                             file_name=name,
                         )
-                except (importing.ImportFileError, importing.ImportFailed) as exc:
+                except (
+                    importing.ImportFileError,
+                    importing.ImportFailed,
+                    importing.ImportOptionError,
+                ) as exc:
                     st.error(str(exc))
                 else:
                     st.session_state[RESULT_KEY] = (saved["id"], result)

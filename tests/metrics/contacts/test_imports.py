@@ -1014,3 +1014,96 @@ def test_a_supervisor_is_not_told_which_import_holds_another_teams_contact(
     assert result.rejects.loc[0, "reason"] == (
         "is already stored with different content; the stored contact is kept"
     )
+
+
+# --- Local times, and the hours that clocks skip or repeat --------------------------------------
+
+
+def at_utc(year: int, month: int, day: int, hour: int, minute: int = 0, second: int = 0):  # type: ignore[no-untyped-def]
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+
+
+def test_a_local_time_in_the_hour_clocks_skip_is_refused_for_what_it_is(
+    db: Database, tmp_path: Path
+) -> None:
+    """On 2024-03-31 Europe/Zagreb went from 02:00 straight to 03:00 (UTC+1 to UTC+2): the
+    edges load, the times in between do not exist and are refused saying so."""
+    row = "{id},phone,,Ana,,{queued},{answered},,,,,,,"
+    path = write(
+        tmp_path,
+        "spring.csv",
+        [
+            GENERIC_HEADER,
+            row.format(id="G1", queued="2024-03-31 01:59:59", answered="2024-03-31 03:00:00"),
+            row.format(id="G2", queued="2024-03-31 02:00:00", answered="2024-03-31 03:10:00"),
+            row.format(id="G3", queued="2024-03-31 02:59:59", answered="2024-03-31 03:10:00"),
+            row.format(id="G4", queued="2024-03-31 01:40:00", answered="2024-03-31 02:50"),
+            # With an offset a time is exact, whatever the clocks did.
+            row.format(id="G5", queued="2024-03-31T02:30:00+01:00", answered=""),
+        ],
+    )
+    result = run(db, path)
+    assert (result.loaded, result.rejected) == (2, 3)
+    assert [(r.row, r.field, r.value, r.reason) for r in result.rejects.itertuples()] == [
+        (3, "queued_at", "2024-03-31 02:00:00",
+         "02:00 does not exist in Europe/Zagreb on 2024-03-31: clocks went forward"),
+        (4, "queued_at", "2024-03-31 02:59:59",
+         "02:59:59 does not exist in Europe/Zagreb on 2024-03-31: clocks went forward"),
+        (5, "answered_at", "2024-03-31 02:50",
+         "02:50 does not exist in Europe/Zagreb on 2024-03-31: clocks went forward"),
+    ]  # fmt: skip
+    stored = contacts(db)
+    assert (stored["G1"][3], stored["G1"][4]) == (
+        at_utc(2024, 3, 31, 0, 59, 59),
+        at_utc(2024, 3, 31, 1),
+    )
+    assert stored["G5"][3] == at_utc(2024, 3, 31, 1, 30)
+
+
+def test_a_local_time_in_the_hour_clocks_repeat_is_its_first_occurrence(
+    db: Database, tmp_path: Path
+) -> None:
+    """On 2024-10-27 Europe/Zagreb went from 03:00 back to 02:00 (UTC+2 to UTC+1): 02:00-02:59
+    happened twice, and a time written without an offset is read as the first, summer time."""
+    row = "{id},chat,,Ana,,{queued},,,,,,,,"
+    times = {
+        "R1": ("2024-10-27 01:59:59", at_utc(2024, 10, 26, 23, 59, 59)),
+        "R2": ("2024-10-27 02:00:00", at_utc(2024, 10, 27, 0, 0)),  # first 02:00: UTC+2
+        "R3": ("2024-10-27 02:30:00", at_utc(2024, 10, 27, 0, 30)),
+        "R4": ("2024-10-27 02:59:59", at_utc(2024, 10, 27, 0, 59, 59)),
+        "R5": ("2024-10-27 03:00:00", at_utc(2024, 10, 27, 2, 0)),  # winter time: UTC+1
+        "R6": ("2024-10-27T02:30:00+01:00", at_utc(2024, 10, 27, 1, 30)),  # the second, exactly
+    }
+    lines = [row.format(id=key, queued=text) for key, (text, _) in times.items()]
+    result = run(db, write(tmp_path, "autumn.csv", [GENERIC_HEADER, *lines]))
+    assert result.loaded == 6
+    assert {key: value[3] for key, value in contacts(db).items()} == {
+        key: instant for key, (_, instant) in times.items()
+    }
+
+
+def test_times_without_an_offset_are_read_in_the_zone_named(db: Database, tmp_path: Path) -> None:
+    row = "U1,phone,,Ana,,2024-03-31 02:30:00,2024-03-31 02:31:00,,,,,,,"
+    path = write(tmp_path, "utc.csv", [GENERIC_HEADER, row])
+    result = import_file(db, path, OWNER, "UTC")
+    assert result.loaded == 1  # no gap in UTC
+    assert contacts(db)["U1"][3] == at_utc(2024, 3, 31, 2, 30)
+    assert import_history(db, OWNER)[0].timezone == "UTC"
+    tokyo = write(tmp_path, "tokyo.csv", [GENERIC_HEADER, row.replace("U1", "U2")])
+    import_file(db, tokyo, OWNER, "Asia/Tokyo")
+    assert contacts(db)["U2"][3] == at_utc(2024, 3, 30, 17, 30)
+
+
+@pytest.mark.parametrize("zone", ["Europe/Zagrebb", "", "CEST", "../etc/passwd"])
+def test_an_unknown_time_zone_is_one_clear_line(db: Database, tmp_path: Path, zone: str) -> None:
+    path = write(tmp_path, "z.csv", [GENERIC_HEADER, "Z1,phone,,Ana,,2026-03-02 09:00,,,,,,,,"])
+    before = snapshot(db)
+    with pytest.raises(importing.ImportOptionError) as raised:
+        import_file(db, path, OWNER, zone)
+    assert str(raised.value) == (
+        f"unknown time zone {zone!r}: name one from the IANA time zone database, such as"
+        " Europe/Zagreb or UTC"
+    )
+    with pytest.raises(importing.ImportOptionError):
+        preview_file(db, path, OWNER, zone)
+    assert snapshot(db) == before
