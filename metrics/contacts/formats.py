@@ -6,12 +6,20 @@ staged row per contact with the same columns, whatever the source:
     external_id, channel_raw, channel, agent_email, agent_name, team,
     queued_raw, queued_at, answered_raw, answered_at, resolved_at_raw, resolved_at,
     abandoned_raw, abandoned, resolved_raw, resolved, case_id, category,
-    reopens_raw, reopens, rating_raw, rating, scale, comment, content_hash
+    reopens_raw, reopens, rating_raw, rating, scale, comment, content_hash, updated_at
 
 (`metrics.contacts.imports` numbers the rows.) `*_raw` is the text as the file gave it (for reject
 messages and for telling an unreadable value from an absent one); the unsuffixed column is the
-value as it will be stored, NULL when the text does not parse. Everything here is SQL text run
-by `metrics.contacts.imports`; no row passes through Python.
+value as it will be stored, NULL when the text does not parse. `updated_at` is when the export
+says the row was last updated (Zendesk's Updated at, Freshdesk's Last updated time; NULL
+elsewhere or unreadable): not content, only evidence of when the file was exported (see
+`metrics.contacts.waiting`). Everything here is SQL text run by `metrics.contacts.imports`; no
+row passes through Python.
+
+Abandoned means the customer gave up: a call or chat that ended unanswered. A helpdesk ticket
+is never abandoned: with no reply yet it is waiting. In the generic format, without an
+`abandoned` value, a phone call or chat with no `answered_at` is abandoned and an e-mail or
+social message with none is waiting.
 
 Shared rules: values are trimmed and a blank value is absent; e-mails are compared in lower
 case; names and team names are brought to Unicode NFC by `metrics.contacts.imports` (once per
@@ -183,8 +191,6 @@ class FormatSpec:
     channel_hint: str = "phone, chat, email or social"
     # Reasons worded for this format, replacing the shared wording (keys as in importing.py).
     reasons: dict[str, str] = field(default_factory=dict)
-    # SQL: when a contact that was not abandoned must name its agent.
-    agent_required: str = "true"
     # SQL: which staged rows the shared checks apply to (the format's own checks see all).
     shared_checks_apply: str = "true"
 
@@ -224,7 +230,8 @@ def _text(refs: dict[str, str], role: str) -> str:
 _COMMON_TAIL = """
     {queued_at} AS queued_at, {answered_at} AS answered_at, {resolved_at} AS resolved_at,
     {abandoned} AS abandoned, {resolved} AS resolved, {reopens} AS reopens,
-    {rating} AS rating, {scale} AS scale, {content_hash} AS content_hash
+    {rating} AS rating, {scale} AS scale, {content_hash} AS content_hash,
+    {updated_at} AS updated_at
 """
 
 
@@ -247,6 +254,8 @@ def _hashed(refs: dict[str, str], roles: list[str], lowered: tuple[str, ...] = (
 
 
 CHANNEL_SQL = f"CASE WHEN lower(channel_raw) IN {tuple(CHANNELS)!r} THEN lower(channel_raw) END"
+# The channels on which a contact nobody answered has ended: the customer hung up or left.
+CALLS = ("phone", "chat")
 NUMBER = r"\d{1,9}(\.\d+)?"  # a count of minutes: no sign, no exponent
 
 
@@ -282,14 +291,16 @@ class Generic(FormatSpec):
                 queued_at=timestamp("queued_raw"),
                 answered_at=timestamp("answered_raw"),
                 resolved_at=timestamp("resolved_at_raw"),
+                # Not said: a call or chat nobody answered ended so; an e-mail is waiting.
                 abandoned=f"CASE WHEN abandoned_raw IS NULL THEN answered_raw IS NULL"
-                f" ELSE {abandoned} END",
+                f" AND coalesce(channel IN {CALLS!r}, false) ELSE {abandoned} END",
                 resolved=f"CASE WHEN resolved_raw IS NULL THEN resolved_at_raw IS NOT NULL"
                 f" ELSE {resolved} END",
                 reopens="NULL::INTEGER",
                 rating="CASE WHEN regexp_full_match(rating_raw, '[1-5](\\.0+)?')"
                 " THEN CAST(left(rating_raw, 1) AS SMALLINT) END",
                 scale="CASE WHEN rating_raw IS NOT NULL THEN '1-5' END",
+                updated_at="NULL::TIMESTAMPTZ",
                 content_hash=_hashed(
                     refs,
                     [
@@ -381,7 +392,8 @@ class Zendesk(FormatSpec):
 
     Id is the contact and its case; Via the channel (ZENDESK_VIA); Assignee the agent; Group
     the team; Created at the arrival; answered = Created at + First reply time in minutes
-    (no first reply: not answered, which counts as abandoned); resolved = Status solved or
+    (no first reply: waiting, never abandoned); Updated at tells when the file was exported
+    at the latest; resolved = Status solved or
     closed, at Solved at; Satisfaction Score Good/Bad is a rating on the good/bad scale,
     Offered/Not Offered no rating; Reopens is kept; Type is the category. Custom
     "... [list]" and other columns are ignored.
@@ -411,7 +423,7 @@ class Zendesk(FormatSpec):
                 answered_at=f"CASE WHEN regexp_full_match(answered_raw, '{NUMBER}')"
                 f" THEN queued_at + to_microseconds(CAST(round({minutes} * 60e6) AS BIGINT)) END",
                 resolved_at=timestamp("resolved_at_raw"),
-                abandoned="answered_raw IS NULL",
+                abandoned="false",  # a ticket with no first reply is waiting
                 resolved=f"coalesce(lower(resolved_raw) IN {ZENDESK_SOLVED!r}, false)",
                 reopens="CASE WHEN regexp_full_match(reopens_raw, '\\d{1,9}')"
                 " THEN CAST(reopens_raw AS INTEGER) END",
@@ -419,6 +431,7 @@ class Zendesk(FormatSpec):
                 f" WHEN lower(rating_raw) IN {ZENDESK_BAD!r} THEN 0 END",
                 scale=f"CASE WHEN lower(rating_raw) IN {ZENDESK_GOOD + ZENDESK_BAD!r}"
                 " THEN 'good/bad' END",
+                updated_at=timestamp(_text(refs, "updated")),
                 content_hash=_hashed(
                     refs,
                     [
@@ -506,7 +519,8 @@ class Freshdesk(FormatSpec):
 
     Ticket ID is the contact and its case; Source the channel (FRESHDESK_SOURCE); Agent the
     agent; Group the team; Created time the arrival; answered at Initial response time, or,
-    when that is empty, Created time + First response time (in hrs); resolved = Status
+    when that is empty, Created time + First response time (in hrs) (neither: waiting, never
+    abandoned); Last updated time tells when the file was exported at the latest; resolved = Status
     resolved or closed, at Resolved time; Survey results on the 1-5 scale (FRESHDESK_SURVEY);
     Type is the category.
     """
@@ -548,13 +562,14 @@ class Freshdesk(FormatSpec):
                 " ELSE queued_at + to_microseconds(CAST(round(first_response_hours * 3600e6)"
                 " AS BIGINT)) END",
                 resolved_at=timestamp("resolved_at_raw"),
-                abandoned="first_response_raw IS NULL AND hours_text IS NULL",
+                abandoned="false",  # a ticket with no response is waiting
                 resolved=f"coalesce(lower(resolved_raw) IN {FRESHDESK_RESOLVED!r}, false)",
                 reopens="NULL::INTEGER",
                 rating=f"CAST(coalesce({survey},"
                 " CASE WHEN regexp_full_match(rating_raw, '[1-5]') THEN rating_raw END)"
                 " AS SMALLINT)",
                 scale="CASE WHEN rating_raw IS NOT NULL THEN '1-5' END",
+                updated_at=timestamp(_text(refs, "updated")),
                 content_hash=_hashed(
                     refs,
                     [
@@ -688,12 +703,12 @@ class Asterisk(FormatSpec):
                NULL::VARCHAR AS reopens_raw, NULL::INTEGER AS reopens,
                NULL::VARCHAR AS rating_raw, NULL::SMALLINT AS rating, NULL::VARCHAR AS scale,
                NULL::VARCHAR AS comment,
-               {call_hash} AS content_hash,
+               {call_hash} AS content_hash, NULL::TIMESTAMPTZ AS updated_at,
                starts, answered_by, end_event, bad_epoch, bad_epoch_line,
                false AS not_a_line, NULL::VARCHAR AS line
         FROM calls
         UNION ALL
-        SELECT line_number, NULL, 'phone', 'phone', {", ".join(["NULL"] * 22)},
+        SELECT line_number, NULL, 'phone', 'phone', {", ".join(["NULL"] * 23)},
                0, NULL, NULL, NULL, NULL, true, line
         FROM events WHERE NOT well_formed
         """
@@ -774,6 +789,7 @@ ZENDESK = Zendesk(
         "comment": "Satisfaction Comment",
         "reopens": "Reopens",
         "category": "Type",
+        "updated": "Updated at",
     },
     required=("id", "channel", "agent_name", "status", "queued", "answered"),
     labels={
@@ -807,6 +823,7 @@ FRESHDESK = Freshdesk(
         "hours": "First response time (in hrs)",
         "rating": "Survey results",
         "category": "Type",
+        "updated": "Last updated time",
     },
     required=("id", "channel", "agent_name", "status", "queued"),
     one_of=(("first_response", "hours"),),
@@ -848,7 +865,6 @@ ASTERISK = Asterisk(
         " log begins",
         "agent_missing": "the call was connected, but its CONNECT line names no agent",
     },
-    agent_required="answered_raw IS NOT NULL",
     shared_checks_apply="NOT not_a_line",
 )
 SPECS: dict[Format, FormatSpec] = {

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -75,7 +76,7 @@ from metrics.contacts.formats import (
     sql_text,
     time_checks,
 )
-from metrics.contacts.rollups import refresh_contact_rollups
+from metrics.contacts.rollups import mark_contacts_changed, refresh_contact_rollups
 from metrics.people import AccessDenied, Viewer
 from metrics.store import Database
 
@@ -116,6 +117,8 @@ class ImportResult(BaseModel):
     loaded: int
     rejected: int
     duplicates: int
+    # Of the loaded rows, those that replaced a waiting ticket an earlier export had stored.
+    updated: int
     new_agents: list[str]
     new_teams: list[str]
     batch_id: int | None
@@ -137,6 +140,7 @@ class ImportResult(BaseModel):
             "duplicates": self.duplicates,
             "new_agents": self.new_agents,
             "batch_id": self.batch_id,
+            "updated": self.updated,
         }
 
 
@@ -159,6 +163,7 @@ class ImportBatch(BaseModel):
     loaded: int
     rejected: int
     duplicates: int
+    updated: int
     new_agents: list[str]
     new_teams: list[str]
     imported_by: str
@@ -542,12 +547,11 @@ def _row_checks(spec: FormatSpec, scope: _Scope) -> list[Check]:
         ),
         Check(
             lab["agent"],
-            f"NOT coalesce(abandoned, true) AND agent_email IS NULL AND agent_name IS NULL"
-            f" AND ({spec.agent_required})",
+            "answered_raw IS NOT NULL AND agent_email IS NULL AND agent_name IS NULL",
             "NULL",
             reason(
                 "agent_missing",
-                f"{lab['agent']} is empty: only an abandoned contact may have no agent",
+                f"{lab['agent']} is empty: only a contact nobody answered may have no agent",
             ),
         ),
         Check(
@@ -613,20 +617,29 @@ def _problems_sql(checks: list[Check]) -> str:
 
 def _run(cur: Database, sql: str, params: dict[str, object]) -> duckdb.DuckDBPyConnection:
     """Execute with only the named parameters the statement uses (DuckDB refuses extras)."""
-    used = {key: value for key, value in params.items() if f"${key}" in sql}
+    used = {key: value for key, value in params.items() if re.search(rf"\${key}\b", sql)}
     return cur.execute(sql, used or None)
 
 
 def _classify(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, object]) -> None:
     """Decide every staged row's fate into `import_problems` (row, id, field, value, reason)
-    and `import_status` (row, status: load, duplicate or rejected), and find the agents and
-    teams to create (`import_new_agents`, `import_new_teams`)."""
+    and `import_status` (row, status: load, duplicate or rejected), find the agents and teams
+    to create (`import_new_agents`, `import_new_teams`), the stored contacts the file repeats
+    or replaces (`import_stored`), and the moment the file shows (`params["as_of"]`)."""
     _staff_in_scope(cur, scope)
     _run(
         cur,
         f"CREATE TEMP TABLE import_problems AS {_problems_sql(_row_checks(spec, scope))}",
         params,
     )
+    # The moment the file shows things as they were: its latest time (an export's own "last
+    # updated" included), over the rows without problems. A waiting ticket was still
+    # unanswered then (metrics/contacts/waiting.py).
+    row = cur.execute(
+        "SELECT max(greatest(queued_at, answered_at, resolved_at, updated_at)) FROM import_rows"
+        " WHERE row_number NOT IN (SELECT row_number FROM import_problems)"
+    ).fetchone()
+    params["as_of"] = row[0] if row else None
     # Each id's copies in the file: how many distinct contents, which row comes first.
     cur.execute(
         # min <> max tells one content from several at a fraction of count(DISTINCT)'s cost.
@@ -635,18 +648,30 @@ def _classify(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, 
         " count(*) AS copies, min(row_number) AS first_row, min(content_hash) AS content_hash"
         " FROM import_rows WHERE external_id IS NOT NULL GROUP BY external_id"
     )
+    # The stored contacts of the file's ids. `waiting`: a ticket nobody had answered when it was
+    # last seen, in the importer's scope; a later export of it (as of the same moment or after)
+    # replaces it (`replaces`), an exact repeat moves its moment on, an earlier one is refused.
+    in_scope = "true" if scope.team_id is None else "s.team_id = $own_team_id"
     _run(
         cur,
-        "CREATE TEMP TABLE import_stored AS SELECT i.external_id, s.content_hash AS stored_hash,"
-        # A stored contact without a digest (not imported) is never the same: a conflict.
-        " s.import_batch_id,"
-        " coalesce(i.versions = 1 AND s.content_hash = i.content_hash, false) AS same"
-        " FROM import_ids i JOIN interactions s"
-        " ON s.source = $source AND s.external_id = i.external_id",
-        params,
+        f"""
+        CREATE TEMP TABLE import_stored AS
+        SELECT *, coalesce(waiting AND NOT same AND $as_of >= seen, false) AS replaces
+        FROM (
+            SELECT i.external_id, s.id AS stored_id, s.import_batch_id,
+                   -- A stored contact without a digest (not imported) is never the same.
+                   coalesce(i.versions = 1 AND s.content_hash = i.content_hash, false) AS same,
+                   i.versions = 1 AND s.answered_at IS NULL AND NOT s.abandoned
+                       AND s.seen_unanswered_at IS NOT NULL AND {in_scope} AS waiting,
+                   s.seen_unanswered_at AS seen
+            FROM import_ids i JOIN interactions s
+              ON s.source = $source AND s.external_id = i.external_id
+        )
+        """,
+        {**params, "own_team_id": scope.team_id},
     )
     id_label = sql_text(spec.labels["id"])
-    seen = "true" if scope.importer_id is None else "b.imported_by_id = ?"
+    seen = "true" if scope.importer_id is None else "coalesce(b.imported_by_id = ?, false)"
     cur.execute(
         f"""
         INSERT INTO import_problems
@@ -668,16 +693,21 @@ def _classify(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, 
         f"""
         INSERT INTO import_problems
         SELECT r.row_number, r.external_id, {id_label}, r.external_id,
-               CASE WHEN {seen} THEN 'is already stored with different content ('
+               CASE WHEN NOT ({seen})
+                    -- an import the viewer may not see is not named, nor is its team
+                    THEN 'is already stored with different content; the stored contact is kept'
+                    WHEN s.waiting
+                    THEN 'is already stored with different content and was seen unanswered'
+                         || ' later than this file shows; the stored contact (import #'
+                         || s.import_batch_id || ') is kept'
+                    ELSE 'is already stored with different content ('
                    || CASE WHEN s.import_batch_id IS NULL THEN 'added before imports were recorded'
                       ELSE 'import #' || s.import_batch_id END
-                   || '); the stored contact is kept: remove that import to replace it'
-               -- an import the viewer may not see is not named, nor is its team
-               ELSE 'is already stored with different content; the stored contact is kept' END
+                   || '); the stored contact is kept: remove that import to replace it' END
         FROM import_rows r JOIN import_stored s USING (external_id)
         JOIN import_ids i USING (external_id)
         LEFT JOIN import_batches b ON b.id = s.import_batch_id
-        WHERE i.versions = 1 AND NOT s.same
+        WHERE i.versions = 1 AND NOT s.same AND NOT s.replaces
         """,
         [] if scope.importer_id is None else [scope.importer_id],
     )
@@ -694,7 +724,8 @@ def _classify(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, 
                CASE WHEN s.same THEN 'duplicate'
                     WHEN p.row_number IS NOT NULL THEN 'rejected'
                     WHEN r.row_number = i.first_row THEN 'load'
-                    ELSE 'duplicate' END AS status
+                    ELSE 'duplicate' END AS status,
+               coalesce(s.replaces, false) AS replaces
         FROM import_rows r
         LEFT JOIN import_stored s USING (external_id)
         LEFT JOIN import_ids i USING (external_id)
@@ -703,7 +734,7 @@ def _classify(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, 
     )
     # What remains to write needs only the rows, their status and the problems: the rest goes
     # now, lowering the import's peak memory by a fifth at a million rows.
-    for table in ("import_ids", "import_candidates", "import_email_agents", "import_name_agents"):
+    for table in ("import_candidates", "import_email_agents", "import_name_agents"):
         cur.execute(f"DROP TABLE {table}")
 
 
@@ -833,6 +864,7 @@ def _write(
     assert row is not None
     batch_id = int(row[0])
     params = {**params, "batch": batch_id, "default_team": scope.team_id}
+    _update_waiting(cur, params)
     cur.execute("INSERT INTO teams (name) SELECT name FROM import_new_teams ORDER BY name")
     row = cur.execute("SELECT coalesce(max(id), 0) FROM staff").fetchone()
     assert row is not None
@@ -858,11 +890,12 @@ def _write(
         """
         INSERT INTO interactions (source, external_id, channel, agent_id, team_id, case_id,
             queued_at, answered_at, resolved_at, abandoned, resolved, category, is_demo,
-            import_batch_id, content_hash, reopens)
+            import_batch_id, content_hash, reopens, seen_unanswered_at)
         SELECT $source, l.external_id, l.channel, coalesce(by_email.id, by_name.id),
                coalesce(t.id, $default_team), l.case_id, l.queued_at, l.answered_at,
                l.resolved_at, l.abandoned, l.resolved, l.category, false, $batch,
-               l.content_hash, l.reopens
+               l.content_hash, l.reopens,
+               CASE WHEN l.answered_at IS NULL AND NOT l.abandoned THEN $as_of END
         FROM import_rows l
         JOIN import_status s ON s.row_number = l.row_number AND s.status = 'load'
         LEFT JOIN import_staff by_email ON by_email.email = l.agent_email
@@ -893,10 +926,10 @@ def _write(
     refresh_contact_rollups(cur)  # after the ratings: the days' counts include them
     cur.execute(
         "INSERT INTO import_batches (id, file_name, checksum, format, timezone, source,"
-        " rows_read, loaded, rejected, duplicates, new_agents, new_teams, imported_by_id,"
-        " imported_by)"
+        " rows_read, loaded, rejected, duplicates, updated, new_agents, new_teams,"
+        " imported_by_id, imported_by)"
         " VALUES ($batch, $file_name, $checksum, $format, $timezone, $source, $rows_read,"
-        " $loaded, $rejected, $duplicates, $new_agents, $new_teams, $imported_by_id,"
+        " $loaded, $rejected, $duplicates, $updated, $new_agents, $new_teams, $imported_by_id,"
         " $imported_by)",
         {**batch, "batch": batch_id, "source": params["source"]},
     )
@@ -907,6 +940,35 @@ def _write(
         [batch_id],
     )
     return batch_id
+
+
+def _update_waiting(cur: Database, params: dict[str, object]) -> None:
+    """The stored waiting tickets this file shows again (see `import_stored`): an exact repeat
+    was still unanswered at the file's moment, which becomes its `seen_unanswered_at`; a row
+    that replaces one takes its place, so the stored ticket, its ratings and its case count go
+    first (the row is then inserted with the others, by this import). Their days are counted
+    again for the rollups."""
+    repeated = "id IN (SELECT stored_id FROM import_stored WHERE same AND waiting AND seen < ?)"
+    mark_contacts_changed(cur, repeated, [params["as_of"]])
+    cur.execute(
+        f"UPDATE interactions SET seen_unanswered_at = ? WHERE {repeated}",
+        [params["as_of"], params["as_of"]],
+    )
+    cur.execute(
+        """
+        CREATE TEMP TABLE import_replaced AS
+        SELECT s.stored_id FROM import_stored s
+        JOIN import_ids i USING (external_id)
+        JOIN import_status t ON t.row_number = i.first_row AND t.status = 'load'
+        WHERE s.replaces
+        """
+    )
+    replaced = "id IN (SELECT stored_id FROM import_replaced)"
+    forget_case_contacts(cur, replaced, [])
+    cur.execute(
+        "DELETE FROM feedback WHERE interaction_id IN (SELECT stored_id FROM import_replaced)"
+    )
+    cur.execute(f"DELETE FROM interactions WHERE {replaced}")
 
 
 @contextmanager
@@ -962,11 +1024,12 @@ def import_file(
             _classify(cur, spec, scope, params)
             counts = cur.execute(
                 "SELECT count(*), count(*) FILTER (status = 'load'),"
-                " count(*) FILTER (status = 'rejected'), count(*) FILTER (status = 'duplicate')"
+                " count(*) FILTER (status = 'rejected'), count(*) FILTER (status = 'duplicate'),"
+                " count(*) FILTER (status = 'load' AND replaces)"
                 " FROM import_status"
             ).fetchone()
             assert counts is not None
-            rows_read, loaded, rejected, duplicates = (int(n) for n in counts)
+            rows_read, loaded, rejected, duplicates, updated = (int(n) for n in counts)
             new_agents = [
                 f"{agent_name} <{email}>" if email else agent_name
                 for agent_name, email in cur.execute(
@@ -1004,6 +1067,7 @@ def import_file(
                     "loaded": loaded,
                     "rejected": rejected,
                     "duplicates": duplicates,
+                    "updated": updated,
                     "new_agents": new_agents,
                     "new_teams": new_teams,
                     "imported_by_id": viewer.staff_id or None,
@@ -1027,6 +1091,7 @@ def import_file(
         loaded=loaded,
         rejected=rejected,
         duplicates=duplicates,
+        updated=updated,
         new_agents=new_agents,
         new_teams=new_teams,
         batch_id=batch_id,
@@ -1121,7 +1186,7 @@ def preview_file(
 
 _BATCH_COLUMNS = (
     "id, file_name, checksum, format, timezone, rows_read, loaded, rejected, duplicates,"
-    " new_agents, new_teams, imported_by, imported_at, removed_at, removed_by"
+    " updated, new_agents, new_teams, imported_by, imported_at, removed_at, removed_by"
 )
 
 

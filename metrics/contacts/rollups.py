@@ -7,14 +7,18 @@ Two tables (migration 0005), both functions of the stored contacts alone, never 
   ratings, and the count and sum of 1–5 ratings);
 - `contact_waits`: one row per answered contact with its wait, computed exactly as the metrics
   compute it, for the wait mean and quantiles (which no sum can give) and for "within the
-  standard", which is applied when reading, so that a policy change needs no rebuild.
+  standard", which is applied when reading, so that a policy change needs no rebuild;
+- `contact_unanswered` (migration 0007): one row per unanswered, unabandoned contact seen so
+  (metrics/contacts/waiting.py), with how long it had waited by then, for "still waiting or
+  already missed", which is applied when reading too.
 
 A report period is local days; its whole UTC days are read from `contact_days` and the hours
 before the first and after the last whole UTC day from `interactions` (see
 metrics/performance/agents.py).
 
 Kept exact inside every writer's transaction, with no new call for a writer of contacts that
-already keeps `interactions.case_contacts`:
+already keeps `interactions.case_contacts` (a writer that moves a stored contact's
+`seen_unanswered_at` marks it with `mark_contacts_changed` first):
 
 - `refresh_case_contacts` and `forget_case_contacts` (metrics/contacts/case_sizes.py) mark the UTC
   days whose rows can change in `contact_days_pending`: the days of contacts inserted, of
@@ -32,6 +36,7 @@ concerned first; after anything not marked, `refresh_contact_rollups(cur, everyt
 from __future__ import annotations
 
 from metrics.contacts.ratings import GOOD_RATING
+from metrics.contacts.waiting import UNANSWERED_S
 from metrics.store import Database
 
 # A contact's rollup day: its queued_at's date in UTC (the store's instants).
@@ -75,6 +80,12 @@ _WAITS_SQL = """
     FROM interactions i WHERE i.answered_at IS NOT NULL AND {where}
     ORDER BY i.agent_id, wait_s
 """
+_UNANSWERED_SQL = f"""
+    INSERT INTO contact_unanswered
+    SELECT i.queued_at, i.agent_id, i.team_id, i.channel, {UNANSWERED_S} AS unanswered_s
+    FROM interactions i WHERE {UNANSWERED_S} IS NOT NULL AND {{where}}
+    ORDER BY i.agent_id, unanswered_s
+"""
 # Both tables are written in agent order (grouping by agent is then ~30% quicker); the waits in
 # (agent_id, wait_s) order: quantile_cont per agent over rows in that order takes
 # about two thirds of its time over rows in queue order (1M contacts: ~0.036 s against ~0.055 s).
@@ -116,20 +127,23 @@ def refresh_contact_rollups(cur: Database, *, everything: bool = False) -> int:
         )
         cur.execute("DELETE FROM contact_days")
         cur.execute("DELETE FROM contact_waits")
+        cur.execute("DELETE FROM contact_unanswered")
     row = cur.execute("SELECT count(*) FROM contact_days_pending").fetchone()
     pending = int(row[0]) if row else 0
     if not pending:
         return 0
     if not everything:
         cur.execute("DELETE FROM contact_days WHERE day IN (SELECT day FROM contact_days_pending)")
-        cur.execute(
-            "DELETE FROM contact_waits WHERE "
-            + _PENDING.format(column="queued_at", day=UTC_DAY.format(column="queued_at"))
-        )
+        for table in ("contact_waits", "contact_unanswered"):
+            cur.execute(
+                f"DELETE FROM {table} WHERE "
+                + _PENDING.format(column="queued_at", day=UTC_DAY.format(column="queued_at"))
+            )
     day = UTC_DAY.format(column="i.queued_at")
     where = _PENDING.format(column="i.queued_at", day=day)
     cur.execute(_DAYS_SQL.format(day=day, where=where, good=GOOD_RATING))
     cur.execute(_WAITS_SQL.format(where=where))
+    cur.execute(_UNANSWERED_SQL.format(where=where))
     cur.execute("DELETE FROM contact_days_pending")
     return pending
 

@@ -34,6 +34,7 @@ EXPECTED_COLUMNS = {
         "removed_at",
         "removed_by",
         "timezone",
+        "updated",
     ],
     "import_rejects": ["batch_id", "row_number", "external_id", "field", "value", "reason"],
     "interactions": [
@@ -55,6 +56,7 @@ EXPECTED_COLUMNS = {
         "content_hash",
         "reopens",
         "case_contacts",
+        "seen_unanswered_at",
     ],
     "organisation_settings": ["key", "value", "updated_at"],
     "policy_versions": [
@@ -97,6 +99,7 @@ EXPECTED_COLUMNS = {
     ],
     "contact_days_pending": ["day"],
     "contact_waits": ["queued_at", "agent_id", "team_id", "channel", "wait_s"],
+    "contact_unanswered": ["queued_at", "agent_id", "team_id", "channel", "unanswered_s"],
     "certificates": [
         "code",
         "attempt_id",

@@ -192,3 +192,24 @@ def test_the_zone_of_times_without_an_offset_can_be_chosen(viewers) -> None:
     assert preview["Queued"].iloc[0] == "2024-03-31 04:30:00"
     at.button(key="import_button").click().run()
     assert metrics(at)["Loaded"] == "1"
+
+
+def test_team_performance_counts_a_ticket_with_no_reply_as_waiting(viewers) -> None:
+    """A Freshdesk e-mail ticket with no reply yet, created ten minutes before the export:
+    waiting (the standard is 4 hours), not abandoned, and not a missed standard."""
+    header = (
+        "Ticket ID,Subject,Status,Priority,Source,Type,Agent,Group,Created time,Resolved time,"
+        "Initial response time,First response time (in hrs),Survey results,Last updated time"
+    )
+    ticket = "F1,Hi,Open,Low,Email,,,Front line,2026-11-18 10:00,,,,,2026-11-18 10:10"
+    at = app_as(viewers["supervisor"]).run()
+    at.switch_page("app_pages/team_performance.py").run()
+    before = texts(at)
+    assert "0 waiting for a first reply" in before
+    at.switch_page(PAGE).run()
+    upload(at, f"{header}\n{ticket}\n".encode(), "freshdesk.csv")
+    at.button(key="import_button").click().run()
+    assert metrics(at)["Loaded"] == "1"
+    at.switch_page("app_pages/team_performance.py").run()
+    assert not at.exception, at.exception
+    assert "1 waiting for a first reply within their standard" in texts(at)

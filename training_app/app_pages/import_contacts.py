@@ -131,6 +131,12 @@ def show_result(result: importing.ImportResult) -> None:
         "Rows read = loaded + rejected + duplicates. A duplicate repeats a contact already "
         "stored, or an earlier row of the file, exactly; it is skipped, not refused."
     )
+    if result.updated:
+        st.info(
+            f"{plural(result.updated, 'loaded row')} "
+            f"{'would update' if result.dry_run else 'updated'} a ticket an earlier export "
+            "stored while it was still waiting for a reply."
+        )
     earlier = [batch for batch in result.earlier_imports if batch != result.batch_id]
     if earlier:
         st.info(

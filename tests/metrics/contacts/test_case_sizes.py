@@ -145,6 +145,7 @@ def test_the_report_of_a_period_nobody_handled_still_has_the_queue(
         "offered": 1,
         "answered": 0,
         "abandoned": 1,
+        "waiting": 0,
         "abandonment_rate": 1.0,
         "service_level": 0.0,
     }

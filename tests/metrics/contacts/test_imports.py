@@ -113,7 +113,8 @@ def test_a_generic_file_is_stored_as_written(db: Database, tmp_path: Path) -> No
             # Exact times with offsets; no agent e-mail; resolved given as 'no'.
             "A2,CHAT,,Līga Bērziņa,Front line,2026-03-02T09:10:00+01:00,"
             "2026-03-02T08:11:00Z,,,no,C-2,,,",
-            # No answered_at and no abandoned: abandoned; no agent needed.
+            # An e-mail with no answered_at and no abandoned: waiting, not abandoned (see
+            # test_waiting.py); no agent needed.
             "A3,email,,,Billing,2026-07-01 09:00,,,,,,,,",
             # resolved_at without resolved: resolved. Summer: UTC+2.
             "A4,social,ivana@x.example,Ivana Horvat,Billing,2026-07-01 09:30:00,"
@@ -130,7 +131,7 @@ def test_a_generic_file_is_stored_as_written(db: Database, tmp_path: Path) -> No
                utc(3, 2, 8, 6), False, True, "C-1", "billing"),
         "A2": ("chat", "Līga Bērziņa", "Front line", utc(3, 2, 8, 10), utc(3, 2, 8, 11),
                None, False, False, "C-2", None),
-        "A3": ("email", None, "Billing", utc(7, 1, 7), None, None, True, False, None, None),
+        "A3": ("email", None, "Billing", utc(7, 1, 7), None, None, False, False, None, None),
         "A4": ("social", "Ivana Horvat", "Billing", utc(7, 1, 7, 30), utc(7, 1, 7, 45),
                utc(7, 1, 8), False, True, "C-4", "returns"),
     }  # fmt: skip
@@ -229,7 +230,7 @@ def test_every_reason_to_refuse_a_row_is_given_with_row_field_and_value(
     assert by_row[11].value == "6" and by_row[12].value == "4.5"
     assert by_row[11].reason == "csat is a rating from 1 to 5 (a whole number)"
     assert by_row[15].reason.startswith("marked abandoned, but it has answered_at")
-    assert by_row[16].reason.endswith("only an abandoned contact may have no agent")
+    assert by_row[16].reason.endswith("only a contact nobody answered may have no agent")
     assert by_row[17].value == "ana-at-x"
     assert by_row[18].reason == (
         "2 staff members have this name, so the contact cannot be given to the right one"
@@ -464,8 +465,8 @@ def test_a_zendesk_export(db: Database, tmp_path: Path) -> None:
                 utc(3, 2, 11), False, True, "101", "incident"),
         "102": ("phone", "Ayşe Yıldız", "Destek", utc(3, 2, 8, 10), utc(3, 2, 8, 11, 30),
                 None, False, False, "102", "question"),
-        "103": ("email", None, "Destek", utc(3, 2, 8, 20), None, None, True, False, "103",
-                None),
+        "103": ("email", None, "Destek", utc(3, 2, 8, 20), None, None, False, False, "103",
+                None),  # no reply yet: waiting
         "104": ("chat", "Mehmet Öztürk", "Destek", utc(3, 2, 8, 30), utc(3, 2, 8, 32),
                 utc(3, 2, 8, 50), False, True, "104", None),
     }  # fmt: skip
@@ -521,7 +522,7 @@ def test_a_freshdesk_export(db: Database, tmp_path: Path) -> None:
                 False, False, "502", "Incident"),
         "503": ("chat", "Dāvis Ozols", "Atbalsts", utc(3, 2, 8), utc(3, 2, 9, 15),
                 utc(3, 2, 10), False, True, "503", None),
-        "504": ("email", None, "Atbalsts", utc(3, 2, 8), None, None, True, False, "504", None),
+        "504": ("email", None, "Atbalsts", utc(3, 2, 8), None, None, False, False, "504", None),
     }  # fmt: skip
     # The classic survey on the 1-5 scale: Awesome 5, Just Okay 3, Not Good 1.
     assert {k: v[:2] for k, v in ratings(db).items()} == {
