@@ -62,6 +62,12 @@ def sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def sql_list(values: tuple[str, ...] | list[str]) -> str:
+    """Our own labels as a SQL list for IN: `('a', 'b')` (Python's repr would quote a label
+    with an apostrophe in double quotes, which SQL reads as a column name)."""
+    return "(" + ", ".join(sql_text(value) for value in values) + ")"
+
+
 def blank_to_null(column: str) -> str:
     return f"NULLIF(trim({column}), '')"
 
@@ -166,12 +172,16 @@ def lookup(raw: str, mapping: dict[str, str], prefixes: dict[str, str] | None = 
 class Check:
     """One reason to refuse a row: rows where `condition` holds are refused, naming `label`
     (the file's column), the offending `value` and a `reason` (SQL expressions over the
-    staged row)."""
+    staged row). A check with a `warning` refuses nothing: the row loads without the value (a
+    rating that cannot be read) and the warning, its reason followed by that sentence ("the
+    ticket is loaded without its rating"), is kept with the import like a reject; a row
+    refused for another reason lists the reason among its problems."""
 
     label: str
     condition: str
     value: str
     reason: str
+    warning: str | None = None
 
 
 @dataclass(frozen=True)
@@ -253,7 +263,7 @@ def _hashed(refs: dict[str, str], roles: list[str], lowered: tuple[str, ...] = (
     )
 
 
-CHANNEL_SQL = f"CASE WHEN lower(channel_raw) IN {tuple(CHANNELS)!r} THEN lower(channel_raw) END"
+CHANNEL_SQL = f"CASE WHEN lower(channel_raw) IN {sql_list(CHANNELS)} THEN lower(channel_raw) END"
 # The channels on which a contact nobody answered has ended: the customer hung up or left.
 CALLS = ("phone", "chat")
 NUMBER = r"\d{1,9}(\.\d+)?"  # a count of minutes: no sign, no exponent
@@ -293,7 +303,7 @@ class Generic(FormatSpec):
                 resolved_at=timestamp("resolved_at_raw"),
                 # Not said: a call or chat nobody answered ended so; an e-mail is waiting.
                 abandoned=f"CASE WHEN abandoned_raw IS NULL THEN answered_raw IS NULL"
-                f" AND coalesce(channel IN {CALLS!r}, false) ELSE {abandoned} END",
+                f" AND coalesce(channel IN {sql_list(CALLS)}, false) ELSE {abandoned} END",
                 resolved=f"CASE WHEN resolved_raw IS NULL THEN resolved_at_raw IS NOT NULL"
                 f" ELSE {resolved} END",
                 reopens="NULL::INTEGER",
@@ -345,7 +355,8 @@ class Generic(FormatSpec):
                 lab["rating"],
                 "rating_raw IS NOT NULL AND rating IS NULL",
                 "rating_raw",
-                f"'{lab['rating']} is a rating from 1 to 5 (a whole number)'",
+                sql_text(f"{lab['rating']} is a rating from 1 to 5 (a whole number)"),
+                warning="the contact is loaded without its rating and comment",
             ),
         ]
 
@@ -382,8 +393,12 @@ ZENDESK_VIA = {
 }
 ZENDESK_VIA_PREFIXES = {"phone call": "phone", "twitter": "social", "facebook": "social"}
 ZENDESK_SOLVED = ("solved", "closed")
-ZENDESK_GOOD = ("good", "good with comment")
-ZENDESK_BAD = ("bad", "bad with comment")
+# Zendesk's CSAT, as its ticket export writes it: the good/bad score (with or without a comment,
+# or as the survey's own labels), or no rating yet. Zendesk's newer surveys on 1-3 or 1-5 scales
+# still export the good/bad score; a bare number could be on any of its scales, so it is not
+# guessed at (a warning, see `Check.warning`).
+ZENDESK_GOOD = ("good", "good with comment", "good, i'm satisfied")
+ZENDESK_BAD = ("bad", "bad with comment", "bad, i'm unsatisfied")
 ZENDESK_NOT_RATED = ("offered", "not offered", "unoffered")
 
 
@@ -424,12 +439,12 @@ class Zendesk(FormatSpec):
                 f" THEN queued_at + to_microseconds(CAST(round({minutes} * 60e6) AS BIGINT)) END",
                 resolved_at=timestamp("resolved_at_raw"),
                 abandoned="false",  # a ticket with no first reply is waiting
-                resolved=f"coalesce(lower(resolved_raw) IN {ZENDESK_SOLVED!r}, false)",
+                resolved=f"coalesce(lower(resolved_raw) IN {sql_list(ZENDESK_SOLVED)}, false)",
                 reopens="CASE WHEN regexp_full_match(reopens_raw, '\\d{1,9}')"
                 " THEN CAST(reopens_raw AS INTEGER) END",
-                rating=f"CASE WHEN lower(rating_raw) IN {ZENDESK_GOOD!r} THEN 1"
-                f" WHEN lower(rating_raw) IN {ZENDESK_BAD!r} THEN 0 END",
-                scale=f"CASE WHEN lower(rating_raw) IN {ZENDESK_GOOD + ZENDESK_BAD!r}"
+                rating=f"CASE WHEN lower(rating_raw) IN {sql_list(ZENDESK_GOOD)} THEN 1"
+                f" WHEN lower(rating_raw) IN {sql_list(ZENDESK_BAD)} THEN 0 END",
+                scale=f"CASE WHEN lower(rating_raw) IN {sql_list(ZENDESK_GOOD + ZENDESK_BAD)}"
                 " THEN 'good/bad' END",
                 updated_at=timestamp(_text(refs, "updated")),
                 content_hash=_hashed(
@@ -472,11 +487,12 @@ class Zendesk(FormatSpec):
             Check(
                 lab["rating"],
                 f"rating_raw IS NOT NULL AND rating IS NULL"
-                f" AND lower(rating_raw) NOT IN {ZENDESK_NOT_RATED!r}",
+                f" AND lower(rating_raw) NOT IN {sql_list(ZENDESK_NOT_RATED)}",
                 "rating_raw",
                 sql_text(
                     f"{lab['rating']} is Good, Bad, Offered or Not Offered in a Zendesk export"
                 ),
+                warning="the ticket is loaded without its rating and comment",
             ),
         ]
 
@@ -499,8 +515,10 @@ FRESHDESK_SOURCE = {
 }
 FRESHDESK_RESOLVED = ("resolved", "closed")
 # Freshdesk's classic survey has three answers; they sit on the 1-5 scale at 5, 3 and 1, so
-# CSAT (4-5 ÷ all) counts the happy answers. A numeric survey answer 1-5 is taken as it is.
+# CSAT (4-5 ÷ all) counts the happy answers. Its newer survey has five, 5 to 1. A numeric survey
+# answer 1-5 is taken as it is.
 FRESHDESK_SURVEY = {
+    # The classic survey (and the names its answers have in Freshdesk's API).
     "awesome": "5",
     "extremely happy": "5",
     "happy": "5",
@@ -508,6 +526,12 @@ FRESHDESK_SURVEY = {
     "neutral": "3",
     "not good": "1",
     "unhappy": "1",
+    # The newer five-point survey, one step each.
+    "extremely satisfied": "5",
+    "very satisfied": "4",
+    "neither satisfied nor dissatisfied": "3",
+    "not satisfied": "2",
+    "extremely dissatisfied": "1",
 }
 # "First response time (in hrs)": decimal hours (1.5) or h:mm[:ss] (1:30:00).
 HOURS_DECIMAL = r"\d{1,6}(\.\d+)?"
@@ -563,7 +587,7 @@ class Freshdesk(FormatSpec):
                 " AS BIGINT)) END",
                 resolved_at=timestamp("resolved_at_raw"),
                 abandoned="false",  # a ticket with no response is waiting
-                resolved=f"coalesce(lower(resolved_raw) IN {FRESHDESK_RESOLVED!r}, false)",
+                resolved=f"coalesce(lower(resolved_raw) IN {sql_list(FRESHDESK_RESOLVED)}, false)",
                 reopens="NULL::INTEGER",
                 rating=f"CAST(coalesce({survey},"
                 " CASE WHEN regexp_full_match(rating_raw, '[1-5]') THEN rating_raw END)"
@@ -607,8 +631,9 @@ class Freshdesk(FormatSpec):
                 "rating_raw IS NOT NULL AND rating IS NULL",
                 "rating_raw",
                 sql_text(
-                    f"{lab['rating']} is Awesome, Just Okay or Not Good (or a rating from 1 to 5)"
+                    f"{lab['rating']} is not a survey answer this import knows (see the README)"
                 ),
+                warning="the ticket is loaded without its rating",
             ),
         ]
 
@@ -645,7 +670,7 @@ class Asterisk(FormatSpec):
 
     def stage_sql(self, refs: dict[str, str], source: str) -> str:
         order = "(epoch, line_number)"
-        ends = f"event IN {QUEUE_ENDS!r}"
+        ends = f"event IN {sql_list(QUEUE_ENDS)}"
         # A call's content is what the log says of it, as derived from its lines.
         call_hash = content_hash(
             [
@@ -681,7 +706,8 @@ class Asterisk(FormatSpec):
                    arg_min(epoch_raw, line_number) FILTER (epoch IS NULL) AS bad_epoch,
                    arg_min(line_number, line_number) FILTER (epoch IS NULL) AS bad_epoch_line
             FROM events
-            WHERE well_formed AND callid NOT IN ('', 'NONE') AND event IN {QUEUE_CALL_EVENTS!r}
+            WHERE well_formed AND callid NOT IN ('', 'NONE')
+              AND event IN {sql_list(QUEUE_CALL_EVENTS)}
             GROUP BY callid
         )
         SELECT row_number, callid AS external_id, 'phone' AS channel_raw, 'phone' AS channel,
@@ -690,15 +716,15 @@ class Asterisk(FormatSpec):
                CAST(queued AS VARCHAR) AS queued_raw,
                to_timestamp(queued) AS queued_at,
                CAST(answered AS VARCHAR) AS answered_raw, to_timestamp(answered) AS answered_at,
-               CASE WHEN end_event IN {QUEUE_COMPLETED!r} THEN CAST(ended AS VARCHAR) END
+               CASE WHEN end_event IN {sql_list(QUEUE_COMPLETED)} THEN CAST(ended AS VARCHAR) END
                    AS resolved_at_raw,
-               CASE WHEN end_event IN {QUEUE_COMPLETED!r} THEN to_timestamp(ended) END
+               CASE WHEN end_event IN {sql_list(QUEUE_COMPLETED)} THEN to_timestamp(ended) END
                    AS resolved_at,
                end_event AS abandoned_raw,
-               coalesce(answered IS NULL AND end_event IN {QUEUE_ABANDONED!r}, false)
+               coalesce(answered IS NULL AND end_event IN {sql_list(QUEUE_ABANDONED)}, false)
                    AS abandoned,
                end_event AS resolved_raw,
-               coalesce(end_event IN {QUEUE_COMPLETED!r}, false) AS resolved,
+               coalesce(end_event IN {sql_list(QUEUE_COMPLETED)}, false) AS resolved,
                NULL::VARCHAR AS case_id, NULL::VARCHAR AS category,
                NULL::VARCHAR AS reopens_raw, NULL::INTEGER AS reopens,
                NULL::VARCHAR AS rating_raw, NULL::SMALLINT AS rating, NULL::VARCHAR AS scale,

@@ -6,16 +6,22 @@ export, an Asterisk queue_log; see `metrics.contacts.formats`) into a DuckDB sta
 decides every row's fate with queries, never row by row in Python:
 
 - **rejected**, with its row number, the file's column, the value and a reason, when a
-  required field is missing, a timestamp does not parse, `answered_at` or `resolved_at` is
-  before `queued_at`, the channel is unknown, a rating is outside its scale, a value is not
-  what its column holds (a flag, a number, an e-mail address), an answered contact names no
+  required field is missing, a timestamp does not parse or is a local time the clocks
+  skipped, `answered_at` or `resolved_at` is before `queued_at`, the channel is unknown, a
+  value is not what its column holds (a flag, a number, an e-mail address), an answered
+  contact names no
   agent or a name several staff members share, a supervisor's file holds another team's
   contacts, or the same id appears with different content: in the file (every row of that id
   is rejected) or already stored (the stored contact stays as it was);
 - **duplicate**, skipped and counted, when it repeats a contact already stored or an earlier
   row of the file exactly (same source and id, same content), so re-importing a file changes
   nothing;
-- **loaded** otherwise. Always rows read = loaded + rejected + duplicates.
+- **loaded** otherwise (a loaded row may replace a stored ticket that was still waiting for
+  a reply: `updated`, see `_update_waiting`). Always rows read = loaded + rejected +
+  duplicates.
+
+A rating that cannot be read refuses nothing: the row loads without it, with a **warning**
+(row, column, value, reason) kept with the batch like a reject (`import_warnings`).
 
 "Content" is the text of the columns the import uses, trimmed (channel, e-mail and flags in any
 case); other columns of an export (a subject, a priority) are not content. An exact repeat is
@@ -119,6 +125,8 @@ class ImportResult(BaseModel):
     duplicates: int
     # Of the loaded rows, those that replaced a waiting ticket an earlier export had stored.
     updated: int
+    # Problems that refused nothing (a rating that cannot be read): lines of `warning_rows`.
+    warnings: int
     new_agents: list[str]
     new_teams: list[str]
     batch_id: int | None
@@ -128,6 +136,8 @@ class ImportResult(BaseModel):
     earlier_imports: list[int]
     # One row per problem (a row refused for two reasons has two): REJECT_COLUMNS.
     rejects: pd.DataFrame
+    # One row per warning about a loaded row, in the same columns.
+    warning_rows: pd.DataFrame
 
     def summary(self) -> dict[str, object]:
         """The counts as the command line prints them."""
@@ -141,6 +151,7 @@ class ImportResult(BaseModel):
             "new_agents": self.new_agents,
             "batch_id": self.batch_id,
             "updated": self.updated,
+            "warnings": self.warnings,
         }
 
 
@@ -164,6 +175,7 @@ class ImportBatch(BaseModel):
     rejected: int
     duplicates: int
     updated: int
+    warnings: int
     new_agents: list[str]
     new_teams: list[str]
     imported_by: str
@@ -606,12 +618,25 @@ def _row_checks(spec: FormatSpec, scope: _Scope) -> list[Check]:
     return checks
 
 
-def _problems_sql(checks: list[Check]) -> str:
-    return " UNION ALL ".join(
+def _problems_sql(checks: list[Check], *, as_warnings: bool = False) -> str:
+    """SELECT row_number, external_id, field, value, reason of every row each check finds; with
+    `as_warnings`, the reason goes on with the check's warning (what the row loads without)."""
+
+    def reason(check: Check) -> str:
+        if as_warnings and check.warning:
+            return f"{check.reason} || {sql_text('; ' + check.warning)}"
+        return check.reason
+
+    selects = [
         f"SELECT row_number, external_id, {sql_text(check.label)} AS field,"
-        f" CAST({check.value} AS VARCHAR) AS value, {check.reason} AS reason"
+        f" CAST({check.value} AS VARCHAR) AS value, {reason(check)} AS reason"
         f" FROM import_rows WHERE {check.condition}"
         for check in checks
+    ]
+    # No check at all: the same columns, no rows.
+    return " UNION ALL ".join(selects) or (
+        "SELECT NULL::BIGINT AS row_number, NULL::VARCHAR AS external_id, NULL::VARCHAR AS field,"
+        " NULL::VARCHAR AS value, NULL::VARCHAR AS reason WHERE false"
     )
 
 
@@ -627,9 +652,17 @@ def _classify(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, 
     to create (`import_new_agents`, `import_new_teams`), the stored contacts the file repeats
     or replaces (`import_stored`), and the moment the file shows (`params["as_of"]`)."""
     _staff_in_scope(cur, scope)
+    checks = _row_checks(spec, scope)
     _run(
         cur,
-        f"CREATE TEMP TABLE import_problems AS {_problems_sql(_row_checks(spec, scope))}",
+        "CREATE TEMP TABLE import_problems AS"
+        f" {_problems_sql([check for check in checks if not check.warning])}",
+        params,
+    )
+    warnings = [check for check in checks if check.warning]
+    _run(
+        cur,
+        f"CREATE TEMP TABLE import_row_warnings AS {_problems_sql(warnings, as_warnings=True)}",
         params,
     )
     # The moment the file shows things as they were: its latest time (an export's own "last
@@ -731,6 +764,22 @@ def _classify(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, 
         LEFT JOIN import_ids i USING (external_id)
         LEFT JOIN (SELECT DISTINCT row_number FROM import_problems) p USING (row_number)
         """
+    )
+    # A warning is for a row that loads: a row refused anyway lists it among its problems (in
+    # the plain words, without "loaded without ..."); a duplicate has been warned about before.
+    if warnings:
+        _run(
+            cur,
+            f"""
+            INSERT INTO import_problems
+            SELECT w.* FROM ({_problems_sql(warnings)}) w
+            JOIN import_status s USING (row_number) WHERE s.status = 'rejected'
+            """,
+            params,
+        )
+    cur.execute(
+        "DELETE FROM import_row_warnings WHERE row_number NOT IN"
+        " (SELECT row_number FROM import_status WHERE status = 'load')"
     )
     # What remains to write needs only the rows, their status and the problems: the rest goes
     # now, lowering the import's peak memory by a fifth at a million rows.
@@ -926,17 +975,23 @@ def _write(
     refresh_contact_rollups(cur)  # after the ratings: the days' counts include them
     cur.execute(
         "INSERT INTO import_batches (id, file_name, checksum, format, timezone, source,"
-        " rows_read, loaded, rejected, duplicates, updated, new_agents, new_teams,"
+        " rows_read, loaded, rejected, duplicates, updated, warnings, new_agents, new_teams,"
         " imported_by_id, imported_by)"
         " VALUES ($batch, $file_name, $checksum, $format, $timezone, $source, $rows_read,"
-        " $loaded, $rejected, $duplicates, $updated, $new_agents, $new_teams, $imported_by_id,"
-        " $imported_by)",
+        " $loaded, $rejected, $duplicates, $updated, $warnings, $new_agents, $new_teams,"
+        " $imported_by_id, $imported_by)",
         {**batch, "batch": batch_id, "source": params["source"]},
     )
     cur.execute(
         f"INSERT INTO import_rejects (batch_id, row_number, external_id, field, value, reason)"
         f" SELECT ?, row_number, external_id, field, left(value, {REJECT_VALUE_CHARS}), reason"
         f" FROM import_problems ORDER BY row_number, field",
+        [batch_id],
+    )
+    cur.execute(
+        f"INSERT INTO import_warnings (batch_id, row_number, external_id, field, value, reason)"
+        f" SELECT ?, row_number, external_id, field, left(value, {REJECT_VALUE_CHARS}), reason"
+        f" FROM import_row_warnings ORDER BY row_number, field",
         [batch_id],
     )
     return batch_id
@@ -1048,6 +1103,12 @@ def import_file(
                     " ORDER BY row_number, field"
                 ).df()
             )
+            warning_rows = _rejects_frame(
+                cur.execute(
+                    "SELECT row_number, external_id, field, value, reason"
+                    " FROM import_row_warnings ORDER BY row_number, field"
+                ).df()
+            )
             earlier = [
                 batch
                 for (batch,) in cur.execute(
@@ -1068,6 +1129,7 @@ def import_file(
                     "rejected": rejected,
                     "duplicates": duplicates,
                     "updated": updated,
+                    "warnings": len(warning_rows),
                     "new_agents": new_agents,
                     "new_teams": new_teams,
                     "imported_by_id": viewer.staff_id or None,
@@ -1092,6 +1154,7 @@ def import_file(
         rejected=rejected,
         duplicates=duplicates,
         updated=updated,
+        warnings=len(warning_rows),
         new_agents=new_agents,
         new_teams=new_teams,
         batch_id=batch_id,
@@ -1099,6 +1162,7 @@ def import_file(
         checksum=checksum,
         earlier_imports=earlier,
         rejects=rejects,
+        warning_rows=warning_rows,
     )
 
 
@@ -1151,7 +1215,9 @@ def preview_file(
                            string_agg(CASE WHEN starts_with(reason, field) THEN reason
                                            ELSE field || ': ' || reason END, '; '
                                       ORDER BY field) AS problems
-                    FROM import_problems GROUP BY row_number
+                    FROM (SELECT * FROM import_problems
+                          UNION ALL SELECT * FROM import_row_warnings)
+                    GROUP BY row_number
                 ), new_agents AS (
                     SELECT r.row_number FROM import_rows r JOIN import_new_agents n
                       ON (r.agent_email IS NOT NULL AND n.email = r.agent_email)
@@ -1161,8 +1227,8 @@ def preview_file(
                        r.external_id AS "Id",
                        coalesce(r.channel, r.channel_raw) AS "Channel",
                        coalesce(r.agent_name, r.agent_email)
-                       || CASE WHEN p.row_number IS NULL AND r.row_number IN
-                                    (SELECT row_number FROM new_agents)
+                       || CASE WHEN r.row_number NOT IN (SELECT row_number FROM import_problems)
+                                    AND r.row_number IN (SELECT row_number FROM new_agents)
                                THEN ' (new)' ELSE '' END AS "Agent",
                        coalesce(r.team, $own_team) AS "Team",
                        r.queued_at AS "Queued", r.answered_at AS "Answered",
@@ -1186,7 +1252,7 @@ def preview_file(
 
 _BATCH_COLUMNS = (
     "id, file_name, checksum, format, timezone, rows_read, loaded, rejected, duplicates,"
-    " updated, new_agents, new_teams, imported_by, imported_at, removed_at, removed_by"
+    " updated, warnings, new_agents, new_teams, imported_by, imported_at, removed_at, removed_by"
 )
 
 
@@ -1231,6 +1297,18 @@ def batch_rejects(db: Database, viewer: Viewer, batch_id: int) -> pd.DataFrame:
         _get_batch(cur, viewer, batch_id)
         frame = cur.execute(
             "SELECT row_number, external_id, field, value, reason FROM import_rejects"
+            " WHERE batch_id = ? ORDER BY row_number, field",
+            [batch_id],
+        ).df()
+    return _rejects_frame(frame)
+
+
+def batch_warnings(db: Database, viewer: Viewer, batch_id: int) -> pd.DataFrame:
+    """The warnings of one import (REJECT_COLUMNS): rows it loaded without a value."""
+    with db.cursor() as cur:
+        _get_batch(cur, viewer, batch_id)
+        frame = cur.execute(
+            "SELECT row_number, external_id, field, value, reason FROM import_warnings"
             " WHERE batch_id = ? ORDER BY row_number, field",
             [batch_id],
         ).df()

@@ -40,3 +40,15 @@ INSERT INTO contact_days_pending
 SELECT DISTINCT CAST(timezone('UTC', queued_at) AS DATE) FROM interactions
 WHERE seen_unanswered_at IS NOT NULL
 EXCEPT SELECT day FROM contact_days_pending;
+
+-- Problems that refused nothing (a rating that cannot be read: the contact loads without it),
+-- kept with the batch like its rejects, one line each, and counted in the batch.
+ALTER TABLE import_batches ADD COLUMN warnings INTEGER DEFAULT 0;
+CREATE TABLE import_warnings (
+    batch_id    INTEGER NOT NULL,
+    row_number  INTEGER NOT NULL,
+    external_id VARCHAR,
+    field       VARCHAR NOT NULL,
+    value       VARCHAR,
+    reason      VARCHAR NOT NULL
+);

@@ -35,8 +35,10 @@ EXPECTED_COLUMNS = {
         "removed_by",
         "timezone",
         "updated",
+        "warnings",
     ],
     "import_rejects": ["batch_id", "row_number", "external_id", "field", "value", "reason"],
+    "import_warnings": ["batch_id", "row_number", "external_id", "field", "value", "reason"],
     "interactions": [
         "id",
         "source",

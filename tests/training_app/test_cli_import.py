@@ -14,7 +14,7 @@ from training_app.cli import main
 HEADER = "interaction_id,channel,agent_name,team,queued_at,answered_at,csat"
 KEYS = ["file", "format", "rows_read", "loaded", "rejected", "duplicates", "new_agents", "batch_id"]
 # Keys added since, after the documented ones: none renamed or removed.
-ADDED_KEYS = ["updated"]
+ADDED_KEYS = ["updated", "warnings"]
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -60,6 +60,7 @@ def test_import_prints_exactly_the_counts_as_json_and_exits_0_with_rejects(
         "new_agents": ["Marija Šimić", "Yusuf Çelik"],
         "batch_id": 1,
         "updated": 0,
+        "warnings": 0,
     }
     assert out.count("\n") == 1  # one JSON object, one line
     store = open_database(db)
@@ -81,6 +82,7 @@ def test_import_prints_exactly_the_counts_as_json_and_exits_0_with_rejects(
         "new_agents": [],
         "batch_id": None,
         "updated": 0,
+        "warnings": 0,
     }
 
 

@@ -77,6 +77,7 @@ def test_an_owner_uploads_sees_the_preview_and_imports_with_rejects(viewers) -> 
         "Loaded": "3",
         "Rejected": "2",
         "Duplicates skipped": "0",
+        "Warnings": "0",
     }
     shown = texts(at)
     assert "Imported 3 contacts from november.csv (import #1)." in shown
@@ -213,3 +214,35 @@ def test_team_performance_counts_a_ticket_with_no_reply_as_waiting(viewers) -> N
     at.switch_page("app_pages/team_performance.py").run()
     assert not at.exception, at.exception
     assert "1 waiting for a first reply within their standard" in texts(at)
+
+
+def test_a_rating_that_cannot_be_read_is_shown_as_a_warning_and_downloadable(viewers) -> None:
+    rows = [
+        "W1,phone,Tamar Ben-David,Front line,2026-11-18 10:00,2026-11-18 10:00:20,,=1+1",
+        "W2,chat,Tamar Ben-David,Front line,2026-11-18 10:10,2026-11-18 10:11,,5",
+    ]
+    at = upload(open_page(viewers["owner"]), contacts_csv(rows))
+    assert at.dataframe[0].value["Problems"].iloc[0] == (
+        "csat is a rating from 1 to 5 (a whole number); the contact is loaded without its"
+        " rating and comment"
+    )
+    at.button(key="import_button").click().run()
+    assert not at.exception, at.exception
+    assert metrics(at) == {
+        "Rows read": "2",
+        "Loaded": "2",
+        "Rejected": "0",
+        "Duplicates skipped": "0",
+        "Warnings": "1",
+    }
+    warnings = at.dataframe[1].value
+    assert list(warnings["Row"]) == [2] and list(warnings["Value"]) == ["=1+1"]
+    assert "1 row loaded without a rating that could not be read" in texts(at)
+    download = next(
+        b
+        for b in at.get("download_button")
+        if b.proto.label.startswith("Download the warnings (CSV)")
+    )
+    assert download is not None
+    history = at.dataframe[2].value
+    assert history.iloc[0]["Warnings"] == 1

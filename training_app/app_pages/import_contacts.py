@@ -122,14 +122,16 @@ def show_result(result: importing.ImportResult) -> None:
         )
     else:
         st.warning(f"Nothing new was loaded from {result.file} (import #{result.batch_id}).")
-    tiles = st.columns(4)
+    tiles = st.columns(5)
     tiles[0].metric("Rows read", count(result.rows_read))
     tiles[1].metric("Would load" if result.dry_run else "Loaded", count(result.loaded))
     tiles[2].metric("Rejected", count(result.rejected))
     tiles[3].metric("Duplicates skipped", count(result.duplicates))
+    tiles[4].metric("Warnings", count(result.warnings))
     st.caption(
         "Rows read = loaded + rejected + duplicates. A duplicate repeats a contact already "
-        "stored, or an earlier row of the file, exactly; it is skipped, not refused."
+        "stored, or an earlier row of the file, exactly; it is skipped, not refused. A warning "
+        "refuses nothing: its row loads without the value it names."
     )
     if result.updated:
         st.info(
@@ -152,6 +154,24 @@ def show_result(result: importing.ImportResult) -> None:
         )
     if result.new_teams:
         st.markdown(f"**New teams {made}:**\n\n" + bullets(result.new_teams))
+    if result.warnings:
+        st.subheader("Warnings")
+        st.caption(
+            f"{plural(result.warnings, 'row')} "
+            f"{'would load' if result.dry_run else 'loaded'} without a rating that could not "
+            "be read (the README lists the survey answers each format knows)."
+        )
+        st.dataframe(
+            result.warning_rows.rename(columns=REJECT_HEADINGS), hide_index=True, width="stretch"
+        )
+        st.download_button(
+            "Download the warnings (CSV)",
+            frame_csv(result.warning_rows),
+            file_name=f"warnings-{Path(result.file).stem or 'import'}.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key="download_warnings",
+        )
     if result.rejected:
         st.subheader("Rejected rows")
         st.caption(
@@ -287,6 +307,7 @@ st.dataframe(
                 "Loaded": b.loaded,
                 "Rejected": b.rejected,
                 "Duplicates": b.duplicates,
+                "Warnings": b.warnings,
                 "State": state(b),
             }
             for b in history
@@ -314,6 +335,16 @@ if not rejects.empty:
         mime="text/csv",
         icon=":material/download:",
         key="download_batch_rejects",
+    )
+warnings = importing.batch_warnings(db, viewer, batch.id)
+if not warnings.empty:
+    st.download_button(
+        f"Download the warnings of import #{batch.id} (CSV)",
+        frame_csv(warnings),
+        file_name=f"warnings-import-{batch.id}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="download_batch_warnings",
     )
 if batch.removed_at is not None:
     st.caption(f"Import #{batch.id} was {state(batch)}.")

@@ -196,7 +196,8 @@ def test_every_reason_to_refuse_a_row_is_given_with_row_field_and_value(
         ],
     )
     result = run(db, path)
-    assert (result.rows_read, result.loaded, result.rejected, result.duplicates) == (20, 1, 19, 0)
+    # The three unreadable ratings are warnings: their rows load, without the rating.
+    assert (result.rows_read, result.loaded, result.rejected, result.duplicates) == (20, 4, 16, 0)
     assert reasons(result) == {
         (3, "interaction_id"),
         (4, "queued_at"),
@@ -206,8 +207,6 @@ def test_every_reason_to_refuse_a_row_is_given_with_row_field_and_value(
         (8, "resolved_at"),
         (9, "channel"),
         (10, "channel"),
-        (11, "csat"),
-        (12, "csat"),
         (13, "abandoned"),
         (14, "resolved"),
         (15, "abandoned"),
@@ -216,7 +215,6 @@ def test_every_reason_to_refuse_a_row_is_given_with_row_field_and_value(
         (18, "agent_name"),
         (19, "interaction_id"),
         (20, "interaction_id"),
-        (21, "csat"),
     }
     by_row = {int(r.row): r for r in result.rejects.itertuples()}
     assert by_row[3].reason == "interaction_id is empty: every contact needs its id"
@@ -227,8 +225,13 @@ def test_every_reason_to_refuse_a_row_is_given_with_row_field_and_value(
     assert by_row[7].value == "2026-03-02 08:59"
     assert by_row[10].value == "fax"
     assert by_row[10].reason == "unknown channel: expected phone, chat, email or social"
-    assert by_row[11].value == "6" and by_row[12].value == "4.5"
-    assert by_row[11].reason == "csat is a rating from 1 to 5 (a whole number)"
+    warned = {int(r.row): r for r in result.warning_rows.itertuples()}
+    assert sorted(warned) == [11, 12, 21]
+    assert (warned[11].value, warned[12].value, warned[21].value) == ("6", "4.5", "great")
+    assert warned[11].reason == (
+        "csat is a rating from 1 to 5 (a whole number); the contact is loaded without its rating"
+        " and comment"
+    )
     assert by_row[15].reason.startswith("marked abandoned, but it has answered_at")
     assert by_row[16].reason.endswith("only a contact nobody answered may have no agent")
     assert by_row[17].value == "ana-at-x"
@@ -239,8 +242,8 @@ def test_every_reason_to_refuse_a_row_is_given_with_row_field_and_value(
     assert by_row[19].id == "R18" and by_row[19].reason == (
         "appears 2 times in this file with different content (rows 19, 20); none of them is loaded"
     )
-    # Only the good row is stored; the refusals are kept with the batch.
-    assert list(contacts(db)) == ["R1"]
+    # Only the good rows are stored; the refusals are kept with the batch.
+    assert list(contacts(db)) == ["R1", "R10", "R11", "R19"]
     stored = batch_rejects(db, OWNER, 1)
     assert stored.to_dict("records") == result.rejects.to_dict("records")
 
@@ -873,7 +876,7 @@ def test_the_preview_shows_the_first_rows_as_they_will_be_stored(
     [
         ("contacts.csv", "generic", 6),
         ("zendesk-tickets.csv", "zendesk", 4),
-        ("freshdesk-tickets.csv", "freshdesk", 3),
+        ("freshdesk-tickets.csv", "freshdesk", 5),
         ("queue_log", "asterisk", 3),
     ],
 )
@@ -1108,3 +1111,165 @@ def test_an_unknown_time_zone_is_one_clear_line(db: Database, tmp_path: Path, zo
     with pytest.raises(importing.ImportOptionError):
         preview_file(db, path, OWNER, zone)
     assert snapshot(db) == before
+
+
+# --- Ratings: the scales the helpdesks use; a rating that cannot be read is a warning ----------
+
+# A Freshdesk ticket export's real header, as an account with the newer survey writes it.
+FRESHDESK_REAL_HEADER = (
+    "Ticket ID,Subject,Status,Priority,Source,Type,Agent,Group,Created time,Due by Time,"
+    "Resolved time,Closed time,Last updated time,Initial response time,Time tracked,"
+    "First response time (in hrs),Resolution time (in hrs),Agent interactions,"
+    "Customer interactions,Resolution status,First response status,Tags,Survey results,"
+    "Association type,Every response status,Product"
+)
+
+
+def freshdesk_ticket(ticket: str, survey: str, *, status: str = "Resolved") -> str:
+    return (
+        f"{ticket},Order,{status},Medium,Email,Question,Dāvis Ozols,Atbalsts,"
+        "2026-03-02 09:00:00,2026-03-03 09:00:00,2026-03-02 11:00:00,,2026-03-02 11:00:00,"
+        "2026-03-02 09:30:00,00:10,0.5,2.0,1,1,Within SLA,Within SLA,,"
+        f"{survey},,Within SLA,Fridges"
+    )
+
+
+def test_the_survey_labels_freshdesk_exports_carry_are_ratings(
+    db: Database, tmp_path: Path
+) -> None:
+    """The classic three answers and the newer five, on the 1-5 scale; the four-ticket export
+    of the issue loses nothing."""
+    labels = {
+        "F1": ("Extremely satisfied", 5),
+        "F2": ("Very satisfied", 4),
+        "F3": ("Neither satisfied nor dissatisfied", 3),
+        "F4": ("Not satisfied", 2),
+        "F5": ("Extremely dissatisfied", 1),
+        "F6": ("Awesome", 5),
+        "F7": ("Just Okay", 3),
+        "F8": ("Not Good", 1),
+        "F9": ("EXTREMELY SATISFIED", 5),  # any case
+    }
+    lines = [freshdesk_ticket(ticket, label) for ticket, (label, _) in labels.items()]
+    result = run(db, write(tmp_path, "survey.csv", [FRESHDESK_REAL_HEADER, *lines]))
+    assert (result.loaded, result.rejected, result.warnings) == (9, 0, 0)
+    assert {k: v[:2] for k, v in ratings(db).items()} == {
+        ticket: (value, "1-5") for ticket, (_, value) in labels.items()
+    }
+    # The export of the issue: two rated tickets among four, all loaded, both ratings kept.
+    four = [
+        freshdesk_ticket("A1", "Extremely satisfied"),
+        freshdesk_ticket("A2", "", status="Open"),
+        freshdesk_ticket("A3", "Not satisfied"),
+        freshdesk_ticket("A4", ""),
+    ]
+    again = run(db, write(tmp_path, "four.csv", [FRESHDESK_REAL_HEADER, *four]))
+    assert (again.loaded, again.rejected) == (4, 0)
+    assert (ratings(db)["A1"][0], ratings(db)["A3"][0]) == (5, 2)
+
+
+def test_a_rating_that_cannot_be_read_is_a_warning_and_the_contact_loads_without_it(
+    db: Database, tmp_path: Path
+) -> None:
+    freshdesk = run(
+        db,
+        write(
+            tmp_path,
+            "odd.csv",
+            [
+                FRESHDESK_REAL_HEADER,
+                freshdesk_ticket("O1", "Sort of fine"),
+                freshdesk_ticket("O2", "Awesome"),
+                freshdesk_ticket("O3", "7"),
+            ],
+        ),
+    )
+    assert (freshdesk.rows_read, freshdesk.loaded, freshdesk.rejected) == (3, 3, 0)
+    assert freshdesk.warnings == 2
+    assert freshdesk.warning_rows.to_dict("records") == [
+        {
+            "row": 2,
+            "id": "O1",
+            "field": "Survey results",
+            "value": "Sort of fine",
+            "reason": "Survey results is not a survey answer this import knows (see the README);"
+            " the ticket is loaded without its rating",
+        },
+        {
+            "row": 4,
+            "id": "O3",
+            "field": "Survey results",
+            "value": "7",
+            "reason": "Survey results is not a survey answer this import knows (see the README);"
+            " the ticket is loaded without its rating",
+        },
+    ]
+    assert set(contacts(db, "freshdesk")) == {"O1", "O2", "O3"}
+    assert list(ratings(db)) == ["O2"]
+    # Kept with the batch like its rejects, and counted in its record.
+    (batch,) = import_history(db, OWNER)
+    assert (batch.loaded, batch.rejected, batch.warnings) == (3, 0, 2)
+    stored = importing.batch_warnings(db, OWNER, batch.id)
+    assert stored.to_dict("records") == freshdesk.warning_rows.to_dict("records")
+    # The generic format too; a row refused for another reason lists the rating among its
+    # problems, and a duplicate is not warned about twice.
+    generic = write(
+        tmp_path,
+        "g.csv",
+        [
+            GENERIC_HEADER,
+            "H1,phone,,Ana,,2026-03-02 09:00,2026-03-02 09:01,,,,,,9,Great",
+            "H2,fax,,Ana,,2026-03-02 09:00,2026-03-02 09:01,,,,,,great,",
+            "H1,phone,,Ana,,2026-03-02 09:00,2026-03-02 09:01,,,,,,9,Great",
+        ],
+    )
+    result = run(db, generic)
+    assert (result.loaded, result.rejected, result.duplicates, result.warnings) == (1, 1, 1, 1)
+    assert reasons(result) == {(3, "channel"), (3, "csat")}
+    assert result.warning_rows["reason"].tolist() == [
+        "csat is a rating from 1 to 5 (a whole number); the contact is loaded without its"
+        " rating and comment"
+    ]
+    assert "H1" in contacts(db) and "H1" not in ratings(db)
+
+
+def test_zendesk_scores_as_its_export_writes_them(db: Database, tmp_path: Path) -> None:
+    lines = [
+        ZENDESK_HEADER,
+        "301,A,Ana,Destek,Email,Solved,2026-03-02 09:00:00,2026-03-02 10:00:00,5,"
+        '"Good, I\'m satisfied",0,,',
+        "302,A,Ana,Destek,Email,Solved,2026-03-02 09:00:00,2026-03-02 10:00:00,5,"
+        "Bad with comment,0,,",
+        "303,A,Ana,Destek,Email,Solved,2026-03-02 09:00:00,2026-03-02 10:00:00,5,Unoffered,0,,",
+        # A bare number could be on any of Zendesk's scales: not guessed at.
+        "304,A,Ana,Destek,Email,Solved,2026-03-02 09:00:00,2026-03-02 10:00:00,5,4,0,,",
+    ]
+    result = run(db, write(tmp_path, "z.csv", lines))
+    assert (result.loaded, result.rejected, result.warnings) == (4, 0, 1)
+    assert result.warning_rows.loc[0, "row"] == 5
+    assert {k: v[:2] for k, v in ratings(db).items()} == {
+        "301": (1, "good/bad"),
+        "302": (0, "good/bad"),
+    }
+
+
+def test_the_samples_show_waiting_tickets_new_survey_labels_and_a_skipped_hour(
+    db: Database,
+) -> None:
+    samples = ROOT / "data" / "samples"
+    freshdesk = run(db, samples / "freshdesk-tickets.csv")
+    assert (freshdesk.loaded, freshdesk.warnings) == (5, 0)
+    assert {k: v[0] for k, v in ratings(db).items()} == {"7781": 5, "7782": 3, "7785": 2}
+    waiting = db.execute(
+        "SELECT external_id, seen_unanswered_at FROM interactions"
+        " WHERE seen_unanswered_at IS NOT NULL ORDER BY 1"
+    ).fetchall()
+    # Seen unanswered at the export's latest time: 16:00 local (15:00 UTC).
+    assert waiting == [("7783", utc(3, 2, 15)), ("7784", utc(3, 2, 15))]
+    dst = run(db, samples / "contacts-dst.csv")
+    assert (dst.loaded, dst.rejected) == (2, 1)
+    assert dict(zip(dst.rejects["field"], dst.rejects["reason"], strict=True)) == {
+        "answered_at": "02:50:20 does not exist in Europe/Zagreb on 2024-03-31: clocks went"
+        " forward",
+        "queued_at": "02:50 does not exist in Europe/Zagreb on 2024-03-31: clocks went forward",
+    }
