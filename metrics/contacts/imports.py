@@ -405,6 +405,7 @@ def _stage(
             cur.execute("DROP TABLE import_lines")
             _normalise_names(cur)
             cur.execute("CREATE TEMP VIEW import_rows AS SELECT * FROM import_staged")
+            _refuse_no_rows(cur, shape, name)
             return
         refs = column_refs(spec, shape.header, typed=shape.kind == "parquet")
         _run(cur, f"CREATE TEMP TABLE import_staged AS {spec.stage_sql(refs, reader)}", params)
@@ -420,6 +421,19 @@ def _stage(
         f"CREATE TEMP VIEW import_rows AS SELECT rowid + {first_row} AS row_number, *"
         " FROM import_staged"
     )
+    _refuse_no_rows(cur, shape, name)
+
+
+def _refuse_no_rows(cur: Database, shape: _Shape, name: str) -> None:
+    """A file with nothing to import is refused before anything is written (an import record
+    of nothing would only say that the file was empty)."""
+    row = cur.execute("SELECT count(*) FROM import_staged").fetchone()
+    if row and row[0]:
+        return
+    if shape.kind == "csv":
+        raise ImportFileError(f"{name}: only a header: the file has no rows")
+    what = " (no call)" if shape.kind == "queue_log" else ""
+    raise ImportFileError(f"{name}: the file has no rows{what}")
 
 
 def _normalise_names(cur: Database) -> None:

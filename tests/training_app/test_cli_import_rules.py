@@ -67,3 +67,19 @@ def test_an_unknown_time_zone_is_one_line_and_nothing_is_stored(
         " IANA time zone database, such as Europe/Zagreb or UTC\n"
     )
     assert queued_at(store) == []
+
+
+def test_a_file_with_only_a_header_is_one_line_and_exit_1(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "header.csv"
+    path.write_text(HEADER + "\n", encoding="utf-8")
+    store = tmp_path / "h.duckdb"
+    status, out, err = run(capsys, "import", str(path), "--db", str(store))
+    assert (status, out) == (1, "")
+    assert err == "academy: import: header.csv: only a header: the file has no rows\n"
+    db = open_database(store)
+    try:
+        assert db.execute("SELECT count(*) FROM import_batches").fetchone() == (0,)
+    finally:
+        db.close()

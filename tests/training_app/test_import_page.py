@@ -246,3 +246,10 @@ def test_a_rating_that_cannot_be_read_is_shown_as_a_warning_and_downloadable(vie
     assert download is not None
     history = at.dataframe[2].value
     assert history.iloc[0]["Warnings"] == 1
+
+
+def test_a_file_with_only_a_header_says_so_and_offers_nothing_to_import(viewers) -> None:
+    at = upload(open_page(viewers["owner"]), contacts_csv([]), "empty.csv")
+    assert [e.value for e in at.error] == ["empty.csv: only a header: the file has no rows"]
+    assert not any(b.key == "import_button" for b in at.button)
+    assert "No imports yet." in texts(at)

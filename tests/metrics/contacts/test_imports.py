@@ -640,8 +640,30 @@ def test_a_named_format_must_fit_the_file(db: Database, tmp_path: Path) -> None:
     log.write_text(QUEUE_LOG)
     with pytest.raises(ImportFileError, match="this is an Asterisk queue_log, not a generic"):
         import_file(db, log, OWNER, ZONE, format="generic")
-    # A header only: read, and nothing in it.
-    assert run(db, generic).rows_read == 0
+
+
+def test_a_file_with_a_header_and_no_rows_is_one_line_and_stores_nothing(
+    db: Database, tmp_path: Path
+) -> None:
+    before = snapshot(db)
+    for name, lines in [
+        ("header.csv", [GENERIC_HEADER]),
+        ("blank-lines.csv", [GENERIC_HEADER, "", ""]),
+        ("zendesk.csv", [ZENDESK_HEADER]),
+    ]:
+        path = write(tmp_path, name, lines)
+        with pytest.raises(ImportFileError) as raised:
+            import_file(db, path, OWNER, ZONE)
+        assert str(raised.value) == f"{name}: only a header: the file has no rows"
+        with pytest.raises(ImportFileError):
+            import_file(db, path, OWNER, ZONE, dry_run=True)
+        with pytest.raises(ImportFileError):
+            preview_file(db, path, OWNER, ZONE)
+    log = tmp_path / "queue_log"
+    log.write_text("1772438400|NONE|NONE|NONE|QUEUESTART|\n")
+    with pytest.raises(ImportFileError, match=r"^queue_log: the file has no rows \(no call\)$"):
+        import_file(db, log, OWNER, ZONE)
+    assert snapshot(db) == before  # not even an empty import record
 
 
 # --- Nothing half-done ---------------------------------------------------------------------------
