@@ -83,7 +83,7 @@ def _offset_us(instant_us: str) -> str:
     return f"(epoch_us(timezone($tz, make_timestamptz({instant_us}))) - ({instant_us}))"
 
 
-def local_instant(local: str) -> str:
+def exact_local_instant(local: str) -> str:
     """SQL: the instant of the local wall time `local` (a TIMESTAMP) in the zone `$tz`, or NULL
     when that local time does not exist (the hour skipped when clocks go forward).
 
@@ -91,9 +91,9 @@ def local_instant(local: str) -> str:
     occurrence, the one still on summer time, as most systems read it (Python's `fold=0`).
     DuckDB's own `timezone($tz, local)` moves a skipped time forward and reads a repeated one as
     its second occurrence, so the offsets are worked out here: those in force a day before and a
-    day after; where they agree (nearly always) there is one answer; where they differ, each is
-    tried and kept if it gives the local time back. Integer microseconds throughout: interval
-    arithmetic on TIMESTAMPTZ goes through the calendar and costs several times as much."""
+    day after; where they agree there is one answer; where they differ, each is tried and kept
+    if it gives the local time back. Integer microseconds throughout: interval arithmetic on
+    TIMESTAMPTZ goes through the calendar and costs several times as much."""
     wall = f"epoch_us({local})"
     before = _offset_us(f"{wall} - {DAY_US}")
     after = _offset_us(f"{wall} + {DAY_US}")
@@ -105,6 +105,37 @@ def local_instant(local: str) -> str:
         f" WHEN {first_fits} AND {second_fits} THEN least({first}, {second})"
         f" WHEN {first_fits} THEN {first} WHEN {second_fits} THEN {second} END)"
     )
+
+
+# The days (since 1970-01-01, local) a table of the zone's changes of clocks covers: up to 2100.
+# Outside them every local time takes the exact way; the table only makes the usual case cheap.
+ZONE_DAYS = 47_482
+
+
+def zone_days_sql() -> str:
+    """SQL (parameter `$tz`) giving one text of ZONE_DAYS '0'/'1' characters, the `$changing_days`
+    parameter of `local_instant`: '1' for a local date within a day of a change of the zone's
+    UTC offset (where a local time may be skipped or repeated), '0' where the offset is the same
+    from the day before to the day after."""
+    day = f"(d * {DAY_US})"
+    return (
+        f"SELECT string_agg(CASE WHEN {_offset_us(f'{day} - {DAY_US}')}"
+        f" = {_offset_us(f'{day} + 2 * {DAY_US}')} THEN '0' ELSE '1' END, '' ORDER BY d)"
+        f" FROM range({ZONE_DAYS}) AS days(d)"
+    )
+
+
+def local_instant(local: str) -> str:
+    """SQL: the instant of the local wall time `local` in the zone `$tz` (see
+    `exact_local_instant`). On a day with no change of clocks near (nearly every day, told by
+    the bits of `$changing_days` from `zone_days_sql`) DuckDB's own conversion is exact and the
+    cheapest; near a change, the exact one decides."""
+    day = f"epoch_us({local}) // {DAY_US}"
+    usual = (
+        f"{day} BETWEEN 0 AND {ZONE_DAYS - 1} AND get_bit($changing_days::BITSTRING,"
+        f" CAST(least(greatest({day}, 0), {ZONE_DAYS - 1}) AS INTEGER)) = 0"
+    )
+    return f"CASE WHEN {usual} THEN timezone($tz, {local}) ELSE {exact_local_instant(local)} END"
 
 
 def _has_offset(raw: str) -> str:

@@ -54,6 +54,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
+import tempfile
+import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -81,6 +85,7 @@ from metrics.contacts.formats import (
     split_header,
     sql_text,
     time_checks,
+    zone_days_sql,
 )
 from metrics.contacts.rollups import mark_contacts_changed, refresh_contact_rollups
 from metrics.people import AccessDenied, Viewer
@@ -91,7 +96,17 @@ PREVIEW_ROWS = 10
 REJECT_VALUE_CHARS = 200
 CONFLICT_ROWS_LISTED = 10  # "appears in rows 2, 9, 14, ..." names this many
 HEADER_BYTES = 1 << 20  # the header (or first queue_log line) is looked for in the first MiB
+# Rows of the file written by one INSERT: a million rows' join stays within a few hundred MB, so
+# a file of any size is written under the command line's memory cap (IMPORT_MEMORY_LIMIT).
+WRITE_ROWS = 1_000_000
+# Each import stages its rows in a scratch database in a folder of its own (`_staging_area`),
+# removed when it ends; one left by a killed process goes once it is a day old.
+STAGING_PREFIX = "academy-import-"
+STAGING_MAX_AGE_S = 24 * 3600
 REJECT_COLUMNS = ["row", "id", "field", "value", "reason"]
+# A row's fate as a small integer type: a large temporary table of text read back from disk
+# inside a transaction was seen to come back corrupted in DuckDB 2.0 under memory pressure.
+ROW_FATE = "ENUM('load', 'rejected', 'duplicate')"
 
 
 class ImportFileError(ValueError):
@@ -371,8 +386,36 @@ def _reader(shape: _Shape, limit: int | None) -> str:
     return f"(SELECT * FROM {reader}{limited})" if limited else reader
 
 
+@contextmanager
+def _staging_area(db: Database) -> Iterator[str]:
+    """A scratch database for one import's staged rows, in a folder of its own under the
+    system's temporary folder, removed afterwards; yields its name.
+
+    The staged rows of a large file are several times its size, far more than the memory cap:
+    in a database file DuckDB keeps them compressed and reads them back as it needs them.
+    (Held as a temporary table, in memory, they spilled to disk and came back corrupted in
+    DuckDB 2.0: "Corrupted uncompressed string segment", on a 10M-row file.) An import only
+    reads it inside its write transaction, which writes nothing but the store and temporary
+    tables, as a DuckDB transaction must."""
+    for left in Path(tempfile.gettempdir()).glob(f"{STAGING_PREFIX}*"):
+        # Left by an import that was killed: no import runs for a day.
+        if time.time() - left.stat().st_mtime > STAGING_MAX_AGE_S:
+            shutil.rmtree(left, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX))
+    name = f"import_staging_{uuid.uuid4().hex}"  # attachments are shared by every cursor
+    with db.cursor() as cur:
+        cur.execute(f"ATTACH {sql_text(str(folder / 'staging.duckdb'))} AS {name}")
+    try:
+        yield name
+    finally:
+        with db.cursor() as cur:
+            cur.execute(f"DETACH {name}")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _stage(
     cur: Database,
+    area: str,
     path: Path,
     shape: _Shape,
     spec: FormatSpec,
@@ -380,54 +423,54 @@ def _stage(
     timezone: str,
     limit: int | None = None,
 ) -> None:
-    """Read and parse the file into the temporary table `import_staged` in one pass, and number
-    its rows in the view `import_rows` (`row_number`: CSV rows count the header as row 1, as a
-    spreadsheet does; Parquet rows from 1; a queue_log row is a call, at the line of its first
-    event).
+    """Read and parse the file into the table `import_staged` of the staging area (see
+    `_staging_area`) in one pass, and number its rows in the temporary view `import_rows`
+    (`row_number`: CSV rows count the header as row 1, as a spreadsheet does; Parquet rows from
+    1; a queue_log row is a call, at the line of its first event).
 
-    Runs outside any transaction on purpose: a committed temporary table numbers its rows
-    (`rowid`) 0, 1, 2... in file order, while rows inside a transaction get provisional ids.
-    One materialisation only: copying a million wide rows costs seconds and memory.
+    Runs outside any transaction on purpose: a committed table numbers its rows (`rowid`) 0, 1,
+    2... in file order, while rows inside a transaction get provisional ids. One
+    materialisation only: copying a million wide rows costs seconds and memory.
     """
-    params: dict[str, object] = {"path": str(path), "tz": timezone}
-    for table in ("import_staged", "import_lines"):
+    staged, lines = f"{area}.import_staged", f"{area}.import_lines"
+    params: dict[str, object] = {
+        "path": str(path),
+        "tz": timezone,
+        "changing_days": _changing_days(cur, timezone),
+    }
+    for table in (staged, lines):
         cur.execute(f"DROP TABLE IF EXISTS {table}")
     cur.execute("DROP VIEW IF EXISTS import_rows")
     reader = _reader(shape, limit)
     try:
         if shape.kind == "queue_log":
-            _run(cur, f"CREATE TEMP TABLE import_lines AS SELECT * FROM {reader}", params)
-            _run(
-                cur,
-                f"CREATE TEMP TABLE import_staged AS {spec.stage_sql({}, 'import_lines')}",
-                params,
-            )
-            cur.execute("DROP TABLE import_lines")
-            _normalise_names(cur)
-            cur.execute("CREATE TEMP VIEW import_rows AS SELECT * FROM import_staged")
-            _refuse_no_rows(cur, shape, name)
+            _run(cur, f"CREATE TABLE {lines} AS SELECT * FROM {reader}", params)
+            _run(cur, f"CREATE TABLE {staged} AS {spec.stage_sql({}, lines)}", params)
+            cur.execute(f"DROP TABLE {lines}")
+            _normalise_names(cur, staged)
+            cur.execute(f"CREATE TEMP VIEW import_rows AS SELECT * FROM {staged}")
+            _refuse_no_rows(cur, staged, shape, name)
             return
         refs = column_refs(spec, shape.header, typed=shape.kind == "parquet")
-        _run(cur, f"CREATE TEMP TABLE import_staged AS {spec.stage_sql(refs, reader)}", params)
+        _run(cur, f"CREATE TABLE {staged} AS {spec.stage_sql(refs, reader)}", params)
     except duckdb.Error as exc:
         if shape.kind == "parquet":
             raise ImportFileError(
                 f"{name}: not a readable Parquet file: {_first_line(exc)}"
             ) from None
         raise ImportFileError(_csv_problem(cur, reader, params, name, exc)) from None
-    _normalise_names(cur)
+    _normalise_names(cur, staged)
     first_row = 2 if shape.kind == "csv" else 1
     cur.execute(
-        f"CREATE TEMP VIEW import_rows AS SELECT rowid + {first_row} AS row_number, *"
-        " FROM import_staged"
+        f"CREATE TEMP VIEW import_rows AS SELECT rowid + {first_row} AS row_number, * FROM {staged}"
     )
-    _refuse_no_rows(cur, shape, name)
+    _refuse_no_rows(cur, staged, shape, name)
 
 
-def _refuse_no_rows(cur: Database, shape: _Shape, name: str) -> None:
+def _refuse_no_rows(cur: Database, staged: str, shape: _Shape, name: str) -> None:
     """A file with nothing to import is refused before anything is written (an import record
     of nothing would only say that the file was empty)."""
-    row = cur.execute("SELECT count(*) FROM import_staged").fetchone()
+    row = cur.execute(f"SELECT count(*) FROM {staged}").fetchone()
     if row and row[0]:
         return
     if shape.kind == "csv":
@@ -436,16 +479,23 @@ def _refuse_no_rows(cur: Database, shape: _Shape, name: str) -> None:
     raise ImportFileError(f"{name}: the file has no rows{what}")
 
 
-def _normalise_names(cur: Database) -> None:
+def _changing_days(cur: Database, timezone: str) -> str:
+    """The zone's days near a change of clocks, for `local_instant` (a few milliseconds)."""
+    row = cur.execute(zone_days_sql(), {"tz": timezone}).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def _normalise_names(cur: Database, staged: str) -> None:
     """Agent and team names in Unicode NFC, as they are compared and stored. Done once per
     distinct name and written only to the rows that need it (usually none): normalising every
     row's two names took longer than reading the file."""
     cur.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE import_names AS
         WITH distinct_names AS MATERIALIZED (  -- so that nothing is normalised per row
-            SELECT DISTINCT agent_name AS name FROM import_staged
-            UNION SELECT DISTINCT team FROM import_staged
+            SELECT DISTINCT agent_name AS name FROM {staged}
+            UNION SELECT DISTINCT team FROM {staged}
         )
         SELECT name, nfc_normalize(name) AS nfc FROM distinct_names
         WHERE name IS NOT NULL AND name <> nfc_normalize(name)
@@ -453,8 +503,8 @@ def _normalise_names(cur: Database) -> None:
     )
     for column in ("agent_name", "team"):
         cur.execute(
-            f"UPDATE import_staged SET {column} = n.nfc FROM import_names n"
-            f" WHERE import_staged.{column} = n.name"
+            f"UPDATE {staged} AS s SET {column} = n.nfc FROM import_names n"
+            f" WHERE s.{column} = n.name"
         )
     cur.execute("DROP TABLE import_names")
 
@@ -764,20 +814,37 @@ def _classify(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, 
         " (SELECT external_id FROM import_stored WHERE same)"
     )
     _agents(cur, spec, scope)
-    cur.execute(
-        """
+    # Each row's fate, and for a row that loads the size of its case once stored
+    # (`interactions.case_contacts`, see metrics/contacts/case_sizes.py): the rows of the case
+    # this file loads, when no stored contact shares the case; NULL when one does, and the case
+    # is counted again after the write. So a file of new cases needs no recount of its rows.
+    _run(
+        cur,
+        f"""
         CREATE TEMP TABLE import_status AS
-        SELECT r.row_number,
-               CASE WHEN s.same THEN 'duplicate'
-                    WHEN p.row_number IS NOT NULL THEN 'rejected'
-                    WHEN r.row_number = i.first_row THEN 'load'
-                    ELSE 'duplicate' END AS status,
-               coalesce(s.replaces, false) AS replaces
-        FROM import_rows r
-        LEFT JOIN import_stored s USING (external_id)
-        LEFT JOIN import_ids i USING (external_id)
-        LEFT JOIN (SELECT DISTINCT row_number FROM import_problems) p USING (row_number)
-        """
+        WITH decided AS (
+            SELECT r.row_number, r.case_id,
+                   CASE WHEN s.same THEN 'duplicate'
+                        WHEN p.row_number IS NOT NULL THEN 'rejected'
+                        WHEN r.row_number = i.first_row THEN 'load'
+                        ELSE 'duplicate' END AS status,
+                   coalesce(s.replaces, false) AS replaces
+            FROM import_rows r
+            LEFT JOIN import_stored s USING (external_id)
+            LEFT JOIN import_ids i USING (external_id)
+            LEFT JOIN (SELECT DISTINCT row_number FROM import_problems) p USING (row_number)
+        ), stored_cases AS (
+            SELECT DISTINCT case_id FROM interactions
+            WHERE source = $source AND case_id IS NOT NULL
+        )
+        SELECT d.row_number, CAST(d.status AS {ROW_FATE}) AS status, d.replaces,
+               CASE WHEN d.status <> 'load' OR c.case_id IS NOT NULL THEN NULL
+                    WHEN d.case_id IS NULL THEN 1
+                    ELSE count(*) FILTER (d.status = 'load') OVER (PARTITION BY d.case_id)
+               END::INTEGER AS case_contacts
+        FROM decided d LEFT JOIN stored_cases c USING (case_id)
+        """,
+        params,
     )
     # A warning is for a row that loads: a row refused anyway lists it among its problems (in
     # the plain words, without "loaded without ..."); a duplicate has been warned about before.
@@ -922,12 +989,23 @@ def _write(
     scope: _Scope,
     params: dict[str, object],
 ) -> int:
-    """Store the loaded rows, their ratings, new staff and teams, the batch and its rejects."""
+    """Store the loaded rows, their ratings, new staff and teams, the batch and its rejects.
+
+    The loaded rows are joined to their staff and teams, and the contacts and ratings are
+    inserted a slice of the file at a time (WRITE_ROWS): a join of a large file's rows inside
+    one insert would have to hold its hash table in memory beside the table's index. Then the
+    stored waiting tickets this file shows again are brought up to date (`_update_waiting`).
+
+    Last it updates `import_writer`: a second import writing at the same moment conflicts there
+    and stores nothing (see migration 0007), so the classification made in this transaction
+    holds for what it wrote. Last, not first: in DuckDB 2.0 a large insert made after an UPDATE
+    in the same transaction came back corrupted when memory ran short ("Corrupted uncompressed
+    string segment", or a false duplicate key), so every UPDATE and DELETE follows the inserts;
+    the conflict is found all the same, only after the work."""
     row = cur.execute("SELECT nextval('import_batch_id_seq')").fetchone()
     assert row is not None
     batch_id = int(row[0])
     params = {**params, "batch": batch_id, "default_team": scope.team_id}
-    _update_waiting(cur, params)
     cur.execute("INSERT INTO teams (name) SELECT name FROM import_new_teams ORDER BY name")
     row = cur.execute("SELECT coalesce(max(id), 0) FROM staff").fetchone()
     assert row is not None
@@ -948,45 +1026,63 @@ def _write(
         " WHERE id > ?",
         [int(row[0])],
     )
-    _run(
-        cur,
-        """
-        INSERT INTO interactions (source, external_id, channel, agent_id, team_id, case_id,
-            queued_at, answered_at, resolved_at, abandoned, resolved, category, is_demo,
-            import_batch_id, content_hash, reopens, seen_unanswered_at)
-        SELECT $source, l.external_id, l.channel, coalesce(by_email.id, by_name.id),
-               coalesce(t.id, $default_team), l.case_id, l.queued_at, l.answered_at,
-               l.resolved_at, l.abandoned, l.resolved, l.category, false, $batch,
-               l.content_hash, l.reopens,
-               CASE WHEN l.answered_at IS NULL AND NOT l.abandoned THEN $as_of END
-        FROM import_rows l
-        JOIN import_status s ON s.row_number = l.row_number AND s.status = 'load'
-        LEFT JOIN import_staff by_email ON by_email.email = l.agent_email
-        LEFT JOIN (SELECT name, min(id) AS id FROM import_staff
-                   GROUP BY 1 HAVING count(*) = 1) by_name
-          ON l.agent_email IS NULL AND by_name.name = l.agent_name
-        LEFT JOIN (SELECT nfc_normalize(trim(name)) AS name, min(id) AS id FROM teams GROUP BY 1) t
-          ON t.name = l.team
-        """,
-        params,
-    )
-    refresh_case_contacts(cur)  # the new contacts' cases, counted in this transaction
-    _run(
-        cur,
-        """
-        INSERT INTO feedback (interaction_id, rating, scale, comment, received_at, is_demo,
-            import_batch_id)
-        SELECT i.id, l.rating, l.scale, l.comment,
-               coalesce(l.resolved_at, l.answered_at, l.queued_at), false, $batch
-        FROM import_rows l
-        JOIN import_status s ON s.row_number = l.row_number AND s.status = 'load'
-        JOIN interactions i ON i.import_batch_id = $batch AND i.external_id = l.external_id
-        WHERE l.rating IS NOT NULL
-        ORDER BY i.id
-        """,
-        params,
-    )
+    # In slices of the file: each insert joins only its slice's rows to their status, so the
+    # hash table it holds beside the table's index stays small whatever the file's size (see
+    # WRITE_ROWS). All slices are written in this one transaction.
+    row = cur.execute("SELECT max(row_number) FROM import_status").fetchone()
+    last_row = int(row[0]) if row and row[0] is not None else 0
+    for first in range(0, last_row + 1, WRITE_ROWS):
+        _run(
+            cur,
+            """
+            INSERT INTO interactions (source, external_id, channel, agent_id, team_id, case_id,
+                queued_at, answered_at, resolved_at, abandoned, resolved, category, is_demo,
+                import_batch_id, content_hash, reopens, seen_unanswered_at, case_contacts)
+            SELECT $source, l.external_id, l.channel, coalesce(by_email.id, by_name.id),
+                   coalesce(t.id, $default_team), l.case_id, l.queued_at, l.answered_at,
+                   l.resolved_at, l.abandoned, l.resolved, l.category, false, $batch,
+                   l.content_hash, l.reopens,
+                   CASE WHEN l.answered_at IS NULL AND NOT l.abandoned THEN $as_of END,
+                   s.case_contacts
+            FROM import_rows l
+            JOIN import_status s ON s.row_number = l.row_number AND s.status = 'load'
+            LEFT JOIN import_staff by_email ON by_email.email = l.agent_email
+            LEFT JOIN (SELECT name, min(id) AS id FROM import_staff
+                       GROUP BY 1 HAVING count(*) = 1) by_name
+              ON l.agent_email IS NULL AND by_name.name = l.agent_name
+            LEFT JOIN (SELECT nfc_normalize(trim(name)) AS name, min(id) AS id FROM teams
+                       GROUP BY 1) t
+              ON t.name = l.team
+            WHERE l.row_number >= $first AND l.row_number < $after
+              AND s.row_number >= $first AND s.row_number < $after
+            """,
+            {**params, "first": first, "after": first + WRITE_ROWS},
+        )
+    _update_waiting(cur, params)
+    # The cases the store already had are counted again; the days of every new contact go to
+    # the daily rollups (those counted in advance are not marked by the recount).
+    refresh_case_contacts(cur)
+    mark_contacts_changed(cur, "import_batch_id = ?", [batch_id])
+    for first in range(0, last_row + 1, WRITE_ROWS):
+        _run(
+            cur,
+            """
+            INSERT INTO feedback (interaction_id, rating, scale, comment, received_at, is_demo,
+                import_batch_id)
+            SELECT i.id, l.rating, l.scale, l.comment,
+                   coalesce(l.resolved_at, l.answered_at, l.queued_at), false, $batch
+            FROM import_rows l
+            JOIN import_status s ON s.row_number = l.row_number AND s.status = 'load'
+            JOIN interactions i ON i.import_batch_id = $batch AND i.external_id = l.external_id
+            WHERE l.rating IS NOT NULL
+              AND l.row_number >= $first AND l.row_number < $after
+              AND s.row_number >= $first AND s.row_number < $after
+            ORDER BY i.id
+            """,
+            {**params, "first": first, "after": first + WRITE_ROWS},
+        )
     refresh_contact_rollups(cur)  # after the ratings: the days' counts include them
+    cur.execute("UPDATE import_writer SET writes = writes + 1")
     cur.execute(
         "INSERT INTO import_batches (id, file_name, checksum, format, timezone, source,"
         " rows_read, loaded, rejected, duplicates, updated, warnings, new_agents, new_teams,"
@@ -1014,9 +1110,12 @@ def _write(
 def _update_waiting(cur: Database, params: dict[str, object]) -> None:
     """The stored waiting tickets this file shows again (see `import_stored`): an exact repeat
     was still unanswered at the file's moment, which becomes its `seen_unanswered_at`; a row
-    that replaces one takes its place, so the stored ticket, its ratings and its case count go
-    first (the row is then inserted with the others, by this import). Their days are counted
-    again for the rollups."""
+    that replaces one has been inserted by this import, so the stored ticket, its ratings and
+    its case count go (nothing enforces the natural key but the import itself: see migration
+    0007). Their days are counted again for the rollups. Nothing to do, nothing is run."""
+    row = cur.execute("SELECT count(*) FROM import_stored WHERE waiting").fetchone()
+    if not (row and row[0]):
+        return
     repeated = "id IN (SELECT stored_id FROM import_stored WHERE same AND waiting AND seen < ?)"
     mark_contacts_changed(cur, repeated, [params["as_of"]])
     cur.execute(
@@ -1077,12 +1176,37 @@ def import_file(
     file = Path(path)
     name = file_name or file.name
     check_timezone(db, timezone)
-    with db.cursor() as cur:
+    try:
+        return _import(db, file, name, viewer, timezone, format, dry_run)
+    except (duckdb.TransactionException, duckdb.ConstraintException) as exc:
+        if "conflict on update" in str(exc).lower():  # on `import_writer`: see `_write`
+            raise ImportFailed(
+                f"{name}: another import was writing at the same moment, so nothing from this"
+                " file was stored; import it again"
+            ) from exc
+        # Another writer (a team added at the same moment...) changed what this import wrote.
+        raise ImportFailed(
+            f"{name}: the store changed while the file was being written, so nothing from it"
+            f" was stored; import it again ({_first_line(exc)})"
+        ) from exc
+
+
+def _import(
+    db: Database,
+    file: Path,
+    name: str,
+    viewer: Viewer,
+    timezone: str,
+    format: Format | None,
+    dry_run: bool,
+) -> ImportResult:
+    """`import_file` once its options are known to be good."""
+    with _staging_area(db) as area, db.cursor() as cur:
         scope = _scope(cur, viewer)
         shape = _sniff(db, file, name)
         spec = _spec_for(shape, format, name)
         checksum = file_checksum(file)
-        _stage(cur, file, shape, spec, name, timezone)
+        _stage(cur, area, file, shape, spec, name, timezone)
         params: dict[str, object] = {
             "source": spec.name,
             "own_team": scope.team_name,
@@ -1149,14 +1273,7 @@ def import_file(
                     "imported_by_id": viewer.staff_id or None,
                     "imported_by": _who(viewer),
                 }
-                try:
-                    batch_id = _write(cur, batch, scope, params)
-                except (duckdb.ConstraintException, duckdb.TransactionException) as exc:
-                    raise ImportFailed(
-                        f"{name}: another import stored some of these contacts at the same"
-                        f" moment, so nothing from this file was stored; import it again"
-                        f" ({_first_line(exc)})"
-                    ) from exc
+                batch_id = _write(cur, batch, scope, params)
             else:
                 cur.execute("ROLLBACK")
                 cur.execute("BEGIN TRANSACTION")  # _transaction commits this empty one
@@ -1207,12 +1324,12 @@ def preview_file(
     file = Path(path)
     name = file_name or file.name
     check_timezone(db, timezone)
-    with db.cursor() as cur:
+    with _staging_area(db) as area, db.cursor() as cur:
         scope = _scope(cur, viewer)
         shape = _sniff(db, file, name)
         spec = _spec_for(shape, format, name)
         # A queue_log is read whole: a call's lines can be anywhere in it.
-        _stage(cur, file, shape, spec, name, timezone, None if spec is ASTERISK else rows)
+        _stage(cur, area, file, shape, spec, name, timezone, None if spec is ASTERISK else rows)
         params: dict[str, object] = {
             "source": spec.name,
             "own_team": scope.team_name,

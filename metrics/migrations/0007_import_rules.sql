@@ -6,10 +6,55 @@
 ALTER TABLE import_batches ADD COLUMN timezone VARCHAR;
 ALTER TABLE import_batches ADD COLUMN updated INTEGER DEFAULT 0;
 
--- A ticket nobody has answered yet is *waiting*, not abandoned (metrics/contacts/waiting.py):
--- the moment it was last seen unanswered (the latest time in the export that brought it), so
--- that "its channel's standard had passed by then" is exact. NULL for every other contact.
-ALTER TABLE interactions ADD COLUMN seen_unanswered_at TIMESTAMPTZ;
+-- `interactions` is built again, for two changes:
+-- * A ticket nobody has answered yet is *waiting*, not abandoned (metrics/contacts/waiting.py):
+--   `seen_unanswered_at` is the moment it was last seen unanswered (the latest time in the export
+--   that brought it), so that "its channel's standard had passed by then" is exact. NULL for
+--   every other contact.
+-- * No UNIQUE (source, external_id) index any more. DuckDB holds a transaction's unique index in
+--   memory, where it cannot spill: a single 10M-row import needed more than the command line's
+--   memory cap for it alone. The natural key stays unique as before, by the import, which
+--   compares every row with the stored contacts set-wise inside its write transaction, and by
+--   `import_writer` below, which lets one import write at a time (metrics/contacts/imports.py).
+--   The demo writes its own source, with its own ids.
+-- DuckDB cannot drop a constraint, hence the copy. The columns keep their order and ids.
+CREATE TABLE interactions_rebuilt (
+    id                 BIGINT PRIMARY KEY DEFAULT nextval('interaction_id_seq'),
+    source             VARCHAR NOT NULL,
+    external_id        VARCHAR NOT NULL,
+    channel            VARCHAR NOT NULL CHECK (channel IN ('phone', 'chat', 'email', 'social')),
+    agent_id           INTEGER,
+    team_id            INTEGER,
+    case_id            VARCHAR,
+    queued_at          TIMESTAMPTZ NOT NULL,
+    answered_at        TIMESTAMPTZ,
+    resolved_at        TIMESTAMPTZ,
+    abandoned          BOOLEAN NOT NULL,
+    resolved           BOOLEAN NOT NULL,
+    category           VARCHAR,
+    is_demo            BOOLEAN NOT NULL DEFAULT false,
+    import_batch_id    INTEGER,
+    content_hash       UHUGEINT,
+    reopens            INTEGER,
+    case_contacts      INTEGER,
+    seen_unanswered_at TIMESTAMPTZ,
+    CHECK (answered_at IS NULL OR answered_at >= queued_at),
+    CHECK (resolved_at IS NULL OR resolved_at >= queued_at),
+    CHECK (NOT (abandoned AND answered_at IS NOT NULL))
+);
+INSERT INTO interactions_rebuilt
+SELECT id, source, external_id, channel, agent_id, team_id, case_id, queued_at, answered_at,
+       resolved_at, abandoned, resolved, category, is_demo, import_batch_id, content_hash,
+       reopens, case_contacts, NULL
+FROM interactions ORDER BY id;
+DROP TABLE interactions;
+ALTER TABLE interactions_rebuilt RENAME TO interactions;
+
+-- One row that every import updates first in its write transaction: a second import writing at
+-- the same moment conflicts on it (DuckDB: "Conflict on update") and stores nothing, so two
+-- imports never both load the same contact. `writes` counts the imports written.
+CREATE TABLE import_writer (writes BIGINT NOT NULL);
+INSERT INTO import_writer VALUES (0);
 
 -- One row per waiting-or-missed contact (unanswered, not abandoned, seen so at some moment):
 -- how long it had waited by then. Like contact_waits, independent of the policy: whether it is

@@ -39,6 +39,7 @@ EXPECTED_COLUMNS = {
     ],
     "import_rejects": ["batch_id", "row_number", "external_id", "field", "value", "reason"],
     "import_warnings": ["batch_id", "row_number", "external_id", "field", "value", "reason"],
+    "import_writer": ["writes"],
     "interactions": [
         "id",
         "source",
