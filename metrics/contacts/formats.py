@@ -21,7 +21,8 @@ is never abandoned: with no reply yet it is waiting. In the generic format, with
 `abandoned` value, a phone call or chat with no `answered_at` is abandoned and an e-mail or
 social message with none is waiting.
 
-Shared rules: values are trimmed and a blank value is absent; e-mails are compared in lower
+Shared rules: values are trimmed and a blank value is absent (the reader's columns come so, see
+`column_refs`); e-mails are compared in lower
 case; names and team names are brought to Unicode NFC by `metrics.contacts.imports` (once per
 distinct name, not per row), so "Šimić" typed on a Mac and on Windows is one person. Timestamps are
 ISO 8601: with `Z` or an offset they are exact, without one they are in the organisation's time
@@ -107,47 +108,102 @@ def exact_local_instant(local: str) -> str:
     )
 
 
-# The days (since 1970-01-01, local) a table of the zone's changes of clocks covers: up to 2100.
-# Outside them every local time takes the exact way; the table only makes the usual case cheap.
+# The days (since 1970-01-01, local) the zone's table covers (`zone_table`): up to 2100. Local
+# times outside it are read the exact way; the table only makes the usual case cheap.
 ZONE_DAYS = 47_482
+# Offsets the table can name for a day (two bits a day); a day with any other is read the exact
+# way. Most zones have had two since 1970: standard time and summer time.
+OFFSET_SLOTS = 4
 
 
-def zone_days_sql() -> str:
-    """SQL (parameter `$tz`) giving one text of ZONE_DAYS '0'/'1' characters, the `$changing_days`
-    parameter of `local_instant`: '1' for a local date within a day of a change of the zone's
-    UTC offset (where a local time may be skipped or repeated), '0' where the offset is the same
-    from the day before to the day after."""
-    day = f"(d * {DAY_US})"
-    return (
-        f"SELECT string_agg(CASE WHEN {_offset_us(f'{day} - {DAY_US}')}"
-        f" = {_offset_us(f'{day} + 2 * {DAY_US}')} THEN '0' ELSE '1' END, '' ORDER BY d)"
-        f" FROM range({ZONE_DAYS}) AS days(d)"
-    )
+def zone_table_sql() -> str:
+    """SQL (parameter `$tz`) giving, in one row, the parameters of `local_instant` for the zone
+    (see `zone_table`): for each day of the table (days since 1970-01-01) the zone's UTC offset
+    a day before it began and a day after it ended; a day whose two agree has that offset all
+    day, and is read with it when it is one of the OFFSET_SLOTS most common offsets (slots by
+    how many days have them). Every other day, and the table's first and last day (where every
+    local time outside the table lands), is read the exact way."""
+    start = f"(d * {DAY_US})"
+    return f"""
+        WITH days AS (
+            SELECT d, CASE WHEN {_offset_us(f"{start} - {DAY_US}")}
+                             = {_offset_us(f"{start} + 2 * {DAY_US}")}
+                           THEN {_offset_us(f"{start} - {DAY_US}")} END AS offset_us
+            FROM range({ZONE_DAYS}) AS days(d)
+        ), slots AS (
+            SELECT offset_us, row_number() OVER (ORDER BY count(*) DESC, offset_us) - 1 AS slot
+            FROM days WHERE offset_us IS NOT NULL GROUP BY offset_us
+            QUALIFY slot < {OFFSET_SLOTS}
+        ), read AS (
+            SELECT d, CASE WHEN d = 0 OR d = {ZONE_DAYS - 1} THEN NULL ELSE s.slot END AS slot
+            FROM days LEFT JOIN slots s USING (offset_us)
+        )
+        SELECT string_agg(CASE WHEN slot IS NULL THEN '1' ELSE '0' END, '' ORDER BY d),
+               string_agg(CAST(coalesce(slot, 0) % 2 AS VARCHAR), '' ORDER BY d),
+               string_agg(CAST(coalesce(slot, 0) // 2 AS VARCHAR), '' ORDER BY d),
+               (SELECT list(offset_us ORDER BY slot) FROM slots)
+        FROM read
+    """
 
 
-def local_instant(local: str) -> str:
+def zone_table(row: tuple[str, str, str, list[int]]) -> dict[str, object]:
+    """The named parameters of `local_instant` from the row of `zone_table_sql`: the bits of the
+    days read the exact way (`$exact_days`), of each day's slot (`$offset_low`,
+    `$offset_high`), and the offset of each slot (`$offset_0` ...; 0 for an unused slot)."""
+    exact, low, high, offsets = row
+    params: dict[str, object] = {"exact_days": exact, "offset_low": low, "offset_high": high}
+    for slot in range(OFFSET_SLOTS):
+        params[f"offset_{slot}"] = int(offsets[slot]) if slot < len(offsets) else 0
+    return params
+
+
+def day_index(local: str) -> str:
+    """SQL: the table day of the local time `local` (a TIMESTAMP): its days since 1970-01-01,
+    held to the table's first and last day (which are read the exact way)."""
+    return f"CAST(least(greatest(epoch_us({local}) // {DAY_US}, 0), {ZONE_DAYS - 1}) AS INTEGER)"
+
+
+def local_instant(local: str, day: str) -> str:
     """SQL: the instant of the local wall time `local` in the zone `$tz` (see
-    `exact_local_instant`). On a day with no change of clocks near (nearly every day, told by
-    the bits of `$changing_days` from `zone_days_sql`) DuckDB's own conversion is exact and the
-    cheapest; near a change, the exact one decides."""
-    day = f"epoch_us({local}) // {DAY_US}"
-    usual = (
-        f"{day} BETWEEN 0 AND {ZONE_DAYS - 1} AND get_bit($changing_days::BITSTRING,"
-        f" CAST(least(greatest({day}, 0), {ZONE_DAYS - 1}) AS INTEGER)) = 0"
+    `exact_local_instant`); `day` is its `day_index`. On a day with one offset all day, which
+    the zone's table names (nearly every day), the instant is the local time less that offset,
+    with no call to the time-zone library at all; near a change of clocks, the exact way."""
+    slot = f"get_bit($offset_low::BITSTRING, {day}) + 2 * get_bit($offset_high::BITSTRING, {day})"
+    offsets = " ".join(f"WHEN {n} THEN $offset_{n}" for n in range(OFFSET_SLOTS))
+    return (
+        f"CASE WHEN get_bit($exact_days::BITSTRING, {day}) = 0"
+        f" THEN make_timestamptz(epoch_us({local}) - CASE {slot} {offsets} END)"
+        f" ELSE {exact_local_instant(local)} END"
     )
-    return f"CASE WHEN {usual} THEN timezone($tz, {local}) ELSE {exact_local_instant(local)} END"
+
+
+def time_helpers(column: str) -> tuple[list[str], list[str]]:
+    """The columns a reader adds for a timestamp column of text, in two layers, so that each is
+    worked out once per value rather than once for each expression that refers to it:
+    `<column>_offset` (whether the text ends in an offset or Z), `<column>_local` (the text as a
+    local time) and then `<column>_day` (its `day_index`). `timestamp` reads them."""
+    first = [
+        f"{_has_offset(column)} AS {column}_offset",
+        # read as a local time only when it is one (a file of UTC times skips it)
+        f"CASE WHEN NOT {_has_offset(column)} THEN TRY_CAST({column} AS TIMESTAMP) END"
+        f" AS {column}_local",
+    ]
+    return first, [f"{day_index(f'{column}_local')} AS {column}_day"]
 
 
 def _has_offset(raw: str) -> str:
     return f"regexp_matches({raw}, '{_OFFSET_SUFFIX}')"
 
 
-def timestamp(raw: str) -> str:
-    """SQL: the text `raw` as an instant; NULL when it is no ISO 8601 date and time, or when
-    it is a local time that does not exist in the zone `$tz` (see `local_instant`)."""
+def timestamp(column: str) -> str:
+    """SQL: the reader's text column `column` (one with `time_helpers`) as an instant; NULL when
+    it is no ISO 8601 date and time, or a local time that does not exist in the zone `$tz` (see
+    `local_instant`). A column the file lacks is NULL."""
+    if column == ABSENT:
+        return "NULL::TIMESTAMPTZ"
     return (
-        f"CASE WHEN {_has_offset(raw)} THEN TRY_CAST({raw} AS TIMESTAMPTZ)"
-        f" ELSE {local_instant(f'TRY_CAST({raw} AS TIMESTAMP)')} END"
+        f"CASE WHEN {column}_offset THEN TRY_CAST({column} AS TIMESTAMPTZ)"
+        f" ELSE {local_instant(f'{column}_local', f'{column}_day')} END"
     )
 
 
@@ -234,6 +290,8 @@ class FormatSpec:
     reasons: dict[str, str] = field(default_factory=dict)
     # SQL: which staged rows the shared checks apply to (the format's own checks see all).
     shared_checks_apply: str = "true"
+    # The roles whose column holds a date and time as text (the reader adds `time_helpers`).
+    time_roles: tuple[str, ...] = ()
 
     def matches(self, header: list[str]) -> bool:
         """Whether a header is unmistakably this format's (every required column present)."""
@@ -262,8 +320,13 @@ class FormatSpec:
         return []
 
 
+# A column the file lacks, as the reader's columns are referred to.
+ABSENT = "NULL::VARCHAR"
+
+
 def _text(refs: dict[str, str], role: str) -> str:
-    return blank_to_null(refs[role])
+    """The role's value as the reader gives it: text, trimmed, NULL when blank or absent."""
+    return refs[role]
 
 
 # The parsed columns every CSV format adds after its own (the raw ones, defined first, are
@@ -329,9 +392,9 @@ class Generic(FormatSpec):
             f" {_text(refs, 'csat')} AS rating_raw,"
             f" {_text(refs, 'comment')} AS comment,"
             + _COMMON_TAIL.format(
-                queued_at=timestamp("queued_raw"),
-                answered_at=timestamp("answered_raw"),
-                resolved_at=timestamp("resolved_at_raw"),
+                queued_at=timestamp(refs["queued"]),
+                answered_at=timestamp(refs["answered"]),
+                resolved_at=timestamp(refs["resolved_at"]),
                 # Not said: a call or chat nobody answered ended so; an e-mail is waiting.
                 abandoned=f"CASE WHEN abandoned_raw IS NULL THEN answered_raw IS NULL"
                 f" AND coalesce(channel IN {sql_list(CALLS)}, false) ELSE {abandoned} END",
@@ -465,10 +528,10 @@ class Zendesk(FormatSpec):
             f" {_text(refs, 'rating')} AS rating_raw,"
             f" {_text(refs, 'comment')} AS comment,"
             + _COMMON_TAIL.format(
-                queued_at=timestamp("queued_raw"),
+                queued_at=timestamp(refs["queued"]),
                 answered_at=f"CASE WHEN regexp_full_match(answered_raw, '{NUMBER}')"
                 f" THEN queued_at + to_microseconds(CAST(round({minutes} * 60e6) AS BIGINT)) END",
-                resolved_at=timestamp("resolved_at_raw"),
+                resolved_at=timestamp(refs["resolved_at"]),
                 abandoned="false",  # a ticket with no first reply is waiting
                 resolved=f"coalesce(lower(resolved_raw) IN {sql_list(ZENDESK_SOLVED)}, false)",
                 reopens="CASE WHEN regexp_full_match(reopens_raw, '\\d{1,9}')"
@@ -477,7 +540,7 @@ class Zendesk(FormatSpec):
                 f" WHEN lower(rating_raw) IN {sql_list(ZENDESK_BAD)} THEN 0 END",
                 scale=f"CASE WHEN lower(rating_raw) IN {sql_list(ZENDESK_GOOD + ZENDESK_BAD)}"
                 " THEN 'good/bad' END",
-                updated_at=timestamp(_text(refs, "updated")),
+                updated_at=timestamp(refs["updated"]),
                 content_hash=_hashed(
                     refs,
                     [
@@ -609,14 +672,14 @@ class Freshdesk(FormatSpec):
             f" NULL::VARCHAR AS reopens_raw,"
             f" {_text(refs, 'rating')} AS rating_raw,"
             f" NULL::VARCHAR AS comment,"
-            f" {timestamp('first_response_raw')} AS first_response_at,"
+            f" {timestamp(refs['first_response'])} AS first_response_at,"
             f" {hours} AS first_response_hours,"
             + _COMMON_TAIL.format(
-                queued_at=timestamp("queued_raw"),
+                queued_at=timestamp(refs["queued"]),
                 answered_at="CASE WHEN first_response_raw IS NOT NULL THEN first_response_at"
                 " ELSE queued_at + to_microseconds(CAST(round(first_response_hours * 3600e6)"
                 " AS BIGINT)) END",
-                resolved_at=timestamp("resolved_at_raw"),
+                resolved_at=timestamp(refs["resolved_at"]),
                 abandoned="false",  # a ticket with no response is waiting
                 resolved=f"coalesce(lower(resolved_raw) IN {sql_list(FRESHDESK_RESOLVED)}, false)",
                 reopens="NULL::INTEGER",
@@ -624,7 +687,7 @@ class Freshdesk(FormatSpec):
                 " CASE WHEN regexp_full_match(rating_raw, '[1-5]') THEN rating_raw END)"
                 " AS SMALLINT)",
                 scale="CASE WHEN rating_raw IS NOT NULL THEN '1-5' END",
-                updated_at=timestamp(_text(refs, "updated")),
+                updated_at=timestamp(refs["updated"]),
                 content_hash=_hashed(
                     refs,
                     [
@@ -816,6 +879,7 @@ GENERIC = Generic(
     },
     required=("id", "channel", "queued"),
     one_of=(("agent_email", "agent_name"),),
+    time_roles=("queued", "answered", "resolved_at"),
     labels={
         "id": "interaction_id",
         "channel": "channel",
@@ -849,6 +913,7 @@ ZENDESK = Zendesk(
         "updated": "Updated at",
     },
     required=("id", "channel", "agent_name", "status", "queued", "answered"),
+    time_roles=("queued", "resolved_at", "updated"),
     labels={
         "id": "Id",
         "channel": "Via",
@@ -884,6 +949,7 @@ FRESHDESK = Freshdesk(
     },
     required=("id", "channel", "agent_name", "status", "queued"),
     one_of=(("first_response", "hours"),),
+    time_roles=("queued", "resolved_at", "first_response", "updated"),
     labels={
         "id": "Ticket ID",
         "channel": "Source",
@@ -955,22 +1021,20 @@ def choose_delimiter(line: str) -> str:
     return max(CSV_DELIMITERS, key=score)
 
 
-def column_refs(spec: FormatSpec, header: list[str], *, typed: bool = False) -> dict[str, str]:
-    """Each role of the format to the reader's column as text, or NULL when the file lacks it.
-    Names match without regard to case or surrounding spaces; the first of a repeated name
-    wins. A CSV is read as columns `c0, c1, ...` of text; a Parquet file (`typed`) by its own
-    column names, cast to text."""
+def column_refs(spec: FormatSpec, header: list[str]) -> dict[str, str]:
+    """Each role of the format to the reader's column `c0, c1, ...` (text, trimmed, NULL when
+    blank: see `metrics.contacts.imports`), or ABSENT when the file lacks it. Names match
+    without regard to case or surrounding spaces; the first of a repeated name wins."""
     positions: dict[str, int] = {}
     for index, column in enumerate(header):
         positions.setdefault(column.strip().lower(), index)
     refs = {}
     for role, name in spec.columns.items():
         found = positions.get(name.lower())
-        if found is None:
-            refs[role] = "NULL::VARCHAR"
-        elif typed:
-            quoted = header[found].replace('"', '""')
-            refs[role] = f'CAST("{quoted}" AS VARCHAR)'
-        else:
-            refs[role] = f"c{found}"
+        refs[role] = ABSENT if found is None else f"c{found}"
     return refs
+
+
+def time_columns(spec: FormatSpec, refs: dict[str, str]) -> list[str]:
+    """The reader's columns that hold the format's dates and times (see `time_helpers`)."""
+    return sorted({refs[role] for role in spec.time_roles if refs[role] != ABSENT})

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from metrics.contacts.formats import local_instant, zone_days_sql
+from metrics.contacts.formats import day_index, local_instant, zone_table, zone_table_sql
 
 
 def python_reading(local: datetime, zone: ZoneInfo) -> datetime | None:
@@ -32,18 +32,18 @@ def python_reading(local: datetime, zone: ZoneInfo) -> datetime | None:
     ],
 )
 def test_every_quarter_hour_of_a_year_reads_as_python_reads_it(name: str) -> None:
-    zone = ZoneInfo(name)
+    python_zone = ZoneInfo(name)
     start = datetime(2024, 1, 1)
     # Every minute of the days the clocks change (where the cheap and exact ways meet).
     changes = [
         start + timedelta(days=day)
         for day in range(366)
-        if (start + timedelta(days=day + 1)).replace(tzinfo=zone).utcoffset()
-        != (start + timedelta(days=day)).replace(tzinfo=zone).utcoffset()
+        if (start + timedelta(days=day + 1)).replace(tzinfo=python_zone).utcoffset()
+        != (start + timedelta(days=day)).replace(tzinfo=python_zone).utcoffset()
     ]
     with duckdb.connect() as db:
         db.execute("SET TimeZone = 'UTC'")
-        (days,) = db.execute(zone_days_sql(), {"tz": name}).fetchone()  # type: ignore[misc]
+        zone = zone_table(db.execute(zone_table_sql(), {"tz": name}).fetchone())  # type: ignore[arg-type]
         db.execute(
             "CREATE TABLE t AS SELECT range AS local FROM range(TIMESTAMP '2024-01-01',"
             " TIMESTAMP '2025-01-01', INTERVAL 15 MINUTE)"
@@ -55,14 +55,14 @@ def test_every_quarter_hour_of_a_year_reads_as_python_reads_it(name: str) -> Non
                 [day, day + timedelta(days=1)],
             )
         read = db.execute(
-            f"SELECT local, {local_instant('local')} FROM t ORDER BY local",
-            {"tz": name, "changing_days": days},
+            f"SELECT local, {local_instant('local', day_index('local'))} FROM t ORDER BY local",
+            {"tz": name, **zone},
         ).fetchall()
     assert len(read) == 366 * 96 + 1440 * len(changes)
     assert len(changes) == (0 if name == "Asia/Kolkata" else 2)
     wrong = [
-        (local, instant, python_reading(local, zone))
+        (local, instant, python_reading(local, python_zone))
         for local, instant in read
-        if instant != python_reading(local, zone)
+        if instant != python_reading(local, python_zone)
     ]
     assert wrong == []
