@@ -55,14 +55,16 @@ with st.expander("What a file must hold"):
     st.markdown(
         "**Generic** (CSV, comma or semicolon, or Parquet), one row per contact, columns in any "
         "order: `interaction_id`, `channel` (phone, chat, email or social) and `queued_at` are "
-        "required; `agent_email` and/or `agent_name` (only an abandoned contact may have no "
-        "agent); optional `team`, `answered_at`, `resolved_at`, `abandoned` and `resolved` "
+        "required; `agent_email` and/or `agent_name` (only a contact nobody answered may have "
+        "no agent); optional `team`, `answered_at`, `resolved_at`, `abandoned` and `resolved` "
         "(true/false, yes/no, 1/0), `case_id`, `category`, `csat` (1 to 5) and `comment`. "
         "Times in ISO 8601: `2026-03-02 09:15:00`, or with an offset, "
         "`2026-03-02T09:15:00+01:00`.\n\n"
-        "**Zendesk**: the full ticket CSV export. **Freshdesk**: the ticket export. "
-        "**Asterisk**: the `queue_log` file, one contact per call. The README says how each "
-        "column is read; `data/samples/` holds an example of every format."
+        "**Zendesk**: the full ticket CSV export. **Freshdesk**: the ticket export (the "
+        "classic and the newer survey answers are ratings; one no survey has is a warning, "
+        "and its ticket loads without it). A ticket with no reply yet is waiting, not "
+        "abandoned. **Asterisk**: the `queue_log` file, one contact per call. The README says "
+        "how each column is read; `data/samples/` holds an example of every format."
     )
 
 
