@@ -176,6 +176,12 @@ def build_parser() -> AcademyParser:
     import_cmd.add_argument(
         "--dry-run", action="store_true", help="check and count everything, store nothing"
     )
+    import_cmd.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="the time zone of times written without an offset, e.g. Europe/Zagreb or UTC "
+        "(default: the policy's business_hours.timezone)",
+    )
 
     users = command("users", "list and manage staff accounts and teams")
     actions = users.add_subparsers(dest="action", required=True, metavar="ACTION")
