@@ -112,9 +112,7 @@ def queue_metrics(db: Database, viewer: Viewer, policy: Policy, period: Period) 
     return _queue(*_queue_counts(db, policy, visible_period(viewer, period)))
 
 
-def _queue_counts(
-    db: Database, policy: Policy, period: Period
-) -> tuple[int, int, int, int, int]:
+def _queue_counts(db: Database, policy: Policy, period: Period) -> tuple[int, int, int, int, int]:
     """The counts of `_QUEUE_COUNTS` over the period (already narrowed to the viewer)."""
     where, params = scope_sql(policy, period)
     within_s, within_params = within_s_sql(policy)
@@ -515,9 +513,7 @@ def _agents_query(cur: Database, policy: Policy, period: Period) -> tuple[str, l
         contact = _CONTACTS_COUNTED.format(within=within_s, where=where, unanswered=UNANSWERED_S)
         contact_params = within_params + params
     else:
-        contact = _CONTACTS_RECOUNTED.format(
-            within=within_s, where=where, unanswered=UNANSWERED_S
-        )
+        contact = _CONTACTS_RECOUNTED.format(within=within_s, where=where, unanswered=UNANSWERED_S)
         contact_params = params + within_params + params
     sql = _AGENT_SQL.format(contact=contact, where=where, good=GOOD_RATING)
     return sql, contact_params + params

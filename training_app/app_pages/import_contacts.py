@@ -138,7 +138,7 @@ def show_result(result: importing.ImportResult) -> None:
     )
     if result.updated:
         st.info(
-            f"{plural(result.updated, 'loaded row')} "
+            f"{md(plural(result.updated, 'loaded row'))} "
             f"{'would update' if result.dry_run else 'updated'} a ticket an earlier export "
             "stored while it was still waiting for a reply."
         )
@@ -160,7 +160,7 @@ def show_result(result: importing.ImportResult) -> None:
     if result.warnings:
         st.subheader("Warnings")
         st.caption(
-            f"{plural(result.warnings, 'row')} "
+            f"{md(plural(result.warnings, 'row'))} "
             f"{'would load' if result.dry_run else 'loaded'} without a rating that could not "
             "be read (the README lists the survey answers each format knows)."
         )
@@ -342,7 +342,7 @@ if not rejects.empty:
 warnings = importing.batch_warnings(db, viewer, batch.id)
 if not warnings.empty:
     st.download_button(
-        f"Download the warnings of import #{batch.id} (CSV)",
+        f"Download the warnings of import #{batch.id:d} (CSV)",
         frame_csv(warnings),
         file_name=f"warnings-import-{batch.id}.csv",
         mime="text/csv",

@@ -297,7 +297,7 @@ def test_tickets_stored_as_abandoned_before_become_waiting(
             [source, external_id, channel, batch, queued, answered, resolved, abandoned],
         )
     monkeypatch.setattr(store, "migrations", lambda: every)
-    assert store.migrate(db) == [7]
+    assert store.migrate(db) == [m.version for m in every if m.version >= 7]
     assert stored(db) == {
         "1": (False, None, utc(2, 11, 30)),  # its import's latest time
         "2": (False, utc(2, 10, 1), None),
