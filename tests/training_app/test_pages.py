@@ -182,7 +182,7 @@ def test_an_empty_organisation_shows_zeros_not_errors(tmp_path: Path) -> None:
     assert "generated demo data" not in texts(owner)
     supervisor = app_as(viewers["supervisor"]).run()
     assert not supervisor.exception
-    assert "No contacts reached Front line in the last 30 days." in texts(supervisor)
+    assert "No contacts reached Front line in the last 28 days." in texts(supervisor)
     agent = app_as(viewers["agent"]).run()
     assert not agent.exception
     assert next(m for m in agent.metric if "handled" in m.label).value == "0"
