@@ -88,6 +88,7 @@ def test_an_agents_trend_sits_beside_the_team_median() -> None:
     assert [(r["series"], r["value"]) for r in line_rows] == [("Ana", 0.81), ("Team median", 0.85)]
     [line] = [layer for layer in spec["layer"] if layer["mark"]["type"] == "line"]
     assert line["encoding"]["color"]["scale"]["domain"] == ["Ana", "Team median"]
+    assert line["encoding"]["color"]["legend"]["symbolType"] == "stroke"  # solid and dotted
     [labels] = layers["text"]
     assert [(r["series"], r["partial_label"]) for r in labels] == [("Ana", "3 of 7 days")]
 
@@ -145,6 +146,9 @@ def fixed_widths(spec: object) -> list[object]:
 def test_every_chart_follows_the_width_it_is_given() -> None:
     for spec in specs_of_every_chart():
         assert spec["width"] == "container", spec.get("title")
+        # Only the width fits the column: fitting the height too (Streamlit's default) would
+        # squeeze the plot into what the title and axes leave of it.
+        assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}, spec.get("title")
         assert not fixed_widths(spec), spec.get("title")
         assert not {"hconcat", "vconcat", "concat", "facet"} & set(spec)  # one view each
 

@@ -39,6 +39,9 @@ WEEK_DAYS = 7
 DAY_ROW_PX = 26  # a heat-map row, taller than its weekday label, so no label is dropped
 AGENT_COLOUR, MEDIAN_COLOUR = "#1565c0", "#757575"
 LABEL_COLOUR = "#4a4a4a"
+# Every chart fits its width to its column and keeps its own height: Streamlit otherwise fits
+# both, and a panel's title and axes then leave its plot a third of its height.
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
 def rate_axis_domain(values: Iterable[object], target: float) -> tuple[float, float]:
@@ -113,6 +116,7 @@ def _panel(
         title=f"{title} (target {target:.0%})",
         width="container",
         height=PANEL_HEIGHT_PX,
+        autosize=FIT_WIDTH,
         description=description,
     )
 
@@ -172,7 +176,8 @@ def agent_trend_panels(
         "series:N",
         title=None,
         scale=alt.Scale(domain=series, range=[AGENT_COLOUR, MEDIAN_COLOUR]),
-        legend=alt.Legend(orient="bottom"),
+        # Line samples, solid and dotted as drawn: a dotted circle read as a cog.
+        legend=alt.Legend(orient="bottom", symbolType="stroke"),
     )
     panels = []
     for metric, title, n in (
@@ -268,7 +273,9 @@ def wait_distribution_panels(distribution: pd.DataFrame) -> list[alt.Chart]:
                     alt.Tooltip("share:Q", title="Share", format=".1%"),
                 ],
             )
-            .properties(title=str(channel).capitalize(), width="container", height=160)
+            .properties(
+                title=str(channel).capitalize(), width="container", height=160, autosize=FIT_WIDTH
+            )
         )
     return panels
 
@@ -304,7 +311,7 @@ def rating_distribution_panels(ratings: pd.DataFrame) -> list[alt.Chart]:
                 alt.Tooltip("share:Q", title="Share of the scale", format=".1%"),
             ],
         )
-        .properties(title=title, width="container", height=160)
+        .properties(title=title, width="container", height=160, autosize=FIT_WIDTH)
         for scale, title in RATING_SCALES.items()
     ]
 
@@ -334,7 +341,7 @@ def contacts_by_hour_chart(by_hour: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("abandoned:Q", title="Abandoned", format=","),
             ],
         )
-        .properties(width="container", height=alt.Step(DAY_ROW_PX))
+        .properties(width="container", height=alt.Step(DAY_ROW_PX), autosize=FIT_WIDTH)
     )
 
 

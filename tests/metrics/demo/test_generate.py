@@ -477,7 +477,8 @@ def team_shape(db: Database, policy: Policy) -> dict[str, object]:
     """How the demo's agents stand over the default period (the dashboard's first view): how
     many are judged, meet each standard and all of them, are below some target, clearly below
     one (the whole 95% interval under it), and improved (by 10 points or more in total since the
-    period before: the sum of three rates' changes moves by several points by chance alone). Printed for the issue note by `python -m tests.metrics.demo.test_generate`."""
+    period before: the sum of three rates' changes moves by several points by chance alone).
+    `python -m tests.metrics.demo.test_generate` prints it for the shipped demo."""
     stored = contact_days(db, policy)
     assert stored is not None
     period = default_period(stored[1])
