@@ -61,6 +61,7 @@ IMPROVER_RATING = (-0.9, 0.2)
 # demo): the dashboard's four weeks and the four before them, so Most improved finds them.
 IMPROVEMENT_DAYS = 56
 
+
 @dataclass(frozen=True)
 class NamePool:
     """First names and surnames of one language; Latvian surnames differ for women and men."""
