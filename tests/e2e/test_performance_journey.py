@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from metrics.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD
+from metrics.performance.period import DEFAULT_PERIOD_NAME
 from tests.e2e.conftest import SCREENSHOTS, screenshot, sign_in, wait_idle
 from training_app.components.charts import PARTIAL_OPACITY
 from training_app.components.filters import parse_typed_date
@@ -106,6 +108,7 @@ def test_a_supervisor_drills_down_from_a_month_to_one_agents_contacts(
 WIDTHS_PX = (1400, 390)  # a laptop, and a phone held upright
 PHONE_HEIGHT_FACTOR = 3  # a phone stacks the columns: the same page runs about three times longer
 GRID_FONT = '400 14px "Source Sans", sans-serif'  # the table's cells and headings (Streamlit's)
+PERIOD_NAME = re.compile(re.escape(DEFAULT_PERIOD_NAME), re.IGNORECASE)  # in a sentence too
 SCROLL_SETTLE_MS = 400  # the grid draws the columns scrolled into view on its next frames
 
 
@@ -154,10 +157,12 @@ def drawn_px(page: Page, texts: list[str]) -> dict[str, float]:
     return widths
 
 
-def assert_whole_table(page: Page, table: Locator, rows: int) -> dict[int, str]:
-    """The table shows all its `rows` without scrolling up or down, and the sizes worked out
-    for its headings (and cells) are never narrower than Chromium draws them; its headings."""
-    assert table.locator("table").get_attribute("aria-rowcount") == str(rows + 1)
+def assert_whole_table(page: Page, table: Locator, rows: int | None = None) -> dict[int, str]:
+    """The table shows all its rows (`rows` if given) without scrolling up or down, and the
+    sizes worked out for its headings and cells are never narrower than Chromium draws them;
+    its headings."""
+    if rows is not None:
+        assert table.locator("table").get_attribute("aria-rowcount") == str(rows + 1)
     scroll_height, client_height = table.locator(".dvn-scroller").evaluate(
         "s => [s.scrollHeight, s.clientHeight]"
     )
@@ -231,3 +236,71 @@ def test_a_typed_date_applies_as_soon_as_it_is_whole(page: Page, app_url: str) -
     trends = main.locator(".vega-embed svg").first
     expect(trends.locator("text", has_text="of 7 days").first).to_be_visible()
     screenshots_at_both_widths(page, "issue11-my-performance", height=2000)
+
+
+def rejected_rows_file(folder: Path) -> Path:
+    """Two rows the import refuses, one with a long reason; checked only, never stored."""
+    path = folder / "checked-only.csv"
+    path.write_text(
+        "interaction_id,channel,agent_name,team,queued_at,answered_at,resolved_at,csat,comment\n"
+        "CHK-1,fax,Ben Walker,Front line,2026-11-20 10:00:00,2026-11-20 10:01:00,,,\n"
+        "CHK-2,phone,Ben Walker,Front line,2026-11-20 10:40:00,2026-11-20 10:39:00,,,\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_the_other_pages_read_whole_at_a_laptop_and_a_phone_width(
+    page: Page, app_url: str, tmp_path: Path
+) -> None:
+    page.set_viewport_size({"width": WIDTHS_PX[0], "height": 1200})
+    sign_in(page, app_url, DEMO_ACCOUNTS["supervisor"], DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="Welcome,")).to_be_visible()
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text(PERIOD_NAME).first).to_be_visible()  # the period's one name
+    screenshots_at_both_widths(page, "issue11-home-supervisor", height=1600)
+    nav = page.get_by_test_id("stSidebarNav")
+
+    nav.get_by_text("Recognition", exact=True).click()
+    expect(main.get_by_role("heading", name="Top performers")).to_be_visible()
+    screenshots_at_both_widths(page, "issue11-recognition", height=1800)
+
+    nav.get_by_text("Coaching candidates", exact=True).click()
+    expect(main.get_by_role("heading", name="Coaching candidates")).to_be_visible()
+    from_field = main.get_by_role("textbox", name="From (queued, local time)")
+    expect(from_field).not_to_have_value("")  # the dates came along from Recognition
+    expect(main.get_by_test_id("stAlertContentError")).to_have_count(0)
+    candidates = main.get_by_test_id("stDataFrame").first
+    expect(candidates).to_be_visible()
+    wait_idle(page)
+    assert_whole_table(page, candidates)
+    screenshots_at_both_widths(page, "issue11-coaching", height=1200)
+
+    nav.get_by_text("Training records", exact=True).click()
+    expect(main.get_by_role("heading", name="Training records")).to_be_visible()
+    records = main.get_by_test_id("stDataFrame").first
+    expect(records).to_be_visible()
+    wait_idle(page)
+    headings = assert_whole_table(page, records)
+    assert "Agent" in headings.values()
+    screenshots_at_both_widths(page, "issue11-training-records", height=2000)
+
+    nav.get_by_text("Import contacts", exact=True).click()
+    expect(main.get_by_role("heading", name="Import contacts")).to_be_visible()
+    main.locator('input[type="file"]').set_input_files(str(rejected_rows_file(tmp_path)))
+    main.get_by_role("button", name="Check the whole file (nothing is stored)").click()
+    expect(main.get_by_role("button", name="Download the rejected rows (CSV)")).to_be_visible()
+    rejected = main.get_by_test_id("stDataFrame").nth(1)  # after the preview
+    wait_idle(page)
+    headings = assert_whole_table(page, rejected, rows=2)
+    assert "Reason" in headings.values()
+    screenshots_at_both_widths(page, "issue11-import-check", height=2400)
+
+
+def test_an_agents_home_names_the_period_as_the_dashboard_does(page: Page, app_url: str) -> None:
+    page.set_viewport_size({"width": WIDTHS_PX[0], "height": 1200})
+    sign_in(page, app_url, DEMO_ACCOUNTS["agent"], DEMO_PASSWORD)
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_role("heading", name="Welcome,")).to_be_visible()
+    expect(main.get_by_text(PERIOD_NAME).first).to_be_visible()
+    screenshots_at_both_widths(page, "issue11-home-agent", height=1400)

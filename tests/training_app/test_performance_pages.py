@@ -67,6 +67,22 @@ def test_the_owner_filters_by_team_and_the_filters_stay_between_pages(viewers) -
     assert set(at.dataframe[0].value["Team"]) == teams
 
 
+def test_typed_dates_stay_when_moving_straight_to_another_page_with_the_filters(
+    viewers,
+) -> None:
+    # The fields are the next page's own widgets: once they came up empty there, and the
+    # page said "“” is not a date".
+    at = open_page(viewers["supervisor"])
+    at.text_input(key=FROM_KEY).input("09.11.2026").run()
+    for page in ("app_pages/coaching.py", "app_pages/recognition.py", PAGE):
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert not at.error, page
+        assert at.text_input(key=FROM_KEY).value == "09.11.2026", page
+        saved = at.session_state["performance_period"]
+        assert saved.start == date(2026, 11, 9), page
+
+
 def test_a_mistyped_date_says_so_in_one_line_and_keeps_the_dates(viewers) -> None:
     at = open_page(viewers["supervisor"])
     shown_before = at.session_state["performance_period"]

@@ -86,6 +86,11 @@ def _write_dates(start: date, end: date) -> None:
     st.session_state[TO_KEY] = f"{end:{DATE_FORMAT}}"
 
 
+def _carry_over(*keys: str) -> None:
+    for key in keys:
+        st.session_state[key] = st.session_state[key]
+
+
 def performance_filters(
     viewer: Viewer,
     teams: list[Team],
@@ -112,6 +117,10 @@ def performance_filters(
 
     if FROM_KEY not in st.session_state or TO_KEY not in st.session_state:
         _write_dates(max(saved.start, first), min(saved.end, last))
+    else:
+        # What a field holds belongs to the page that drew it, and each page draws its own:
+        # handed on as if set here, the text typed on one page is what the next one shows.
+        _carry_over(FROM_KEY, TO_KEY)
     widths = [1, 1, 1.3] + ([1.2] if show_team else []) + ([1] if show_channel else [])
     from_col, to_col, quick_col, *others = st.columns(widths, vertical_alignment="bottom")
     typed_from = from_col.text_input(
