@@ -12,6 +12,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from metrics.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD
 from metrics.performance.period import DEFAULT_PERIOD_NAME
+from metrics.performance.trends import WEEKDAYS
 from tests.e2e.conftest import SCREENSHOTS, screenshot, sign_in, wait_idle
 from training_app.components.charts import PARTIAL_OPACITY
 from training_app.components.filters import parse_typed_date
@@ -205,6 +206,12 @@ def test_the_team_table_shows_every_agent_and_whole_headings_and_partial_weeks_a
     assert "of its 7 days" in description  # what a screen reader says of the chart
     expect(main.get_by_text("A partial week is a lighter point outside the line")).to_be_visible()
     screenshots_at_both_widths(page, "issue11-team-performance", height=2400)
+
+    main.get_by_role("tab", name="When contacts arrive").click()
+    heat_map = main.locator(".vega-embed svg").filter(has_text="Hour of the day (local)")
+    for day in WEEKDAYS:  # once Tue, Thu and Sat were dropped for want of room
+        expect(heat_map.locator("text").filter(has_text=re.compile(f"^{day}$"))).to_be_visible()
+    screenshots_at_both_widths(page, "issue11-team-performance-by-hour", height=2400)
 
     main.get_by_test_id("stButton").filter(has_text="Open").click()  # the first agent listed
     expect(main.get_by_role("heading", name="Contacts")).to_be_visible()
