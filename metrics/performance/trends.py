@@ -86,10 +86,10 @@ def agent_weekly_trends(
     Per agent and week, over handled contacts (as in `agent_metrics`): service level (answered
     within the standard ÷ handled), resolution rate (resolved ÷ handled), CSAT (good ÷ ratings)
     and median wait; `days` as in `weekly_trends` (under 7: a partial week). `team_<metric>` is
-    the median of that number over the agents of the
-    agent's team who handled contacts that week (the agent included); `team_agents` says how
-    many. The period's team filter is replaced by the agent's own team; the channel filter
-    stays. Agents may ask for themselves only; supervisors for their team.
+    the median of that number over the agents of the agent's team who handled contacts that
+    week (the agent included); `team_agents` says how many. The period's team filter is
+    replaced by the agent's own team; the channel filter stays. Agents may ask for themselves
+    only; supervisors for their team.
 
     Asked by an agent, a week's `team_<metric>` is left empty (NaN) unless at least
     `standards.min_agents_for_comparison` agents were judged on it that week (handled
