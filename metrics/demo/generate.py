@@ -107,7 +107,7 @@ def generate_demo(
         taken_teams = {name for (name,) in cur.execute("SELECT name FROM teams").fetchall()}
         people = draw_people(np.random.default_rng(names_seed), agents, taken_emails)
         traffic_rng = np.random.default_rng(traffic_seed)
-        skills = draw_skills(traffic_rng, agents)
+        skills = draw_skills(traffic_rng, agents, days)
         agent_team = np.array([p.team for p in people if p.role == "agent"])
         contacts = draw_contacts(traffic_rng, policy, calendar, skills, agent_team)
         feedback = draw_feedback(traffic_rng, policy, calendar, skills, contacts)

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from metrics.performance.period import DEFAULT_PERIOD_NAME
 from training_app import data, session
-from training_app.components.formatting import count
+from training_app.components.formatting import count, period_dates
 from training_app.components.text import md
 
 viewer = session.require_viewer()
@@ -14,10 +15,13 @@ st.title(f"Welcome, {md(viewer.name)}")
 supervised_by = f" · supervisor {', '.join(md(name) for name in me.supervisors)}"
 st.caption(f"Agent · {md(me.team or 'no team yet')}{supervised_by if me.supervisors else ''}")
 
+dates = period_dates(me.period)
 handled, resolved, ratings = st.columns(3)
-handled.metric(f"Contacts you handled, last {me.days:d} days", count(me.handled))
-resolved.metric("Resolved", count(me.resolved))
-ratings.metric("Customer ratings received", count(me.ratings))
+handled.metric(
+    f"Contacts you handled, {md(DEFAULT_PERIOD_NAME.lower())}", count(me.handled), help=dates
+)
+resolved.metric("Resolved", count(me.resolved), help=dates)
+ratings.metric("Customer ratings received", count(me.ratings), help=dates)
 
 st.subheader("What to do next")
 st.markdown(

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from metrics.performance.period import DEFAULT_PERIOD_NAME
 from training_app import data, session
-from training_app.components.formatting import count
+from training_app.components.formatting import count, period_dates
 from training_app.components.text import md
 
 viewer = session.require_viewer()
@@ -17,13 +18,16 @@ if viewer.team_id is None:
 team = data.team_overview(viewer)
 st.caption(f"Supervisor · {md(team.team)} · {md(data.organisation_name())}")
 
+dates = period_dates(team.period)
 agents, contacts, answered, abandoned = st.columns(4)
 agents.metric("Active agents", count(team.agents))
-contacts.metric(f"Contacts, last {team.days:d} days", count(team.contacts))
-answered.metric("Answered", count(team.answered))
-abandoned.metric("Abandoned", count(team.abandoned), help="The customer left before an answer.")
+contacts.metric(f"Contacts, {md(DEFAULT_PERIOD_NAME.lower())}", count(team.contacts), help=dates)
+answered.metric("Answered", count(team.answered), help=dates)
+abandoned.metric(
+    "Abandoned", count(team.abandoned), help=f"The customer left before an answer. {dates}"
+)
 if team.contacts == 0:
-    st.info(f"No contacts reached {md(team.team)} in the last {team.days:d} days.")
+    st.info(f"No contacts reached {md(team.team)} in the {md(DEFAULT_PERIOD_NAME.lower())}.")
 
 st.subheader("What to do next")
 st.markdown(
