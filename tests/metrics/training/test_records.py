@@ -184,17 +184,63 @@ def test_the_policy_is_signed_with_the_full_name_after_passing(
     db: Database, org: dict[str, Viewer], tiny: TrainingModule
 ) -> None:
     elif_ = org["elif"]
-    with pytest.raises(records.TrainingError, match="pass the policy module"):
+    with pytest.raises(records.TrainingError, match="^Pass the policy module"):
         records.acknowledge_policy(db, elif_, 1, "Elif Yılmaz", tiny.id)
     finish(db, elif_, tiny, right=True)
-    with pytest.raises(records.TrainingError, match=r"exactly as it is on the staff list"):
-        records.acknowledge_policy(db, elif_, 1, "Elif", tiny.id)
+    for wrong in ("Elif", "Elif Yilmazz", "Yılmaz Elif"):
+        with pytest.raises(records.TrainingError) as refused:
+            records.acknowledge_policy(db, elif_, 1, wrong, tiny.id)
+        assert str(refused.value) == (
+            "Type your full name as it is on the staff list (Elif Yılmaz) to sign; capitals "
+            "and accents do not matter."
+        )
     # Any case and spacing will do; what was typed is kept as typed.
     signed = records.acknowledge_policy(db, elif_, 1, "  elif   yılmaz ", tiny.id)
     assert (signed.policy_version, signed.typed_name) == (1, "elif   yılmaz")
     again = records.acknowledge_policy(db, elif_, 1, "Elif Yılmaz", tiny.id)
     assert again.acknowledged_at == signed.acknowledged_at  # the first signature stands
     assert records.acknowledgements_of(db, org["daniel"], elif_.staff_id) == [signed]
+
+
+# Names as the staff list holds them, and as someone without that keyboard types them: letters
+# with accents that Unicode decomposes (š, ā, ç, niqqud), and letters it does not (ı, İ, đ, ł,
+# ø, ß, æ), which people type as their nearest plain letters.
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [
+        ("Elif Yılmaz", "Elif Yilmaz"),  # Turkish dotless ı
+        ("Elif Yılmaz", "ELİF YILMAZ"),  # Turkish capital dotted İ
+        ("İsmail Çelik", "ismail celik"),
+        ("Oğuz Şahin", "Oguz Sahin"),
+        ("Đurđica Šimić", "Durdica Simic"),  # Croatian đ
+        ("Marija Šimić", "MARIJA SIMIC"),
+        ("Kārlis Bērziņš", "Karlis Berzins"),  # Latvian
+        ("Līga Krūmiņa", "liga krumina"),
+        ("נוֹעָה לֵוִי", "נועה לוי"),  # Hebrew, with and without its vowel points
+        ("Noa Levi", "noa levi"),
+        ("Łukasz Wróbel", "Lukasz Wrobel"),
+        ("Søren Ærø", "Soren Aero"),
+        ("Jürgen Großmann", "Jurgen Grossmann"),
+        ("Siobhán O’Brien", "Siobhan O'Brien"),
+    ],
+)
+def test_a_name_signs_whatever_its_case_and_accents_and_is_kept_as_typed(
+    db: Database, tiny: TrainingModule, stored: str, typed: str
+) -> None:
+    person = viewer(db, stored, "person@x.example", "agent", None)
+    finish(db, person, tiny, right=True)
+    signed = records.acknowledge_policy(db, person, 1, f" {typed} ", tiny.id)
+    assert signed.typed_name == typed
+
+
+def test_a_different_name_does_not_sign_even_when_only_letters_differ(
+    db: Database, tiny: TrainingModule
+) -> None:
+    person = viewer(db, "Ana Horvat", "ana@x.example", "agent", None)
+    finish(db, person, tiny, right=True)
+    for other in ("Ana Horvath", "Ane Horvat", "Ana"):
+        with pytest.raises(records.TrainingError, match="^Type your full name"):
+            records.acknowledge_policy(db, person, 1, other, tiny.id)
 
 
 def test_records_are_visible_to_the_person_and_their_supervisor_only(
