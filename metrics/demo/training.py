@@ -238,9 +238,11 @@ def _play_story(
             played.append(_play(rng, module, 1, chance, gap, None))  # placed by `_place`
             break
         passed = False
+        previous: AttemptPlan | None = None
         for number in range(1, (1 if story == "gave up" else MAX_ATTEMPTS) + 1):
             retake_chance = min(chance + RETAKE_GAIN * (number - 1), ANSWER_RIGHT_RANGE[1])
-            attempt = _play(rng, module, number, retake_chance, gap, pass_mark)
+            attempt = _play(rng, module, number, retake_chance, gap, pass_mark, previous)
+            previous = attempt.plan
             played.append(attempt)
             passed = attempt.result is not None and attempt.result.passed
             if passed:
@@ -259,11 +261,12 @@ def _play(
     chance: float,
     gap_days: int,
     pass_mark: float | None,
+    previous: AttemptPlan | None = None,
 ) -> _Played:
-    """An attempt with a fresh plan, each step answered right with probability `chance`, and
-    scored against `pass_mark`; without one it is left open part-way, before the step at its
-    position."""
-    plan = build_plan(module, rng)
+    """An attempt with a fresh plan (a retake's drawn against the `previous` attempt's, as the
+    app draws it), each step answered right with probability `chance`, and scored against
+    `pass_mark`; without one it is left open part-way, before the step at its position."""
+    plan = build_plan(module, rng, previous)
     steps = [module.step(planned.step_id) for planned in plan.steps]
     finish = pass_mark is not None
     position = len(steps) if finish else rng.randint(1, max(1, len(steps) - 1))

@@ -7,6 +7,7 @@ returns someone's records takes the `Viewer` asking and refuses what that viewer
 
 from __future__ import annotations
 
+import random
 import time
 import unicodedata
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from modules.content import TrainingModule
 from modules.engine import (
     AttemptPlan,
     AttemptResult,
+    build_plan,
     credit_for,
     describe_answer,
     score_attempt,
@@ -217,9 +219,11 @@ def start_attempt(
     viewer: Viewer,
     module: TrainingModule,
     policy_version: int,
-    plan: AttemptPlan,
+    rng: random.Random,
 ) -> Attempt:
-    """Open a new attempt for the viewer, numbered after their last one at this module.
+    """Open a new attempt for the viewer, numbered after their last one at this module, with a
+    plan drawn (by `modules.engine.build_plan`, from `rng`) against the plan of that last
+    attempt as stored: a retake asks what it did not, and in a new order.
 
     There is one open attempt per person and module: if one is stored already (started in
     another tab or window, or at the same moment), AttemptAlreadyOpen names it instead."""
@@ -227,12 +231,13 @@ def start_attempt(
     def decide(cur: duckdb.DuckDBPyConnection) -> Attempt:
         row = cur.execute(
             f"SELECT {_ATTEMPT_COLUMNS} FROM training_attempts"
-            " WHERE staff_id = ? AND module_id = ? AND completed_at IS NULL"
-            " ORDER BY attempt_number DESC LIMIT 1",
+            " WHERE staff_id = ? AND module_id = ? ORDER BY attempt_number DESC LIMIT 1",
             [viewer.staff_id, module.id],
         ).fetchone()
-        if row is not None:
-            raise AttemptAlreadyOpen(_attempt(row))
+        last = _attempt(row) if row is not None else None
+        if last is not None and last.in_progress:
+            raise AttemptAlreadyOpen(last)
+        plan = build_plan(module, rng, last.plan if last is not None else None)
         # Two tabs starting at once both number their attempt max + 1: the unique attempt
         # number refuses the second, which then finds the first one open.
         row = cur.execute(

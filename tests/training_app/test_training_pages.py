@@ -11,19 +11,48 @@ from streamlit.testing.v1 import AppTest
 from metrics.people import NewStaffMember, Viewer, add_staff
 from metrics.store import open_database
 from metrics.training import records
-from modules.content import TrainingModule, load_modules
+from modules.content import (
+    Matching,
+    MultipleChoice,
+    Ordering,
+    PlayableStep,
+    RolePlay,
+    SingleChoice,
+    TrainingModule,
+    TrueFalse,
+    load_modules,
+)
+from modules.engine import step_title
 from modules.policy import load_policy
 from tests.training_app.apptest import app_as
-from tests.training_app.player import answer_step, button, play_to_the_end, step_on_screen
+from tests.training_app.player import (
+    answer_step,
+    best_reply,
+    button,
+    play_to_the_end,
+    step_on_screen,
+    worst_reply,
+)
 from tests.training_app.test_pages import texts
+from training_app.components.text import md
 
 POLICY_MODULE = "customer-service-policy"
+COMPLAINTS_MODULE = "handling-complaints"
+
+
+def shipped_module(module_id: str) -> TrainingModule:
+    modules = load_modules(load_policy().policy)
+    return next(loaded.module for loaded in modules if loaded.module.id == module_id)
 
 
 @pytest.fixture(scope="module")
 def policy_module() -> TrainingModule:
-    modules = load_modules(load_policy().policy)
-    return next(loaded.module for loaded in modules if loaded.module.id == POLICY_MODULE)
+    return shipped_module(POLICY_MODULE)
+
+
+@pytest.fixture(scope="module")
+def complaints() -> TrainingModule:
+    return shipped_module(COMPLAINTS_MODULE)
 
 
 def open_from_my_training(at: AppTest, button_key: str) -> AppTest:
@@ -72,7 +101,10 @@ def test_an_agent_takes_the_policy_module_fails_retakes_passes_and_signs(
     play_to_the_end(at, policy_module, right=False)
     shown = texts(at)
     assert "Result of attempt 1" in shown
-    assert "**Not passed yet.** Your best attempt counts" in shown
+    assert (
+        "**Not passed yet.** Your score is below the pass mark of 80%. Your best attempt counts"
+        in shown
+    )
     assert "What you missed" in shown
     assert not [b for b in at.get("download_button")]
 
@@ -249,3 +281,98 @@ def test_a_certificate_code_is_verified(viewers, demo_db_path: Path) -> None:
     at.text_input[0].input("SA-AAAA-AAAA")
     button(at, "Verify").click().run()
     assert "No certificate has the code 'SA-AAAA-AAAA'" in texts(at)
+
+
+def key_of(step: PlayableStep) -> str:
+    """The right answer, worked out from the module's key as a person would write it down."""
+    if isinstance(step, SingleChoice | MultipleChoice):
+        return "; ".join(option.text for option in step.options if option.correct)
+    if isinstance(step, TrueFalse):
+        return str(step.answer)
+    if isinstance(step, Ordering):
+        return " → ".join(step.items)
+    if isinstance(step, Matching):
+        return "; ".join(f"{pair.item} → {pair.answer}" for pair in step.pairs)
+    assert isinstance(step, RolePlay)
+    lines, node = [], step.start
+    while not step.nodes[node].is_ending:
+        reply = step.nodes[node].choices[best_reply(step, node)]
+        lines += [f"Customer: {step.nodes[node].customer}", f"Agent: {reply.reply}"]
+        node = reply.next
+    ending = step.nodes[node]
+    return "\n".join(
+        [*lines, f"Customer: {ending.customer}", f"Outcome: customer {ending.outcome}"]
+    )
+
+
+def test_every_missed_item_states_the_right_answer_and_why(
+    viewers, complaints: TrainingModule
+) -> None:
+    at = my_training(viewers["agent"])
+    open_from_my_training(at, f"start-{COMPLAINTS_MODULE}")
+    play_to_the_end(at, complaints, right=False)
+    assert "Result of attempt 1" in texts(at)
+    missed = [e for e in at.expander if "%" in e.label]
+    kinds = set()
+    assert missed
+    for expander in missed:
+        [step] = [
+            step
+            for step in complaints.steps_by_id.values()
+            if expander.label.startswith(md(step_title(complaints, step.id)))
+        ]
+        kinds.add(step.kind)
+        shown = [t.value for t in expander.text]
+        markdown = [m.value for m in expander.markdown]
+        assert "**The right answer**" in markdown, step.id
+        assert key_of(step) in shown, step.id
+        assert f"**Why** — {md(step.explanation)}" in markdown, step.id  # type: ignore[union-attr]
+    # Every kind of graded step this module asks was missed and answered.
+    assert {"single_choice", "true_false", "role_play"} <= kinds
+
+
+def test_handling_complaints_is_not_passed_when_two_of_three_customers_walk_out(
+    viewers, complaints: TrainingModule
+) -> None:
+    at = my_training(viewers["agent"])
+    open_from_my_training(at, f"start-{COMPLAINTS_MODULE}")
+    # Every question right, and the most a conversation can earn before the customer leaves.
+    lost = {"late-fridge-delivery": "lost", "double-charge": "lost"}
+    play_to_the_end(at, complaints, right=True, outcomes=lost)
+    shown = texts(at)
+    score = next(m.value for m in at.metric if m.label == "Your score")
+    assert int(score.rstrip("%")) >= 80  # above the pass mark, as in the report
+    assert "Customers kept: 1 of 3" in shown
+    assert (
+        "**To pass:** a score of 80% or more, and at least 2 of the 3 role-play customers "
+        "kept." in shown
+    )
+    assert (
+        "**Not passed yet.** You kept 1 of the 3 role-play customers; at least 2 must stay "
+        "with us." in shown
+    )
+    assert not at.get("download_button")  # no certificate
+
+
+def test_a_role_play_reply_gets_its_verdict_once_and_the_customer_a_name_of_their_own(
+    viewers, complaints: TrainingModule
+) -> None:
+    agent = viewers["agent"]
+    at = my_training(agent)
+    open_from_my_training(at, f"start-{COMPLAINTS_MODULE}")
+    while not isinstance(step_on_screen(at, complaints), RolePlay):
+        step = step_on_screen(at, complaints)
+        if step.kind != "lesson":
+            answer_step(at, step, right=True)
+        button(at, "Next").click().run()
+    play = step_on_screen(at, complaints)
+    assert isinstance(play, RolePlay)
+    [scenario] = [i.value for i in at.info]
+    assert agent.name not in scenario and agent.name.split()[0] not in scenario
+    reply = worst_reply(play, play.start)
+    at.radio[0].set_value(reply)
+    button(at, "Reply").click().run()
+    chosen = play.nodes[play.start].choices[reply]
+    verdicts = [c.value for c in at.caption if c.value.startswith("Harmful (0 of 2)")]
+    assert verdicts == [f"Harmful (0 of 2) · {md(chosen.feedback)}"]
+    assert "Harmful" not in verdicts[0].removeprefix("Harmful (0 of 2)")

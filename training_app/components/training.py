@@ -15,7 +15,7 @@ from metrics.store import Database
 from metrics.training import records
 from modules.certificate import certificate_pdf
 from modules.content import TrainingModule
-from modules.engine import build_plan
+from modules.engine import AttemptResult
 from modules.policy import Policy
 from training_app import data
 from training_app.components.errors import failures_reported
@@ -37,9 +37,7 @@ def start(db: Database, viewer: Viewer, module: TrainingModule, policy_version: 
     """A new attempt with its own draw of questions (a retake is not the same test again); if
     another tab started one meanwhile, that one is continued, and the next screen says so."""
     with failures_reported(), other_tabs_told(module):
-        records.start_attempt(
-            db, viewer, module, policy_version, build_plan(module, random.Random())
-        )
+        records.start_attempt(db, viewer, module, policy_version, random.Random())
     st.session_state[STARTED_KEY] = module.id
 
 
@@ -189,25 +187,23 @@ def results_screen(
     result = records.attempt_result(db, viewer, attempt, module)
     st.title(md(module.title))
     st.caption(f"Result of attempt {attempt.attempt_number:d}")
-    verdict = "Passed" if result.passed else "Not passed yet"
-    score, mark, best = st.columns(3)
-    score.metric(
+    tiles = st.columns(4 if result.customers_to_keep else 3)
+    tiles[0].metric(
         "Your score",
         f"{result.score:.0%}",
         help=f"{result.points:g} of {result.max_points:d} points",
     )
-    mark.metric("Pass mark", f"{result.pass_mark:.0%}")
-    if progress is not None and progress.best_score is not None:
-        best.metric("Best score (this is the one that counts)", f"{progress.best_score:.0%}")
-    (st.success if result.passed else st.warning)(
-        f"**{verdict}.** Your best attempt counts: "
-        + (
-            "you have passed this module."
-            if progress is not None and progress.state == "passed"
-            else f"reach {result.pass_mark:.0%} in any attempt to pass. Retakes ask a new draw "
-            "of questions in a new order."
+    tiles[1].metric("Pass mark", f"{result.pass_mark:.0%}")
+    if result.customers_to_keep:
+        tiles[2].metric(
+            "Customers kept",
+            f"{result.customers_kept:d} of {result.role_plays:d}",
+            help=f"At least {result.customers_to_keep:d} must stay with us to pass.",
         )
-    )
+    if progress is not None and progress.best_score is not None:
+        tiles[-1].metric("Best score (this is the one that counts)", f"{progress.best_score:.0%}")
+    st.markdown(pass_rule(result))
+    (st.success if result.passed else st.warning)(verdict_text(result, progress))
     if result.missed:
         given = {found.step_id: found for found in records.answers_of(db, viewer, attempt.id)}
         st.markdown(f"#### What you missed ({len(result.missed):d})")
@@ -216,6 +212,8 @@ def results_screen(
                 answered = given.get(item.step_id)
                 st.markdown("**Your answer**")
                 text_block(answered.answer_text if answered else "(not answered)")
+                st.markdown("**The right answer**")
+                text_block(item.right_answer)
                 st.markdown(f"**Why** — {md(item.explanation)}")
     else:
         st.markdown("Every answer was right.")
@@ -238,4 +236,33 @@ def results_screen(
     st.session_state.pop(STARTED_KEY, None)  # the player shows the new attempt on this run
     back.page_link(
         "app_pages/my_training.py", label="Back to My training", icon=":material/school:"
+    )
+
+
+def pass_rule(result: AttemptResult) -> str:
+    """What it takes to pass, as the results screen states it."""
+    rule = f"**To pass:** a score of {result.pass_mark:.0%} or more"
+    if result.customers_to_keep:
+        rule += (
+            f", and at least {result.customers_to_keep:d} of the {result.role_plays:d} "
+            "role-play customers kept"
+        )
+    return rule + "."
+
+
+def verdict_text(result: AttemptResult, progress: records.ModuleProgress | None) -> str:
+    """This attempt's verdict with what fell short, and what counts for the module."""
+    head = "**Passed.**" if result.passed else "**Not passed yet.**"
+    if not result.reached_pass_mark:
+        head += f" Your score is below the pass mark of {result.pass_mark:.0%}."
+    if not result.kept_enough_customers:
+        head += (
+            f" You kept {result.customers_kept:d} of the {result.role_plays:d} role-play "
+            f"customers; at least {result.customers_to_keep:d} must stay with us."
+        )
+    if progress is not None and progress.state == "passed":
+        return f"{head} Your best attempt counts: you have passed this module."
+    return (
+        f"{head} Your best attempt counts: pass in any attempt. A retake asks new questions, "
+        "and whatever comes back comes in a new order."
     )

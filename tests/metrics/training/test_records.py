@@ -16,7 +16,7 @@ from metrics.people import AccessDenied, NewStaffMember, Viewer, add_staff, add_
 from metrics.store import Database
 from metrics.training import records
 from modules.content import TrainingModule, load_modules
-from modules.engine import build_plan, choose_reply
+from modules.engine import choose_reply
 from modules.grading import (
     ChoiceAnswer,
     OrderingAnswer,
@@ -62,8 +62,8 @@ def test_an_answer_is_stored_at_once_and_the_attempt_resumes_where_it_stopped(
     db: Database, org: dict[str, Viewer], tiny: TrainingModule
 ) -> None:
     elif_ = org["elif"]
-    plan = build_plan(tiny, random.Random(5))
-    attempt = records.start_attempt(db, elif_, tiny, 1, plan)
+    attempt = records.start_attempt(db, elif_, tiny, 1, random.Random(5))
+    plan = attempt.plan
     assert (attempt.attempt_number, attempt.position, attempt.in_progress) == (1, 0, True)
     records.move_to(db, elif_, attempt, 1, seconds=40)
     records.save_answer(db, elif_, attempt, tiny, "phone-time", ChoiceAnswer(selected=[0]), 25)
@@ -86,15 +86,29 @@ def test_an_answer_is_stored_at_once_and_the_attempt_resumes_where_it_stopped(
     assert stored.answer_text == "Within 30 seconds"
     # Starting again while one is open is refused, naming the open attempt to continue.
     with pytest.raises(records.AttemptAlreadyOpen) as already:
-        records.start_attempt(db, elif_, tiny, 1, build_plan(tiny, random.Random(6)))
+        records.start_attempt(db, elif_, tiny, 1, random.Random(6))
     assert already.value.attempt.id == attempt.id
+
+
+def test_a_retake_is_planned_against_the_stored_attempt_before_it(
+    db: Database, org: dict[str, Viewer], tiny: TrainingModule
+) -> None:
+    elif_ = org["elif"]
+    finish(db, elif_, tiny, right=False)
+    for _ in range(5):
+        finish(db, elif_, tiny, right=False)
+        retake, first = records.attempts_of(db, elif_, elif_.staff_id)[:2]  # newest first
+        drawn = [{s for s in a.plan.step_ids if s.startswith("pool-")} for a in (first, retake)]
+        assert drawn[0] != drawn[1]  # the pool's other question, every time
+        order = {a.id: a.plan.steps[a.plan.index_of("record")].shuffle for a in (first, retake)}
+        assert order[first.id] != order[retake.id]  # asked again, in a new order
 
 
 def test_a_role_play_is_saved_turn_by_turn(
     db: Database, org: dict[str, Viewer], tiny: TrainingModule
 ) -> None:
     elif_ = org["elif"]
-    attempt = records.start_attempt(db, elif_, tiny, 1, build_plan(tiny, random.Random(1)))
+    attempt = records.start_attempt(db, elif_, tiny, 1, random.Random(1))
     step = tiny.step("broken-kettle")
     first = choose_reply(step, None, 0)  # type: ignore[arg-type]
     saved = records.save_answer(db, elif_, attempt, tiny, step.id, first, 10)
@@ -121,7 +135,7 @@ def test_a_role_play_is_saved_turn_by_turn(
 def finish(
     db: Database, who: Viewer, module: TrainingModule, right: bool
 ) -> records.Certificate | None:
-    plan = build_plan(module, random.Random(2))
+    plan = random.Random(2)
     attempt = records.start_attempt(db, who, module, 1, plan)
     answers = {
         "phone-time": ChoiceAnswer(selected=[0 if right else 1]),
@@ -184,7 +198,7 @@ def test_the_policy_is_signed_with_the_full_name_after_passing(
     db: Database, org: dict[str, Viewer], tiny: TrainingModule
 ) -> None:
     elif_ = org["elif"]
-    with pytest.raises(records.TrainingError, match="^Pass the policy module"):
+    with pytest.raises(records.TrainingError, match=r"^Pass the policy module"):
         records.acknowledge_policy(db, elif_, 1, "Elif Yılmaz", tiny.id)
     finish(db, elif_, tiny, right=True)
     for wrong in ("Elif", "Elif Yilmazz", "Yılmaz Elif"):
@@ -239,7 +253,7 @@ def test_a_different_name_does_not_sign_even_when_only_letters_differ(
     person = viewer(db, "Ana Horvat", "ana@x.example", "agent", None)
     finish(db, person, tiny, right=True)
     for other in ("Ana Horvath", "Ane Horvat", "Ana"):
-        with pytest.raises(records.TrainingError, match="^Type your full name"):
+        with pytest.raises(records.TrainingError, match=r"^Type your full name"):
             records.acknowledge_policy(db, person, 1, other, tiny.id)
 
 
@@ -256,7 +270,7 @@ def test_records_are_visible_to_the_person_and_their_supervisor_only(
         with pytest.raises(AccessDenied):
             records.answers_of(db, outsider, attempt.id)
     # Only the person taking the training answers for it, not even their supervisor.
-    new = records.start_attempt(db, elif_, tiny, 1, build_plan(tiny, random.Random(1)))
+    new = records.start_attempt(db, elif_, tiny, 1, random.Random(1))
     with pytest.raises(AccessDenied):
         records.move_to(db, org["daniel"], new, 1, 0)
 
@@ -330,7 +344,7 @@ def test_an_answer_from_a_tab_whose_attempt_was_finished_in_another_is_refused(
     db: Database, org: dict[str, Viewer], tiny: TrainingModule
 ) -> None:
     elif_ = org["elif"]
-    first_tab = records.start_attempt(db, elif_, tiny, 1, build_plan(tiny, random.Random(2)))
+    first_tab = records.start_attempt(db, elif_, tiny, 1, random.Random(2))
     second_tab = records.open_attempt(db, elif_, elif_.staff_id, tiny.id)  # the same attempt
     assert second_tab is not None and second_tab.in_progress
     for step_id, answer in WRONG.items():
@@ -361,7 +375,7 @@ def test_starting_one_module_in_many_tabs_at_once_opens_one_attempt(
     elif_ = org["elif"]
     outcomes = at_once(
         TABS,
-        lambda tab: records.start_attempt(db, elif_, tiny, 1, build_plan(tiny, random.Random(tab))),
+        lambda tab: records.start_attempt(db, elif_, tiny, 1, random.Random(tab)),
     )
     started = [o for o in outcomes if isinstance(o, records.Attempt)]
     refused = [o for o in outcomes if not isinstance(o, records.Attempt)]
@@ -375,7 +389,7 @@ def test_finishing_one_attempt_in_many_tabs_at_once_finishes_it_once(
     db: Database, org: dict[str, Viewer], tiny: TrainingModule
 ) -> None:
     elif_ = org["elif"]
-    attempt = records.start_attempt(db, elif_, tiny, 1, build_plan(tiny, random.Random(2)))
+    attempt = records.start_attempt(db, elif_, tiny, 1, random.Random(2))
     right = {
         "phone-time": ChoiceAnswer(selected=[0]),
         "policy-excuse": TrueFalseAnswer(value=False),
@@ -401,7 +415,7 @@ def test_answers_racing_a_finish_in_another_tab_never_change_its_stored_result(
     db: Database, org: dict[str, Viewer], tiny: TrainingModule
 ) -> None:
     elif_ = org["elif"]
-    attempt = records.start_attempt(db, elif_, tiny, 1, build_plan(tiny, random.Random(2)))
+    attempt = records.start_attempt(db, elif_, tiny, 1, random.Random(2))
     for step_id, answer in WRONG.items():
         records.save_answer(db, elif_, attempt, tiny, step_id, answer, 30)
 
