@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import random
-from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
@@ -381,9 +380,3 @@ def score_attempt(
         passed=score >= pass_mark - SCORE_EPSILON and kept >= to_keep,
         items=items,
     )
-
-
-def due_date(started_on: date, effective_from: date, due_within_days: int) -> date:
-    """A mandatory module is due `due_within_days` after the later of the day the person joined
-    and the day the policy took effect."""
-    return max(started_on, effective_from) + timedelta(days=due_within_days)

@@ -477,6 +477,18 @@ def _place(
             )
 
 
+def join_as_new_starter(cur: Database, calendar: Calendar, staff_id: int) -> None:
+    """Record that `staff_id` joined when the doors opened on the period's last business day:
+    their mandatory training is due the policy's days from then (see
+    `metrics.training.records.training_standing`), not overdue on their first day."""
+    openings = calendar.opens[calendar.opens < calendar.horizon]
+    joined = int(openings[-1]) if len(openings) else calendar.horizon - 1
+    cur.execute(
+        "UPDATE staff SET created_at = ? WHERE id = ?",
+        [pd.Timestamp(joined, unit="s", tz="UTC").to_pydatetime(), staff_id],
+    )
+
+
 def _timestamps(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values, unit="s", utc=True)
 

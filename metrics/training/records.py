@@ -567,8 +567,14 @@ def training_standing(
 ) -> pd.DataFrame:
     """One row per module and person: one person (`staff_id`, any role), else the active agents
     of a team or of every team the viewer may see. Columns: attempts, best completed score,
-    state, due date (mandatory modules: see `modules.engine.due_date`), whether it is overdue,
-    and when the person signed the policy version in force (NULL if not yet)."""
+    state, due date (mandatory modules only), whether it is overdue, and when the person signed
+    the policy version in force (NULL if not yet).
+
+    The one rule for when training is due, for every page and report: a mandatory module is
+    due `training.due_within_days` days after the later of the day the person joined (their
+    staff record's creation, as a day in the policy's time zone) and the day the policy took
+    effect; it is overdue from the day after that, until passed. So nobody is ever due before
+    the day they joined plus the days to train."""
     today = today or datetime.now(ZoneInfo(policy.business_hours.timezone)).date()
     team: int | None
     if staff_id is not None:

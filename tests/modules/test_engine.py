@@ -1,9 +1,9 @@
-"""Attempt plans, scoring an attempt against the pass mark, feedback and due dates."""
+"""Attempt plans, scoring an attempt against the pass mark and feedback; due dates are
+metrics.training.records.training_standing's."""
 
 from __future__ import annotations
 
 import random
-from datetime import date
 
 import pytest
 
@@ -14,7 +14,6 @@ from modules.engine import (
     choose_reply,
     credit_for,
     describe_answer,
-    due_date,
     feedback,
     score_attempt,
 )
@@ -98,11 +97,6 @@ def test_feedback_shows_each_chosen_options_reason_and_what_was_missed(
     half = feedback(tiny, "record", ChoiceAnswer(selected=[1]))
     assert half.verdict == "Partly right (50%)"
     assert feedback(tiny, "policy-excuse", TrueFalseAnswer(value=False)).verdict == "Correct"
-
-
-def test_a_mandatory_module_is_due_after_joining_or_the_policy_whichever_is_later() -> None:
-    assert due_date(date(2026, 11, 2), date(2026, 1, 1), 14) == date(2026, 11, 16)
-    assert due_date(date(2025, 3, 1), date(2026, 1, 1), 14) == date(2026, 1, 15)
 
 
 def test_reflections_and_unfinished_conversations_earn_no_credit_yet(tiny: TrainingModule) -> None:

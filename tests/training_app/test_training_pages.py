@@ -3,6 +3,8 @@ retakes, the certificate, signing the policy, Training records and Verify a cert
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,7 @@ from modules.content import (
 )
 from modules.engine import step_title
 from modules.policy import load_policy
+from tests.conftest import SMALL_DEMO
 from tests.training_app.apptest import app_as
 from tests.training_app.player import (
     answer_step,
@@ -239,7 +242,11 @@ def test_supervisors_see_attempts_role_play_paths_and_reflections(
     table = at.dataframe[0].value
     assert "Elif Yılmaz" in table["Agent"].tolist()
     row = table.set_index("Agent").loc["Elif Yılmaz"]
-    assert row["Handling complaints"] == "OVERDUE · not passed · best 0%"  # every answer wrong
+    # Every answer wrong; a new starter, she is overdue only once her due date has passed.
+    policy = load_policy().policy
+    today = datetime.now(ZoneInfo(policy.business_hours.timezone)).date()
+    late = today > SMALL_DEMO["until"] + timedelta(days=policy.training.due_within_days)
+    assert row["Handling complaints"] == ("OVERDUE · " if late else "") + "not passed · best 0%"
     at.selectbox[0].set_value(viewers["agent"].staff_id).run()
     history = at.dataframe[1].value
     assert history["Module"].tolist() == ["Handling complaints"]

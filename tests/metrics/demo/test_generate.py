@@ -468,3 +468,25 @@ def test_remove_deletes_the_training_history_and_keeps_real_records(
     assert rows(trained_db, "SELECT attempt_id FROM training_answers") == [(attempt_id,)]
     assert value(trained_db, "SELECT count(*) FROM certificates") == 0
     assert value(trained_db, "SELECT count(*) FROM policy_acknowledgements") == 0
+
+
+def test_the_demo_sign_in_agent_is_a_new_starter_whose_training_is_not_yet_due(
+    trained_db: Database, policy: Policy, shipped_modules: dict[str, TrainingModule]
+) -> None:
+    """Whoever signs in as the demo agent takes the training from the start: they joined on the
+    demo's last day, so their training is due the policy's days later and nothing is overdue."""
+    agent = value(trained_db, "SELECT id FROM staff WHERE email = ?", [DEMO_ACCOUNTS["agent"]])
+    first_day = SMALL_DEMO["until"] + timedelta(days=1)  # the day after the demo's last
+    standing = training_standing(
+        trained_db,
+        Viewer.local_admin(),
+        list(shipped_modules.values()),
+        policy,
+        staff_id=agent,
+        today=first_day,
+    )
+    due = {row["module_id"]: row["due"].date() for row in standing.to_dict("records")}
+    assert set(due.values()) == {
+        SMALL_DEMO["until"] + timedelta(days=policy.training.due_within_days)
+    }
+    assert not standing["overdue"].any()

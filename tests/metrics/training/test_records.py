@@ -7,7 +7,7 @@ import random
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -433,3 +433,68 @@ def test_answers_racing_a_finish_in_another_tab_never_change_its_stored_result(
     stored = records.get_attempt(db, elif_, attempt.id)
     # Whatever the order, the stored score is the score of the answers stored.
     assert stored.score == records.attempt_result(db, elif_, stored, tiny).score
+
+
+# -- when training is due ----------------------------------------------------------------------
+
+
+def joined(db: Database, who: Viewer, at: str) -> None:
+    """Set the moment someone joined (their staff record's creation), as an ISO instant."""
+    db.execute("UPDATE staff SET created_at = ?::TIMESTAMPTZ WHERE id = ?", [at, who.staff_id])
+
+
+@pytest.mark.parametrize(
+    ("joined_at", "effective", "days", "due"),
+    [
+        # Joined at the end of January: due in February, counted in days across the month end.
+        ("2026-01-25 09:00:00+00", date(2026, 1, 5), 14, date(2026, 2, 8)),
+        ("2026-01-31 10:00:00+00", date(2026, 1, 5), 1, date(2026, 2, 1)),
+        # 23:30 UTC on 31 January is 00:30 on 1 February in Zagreb: the day they joined there.
+        ("2026-01-31 23:30:00+00", date(2026, 1, 5), 14, date(2026, 2, 15)),
+        # Into a leap February and out of a 30-day month.
+        ("2028-02-20 08:00:00+00", date(2026, 1, 5), 14, date(2028, 3, 5)),
+        ("2026-04-30 08:00:00+00", date(2026, 1, 5), 30, date(2026, 5, 30)),
+        # Joined before the policy took effect: counted from the policy.
+        ("2025-12-15 08:00:00+00", date(2026, 1, 5), 14, date(2026, 1, 19)),
+    ],
+)
+def test_training_is_due_the_policys_days_after_joining_or_the_policy_whichever_is_later(
+    db: Database,
+    org: dict[str, Viewer],
+    tiny: TrainingModule,
+    joined_at: str,
+    effective: date,
+    days: int,
+    due: date,
+) -> None:
+    policy = load_policy().policy
+    policy = policy.model_copy(
+        update={
+            "effective_from": effective,
+            "training": policy.training.model_copy(update={"due_within_days": days}),
+        }
+    )
+    elif_ = org["elif"]
+    joined(db, elif_, joined_at)
+    for today, overdue in [
+        (due - timedelta(days=1), False),
+        (due, False),
+        (due + timedelta(days=1), True),
+    ]:
+        [row] = records.training_standing(
+            db, elif_, [tiny], policy, staff_id=elif_.staff_id, today=today
+        ).to_dict("records")
+        assert (row["due"].date(), row["overdue"]) == (due, overdue), today
+
+
+def test_nobody_is_due_before_the_day_they_joined_plus_the_days_to_train(
+    db: Database, org: dict[str, Viewer], tiny: TrainingModule
+) -> None:
+    policy = load_policy().policy
+    days = timedelta(days=policy.training.due_within_days)
+    for number, joined_on in enumerate([date(2026, 1, 28), date(2026, 2, 27), date(2026, 12, 31)]):
+        joined(db, org["elif"], f"{joined_on} 12:00:00+00")
+        table = records.training_standing(db, org["daniel"], [tiny], policy, today=joined_on)
+        row = table.set_index("name").loc["Elif Yılmaz"]
+        assert row["due"].date() == joined_on + days, number
+        assert not row["overdue"]  # on their first day, never overdue
