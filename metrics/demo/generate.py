@@ -133,6 +133,12 @@ def generate_demo(
             for agent, (staff_id, person) in enumerate(agents_staff)
             if not person.signs_in
         ]
+        # The owner and supervisor who sign in have done their own training already.
+        trainees += [
+            Trainee(staff_id, person.name, None)
+            for staff_id, person in zip(staff_ids, people, strict=True)
+            if person.signs_in and person.role != "agent"
+        ]
         taken_codes = {code for (code,) in cur.execute("SELECT code FROM certificates").fetchall()}
         training = training_history(
             random.Random(int(training_seed.generate_state(1)[0])),

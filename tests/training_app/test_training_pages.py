@@ -27,7 +27,8 @@ from modules.content import (
 from modules.engine import step_title
 from modules.policy import load_policy
 from tests.conftest import SMALL_DEMO
-from tests.training_app.apptest import app_as
+from tests.metrics.training.test_to_do import pass_module
+from tests.training_app.apptest import app_as, viewer_of
 from tests.training_app.player import (
     answer_step,
     best_reply,
@@ -383,3 +384,86 @@ def test_a_role_play_reply_gets_its_verdict_once_and_the_customer_a_name_of_thei
     verdicts = [c.value for c in at.caption if c.value.startswith("Harmful (0 of 2)")]
     assert verdicts == [f"Harmful (0 of 2) · {md(chosen.feedback)}"]
     assert "Harmful" not in verdicts[0].removeprefix("Harmful (0 of 2)")
+
+
+# -- Home says what is left -------------------------------------------------------------------
+
+
+def home(viewer: Viewer) -> AppTest:
+    at = app_as(viewer).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def alerts(at: AppTest) -> str:
+    return "\n".join(a.value for a in [*at.success, *at.info, *at.warning, *at.error])
+
+
+def test_an_agents_home_follows_their_training_until_nothing_is_left(
+    viewers, demo_db_path: Path, policy_module: TrainingModule, complaints: TrainingModule
+) -> None:
+    agent = viewers["agent"]
+    policy = load_policy().policy
+    due = SMALL_DEMO["until"] + timedelta(days=policy.training.due_within_days)
+    shown = alerts(home(agent))
+    assert "Take your training" not in texts(home(agent))
+    assert f"**Our customer-service policy**: due {due:%d %b %Y}; start it on My training." in shown
+    assert f"**Handling complaints**: due {due:%d %b %Y}; start it on My training." in shown
+    assert (
+        "Then sign policy version 1, once you have passed *Our customer-service policy*." in shown
+    )
+
+    db = open_database(demo_db_path)
+    try:
+        pass_module(db, agent, policy_module, policy)
+        shown = alerts(home(agent))
+        assert "Our customer-service policy**" not in shown
+        assert "**Handling complaints**" in shown
+        assert "**Sign policy version 1** on My training" in shown
+        pass_module(db, agent, complaints, policy)
+        records.acknowledge_policy(db, agent, 1, "Elif Yilmaz", POLICY_MODULE)
+    finally:
+        db.close()
+    assert alerts(home(agent)) == (
+        "Nothing left to do in your training: you have passed every assigned module and signed "
+        "policy version 1."
+    )
+
+
+def test_a_supervisors_home_names_the_agents_to_chase_until_they_are_done(
+    viewers, demo_db_path: Path, policy_module: TrainingModule, complaints: TrainingModule
+) -> None:
+    supervisor = viewers["supervisor"]
+    policy = load_policy().policy
+    at = home(supervisor)
+    # The demo supervisor took the training first.
+    assert "Nothing left to do in your training" in alerts(at)
+    db = open_database(demo_db_path)
+    try:
+        standing = records.training_standing(db, supervisor, [policy_module, complaints], policy)
+        late = standing[standing["overdue"]]
+        assert not late.empty, "the demo has agents to chase"
+        name = late["name"].iloc[0]
+        [warning] = [w.value for w in at.warning if "overdue with their training" in w.value]
+        assert warning.startswith(f"{late['staff_id'].nunique():d} ")
+        assert f"**{md(name)}**" in warning
+        someone = viewer_of(demo_db_path, late["email"].iloc[0])
+        for module in (policy_module, complaints):
+            if module.id in set(late[late["name"] == name]["module_id"]):
+                pass_module(db, someone, module, policy)
+    finally:
+        db.close()
+    assert f"**{md(name)}**" not in alerts(home(supervisor))
+
+
+def test_an_owners_home_counts_the_organisations_overdue_as_training_records_does(
+    viewers,
+) -> None:
+    owner = viewers["owner"]
+    assert "Nothing left to do in your training" in alerts(home(owner))
+    records_page = app_as(owner).run()
+    records_page.switch_page("app_pages/training_records.py").run()
+    overdue = next(m.value for m in records_page.metric if m.label == "Overdue")
+    [warning] = [w.value for w in home(owner).warning if "overdue with their training" in w.value]
+    assert warning.startswith(f"{overdue} people are overdue with their training in ")
+    assert "default.yaml" not in texts(home(owner)) and "academy users" not in texts(home(owner))

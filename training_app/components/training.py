@@ -13,6 +13,7 @@ import streamlit as st
 from metrics.people import Viewer
 from metrics.store import Database
 from metrics.training import records
+from metrics.training.to_do import ModuleLeft, OverduePerson, TrainingLeft
 from modules.certificate import certificate_pdf
 from modules.content import TrainingModule
 from modules.engine import AttemptResult
@@ -265,4 +266,85 @@ def verdict_text(result: AttemptResult, progress: records.ModuleProgress | None)
     return (
         f"{head} Your best attempt counts: pass in any attempt. A retake asks new questions, "
         "and whatever comes back comes in a new order."
+    )
+
+
+# -- what is left to do, on Home -------------------------------------------------------------
+
+# Home names this many overdue people; Training records lists them all.
+OVERDUE_NAMED_ON_HOME = 8
+
+
+def _next_move(state: str) -> str:
+    if state == "in progress":
+        return "resume it on My training"
+    if state == "not passed":
+        return "retake it on My training"
+    return "start it on My training"
+
+
+def _module_line(module: ModuleLeft) -> str:
+    when = (
+        f"overdue since {module.due:%d %b %Y}" if module.overdue else f"due {module.due:%d %b %Y}"
+    )
+    return f"- **{md(module.title)}**: {when}; {_next_move(module.state)}."
+
+
+def _signing_line(left: TrainingLeft) -> str:
+    if left.to_sign:
+        return (
+            f"- **Sign policy version {left.policy_version:d}** on My training: you have passed "
+            f"*{md(left.signing_module_title)}*."
+        )
+    return (
+        f"- Then sign policy version {left.policy_version:d}, once you have passed "
+        f"*{md(left.signing_module_title)}*."
+    )
+
+
+def what_is_left(left: TrainingLeft) -> None:
+    """One's own training still to do, or that nothing is left."""
+    if left.nothing_left:
+        st.success(
+            "Nothing left to do in your training: you have passed every assigned module and "
+            f"signed policy version {left.policy_version:d}.",
+            icon=":material/task_alt:",
+        )
+        return
+    lines = "\n".join(_module_line(module) for module in left.modules)
+    if left.signing_module_id is not None and not left.signed:
+        lines = lines + "\n" + _signing_line(left) if lines else _signing_line(left)
+    late = any(module.overdue for module in left.modules)
+    (st.warning if late else st.info)(lines, icon=":material/assignment:")
+    st.page_link("app_pages/my_training.py", label="Open My training", icon=":material/school:")
+
+
+def _overdue_line(person: OverduePerson, *, with_team: bool) -> str:
+    team = f" ({md(person.team)})" if with_team and person.team else ""
+    return (
+        f"- **{md(person.name)}**{team}: {md(', '.join(person.modules))}, overdue since "
+        f"{person.since:%d %b %Y}"
+    )
+
+
+def overdue_list(people: list[OverduePerson], where: str, *, with_team: bool) -> None:
+    """Whom to chase: the people overdue with their training in `where` (a team, the
+    organisation), longest overdue first, or that nobody is."""
+    if not people:
+        st.success(
+            f"Nobody in {md(where)} is overdue with their training.", icon=":material/task_alt:"
+        )
+        return
+    shown = people[:OVERDUE_NAMED_ON_HOME]
+    lines = "\n".join(_overdue_line(person, with_team=with_team) for person in shown)
+    more = len(people) - len(shown)
+    st.warning(
+        f"{len(people):d} {'person is' if len(people) == 1 else 'people are'} overdue with "
+        f"their training in {md(where)}:\n\n"
+        + lines
+        + (f"\n\n…and {more:d} more on Training records." if more else ""),
+        icon=":material/schedule:",
+    )
+    st.page_link(
+        "app_pages/training_records.py", label="Open training records", icon=":material/fact_check:"
     )
