@@ -467,3 +467,25 @@ def test_an_owners_home_counts_the_organisations_overdue_as_training_records_doe
     [warning] = [w.value for w in home(owner).warning if "overdue with their training" in w.value]
     assert warning.startswith(f"{overdue} people are overdue with their training in ")
     assert "default.yaml" not in texts(home(owner)) and "academy users" not in texts(home(owner))
+
+
+def _nothing_left_without_a_policy_to_sign() -> None:
+    from metrics.training.to_do import TrainingLeft
+    from training_app.components.training import what_is_left
+
+    what_is_left(
+        TrainingLeft(
+            modules=[],
+            signing_module_id=None,
+            signing_module_title=None,
+            policy_version=1,
+            signed=False,
+        )
+    )
+
+
+def test_nothing_left_names_a_signature_only_where_a_module_asks_for_one() -> None:
+    at = AppTest.from_function(_nothing_left_without_a_policy_to_sign, default_timeout=30).run()
+    assert [s.value for s in at.success] == [
+        "Nothing left to do in your training: you have passed every assigned module."
+    ]

@@ -302,14 +302,18 @@ def _signing_line(left: TrainingLeft) -> str:
     )
 
 
+def nothing_left_text(left: TrainingLeft) -> str:
+    """That nothing is left, naming the signature only where a module asks for one."""
+    done = "Nothing left to do in your training: you have passed every assigned module"
+    if left.signing_module_id is None:
+        return done + "."
+    return f"{done} and signed policy version {left.policy_version:d}."
+
+
 def what_is_left(left: TrainingLeft) -> None:
     """One's own training still to do, or that nothing is left."""
     if left.nothing_left:
-        st.success(
-            "Nothing left to do in your training: you have passed every assigned module and "
-            f"signed policy version {left.policy_version:d}.",
-            icon=":material/task_alt:",
-        )
+        st.success(nothing_left_text(left), icon=":material/task_alt:")
         return
     lines = "\n".join(_module_line(module) for module in left.modules)
     if left.signing_module_id is not None and not left.signed:
