@@ -114,12 +114,12 @@ def overdue_people(
     late = standing[standing["overdue"]]
     people = [
         OverduePerson(
-            staff_id=int(staff_id),
+            staff_id=int(rows["staff_id"].iloc[0]),
             name=rows["name"].iloc[0],
             team=None if pd.isna(rows["team"].iloc[0]) else rows["team"].iloc[0],
             modules=list(rows["module_title"]),
             since=_day(rows["due"].min()),
         )
-        for staff_id, rows in late.groupby("staff_id", sort=False)
+        for _, rows in late.groupby("staff_id", sort=False)
     ]
     return sorted(people, key=lambda person: (person.since, person.team or "", person.name))
