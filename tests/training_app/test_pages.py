@@ -80,7 +80,7 @@ def test_owner_home_counts_the_organisation_and_says_what_next(viewers) -> None:
     at = app_as(viewers["owner"]).run()
     assert not at.exception
     page = texts(at)
-    assert "What to do next" in page
+    assert "What is left for you" in page
     assert "version 1" in page
     assert "Customer contacts stored" in page and "generated demo data" in page
     staff = next(m for m in at.metric if m.label == "Staff")

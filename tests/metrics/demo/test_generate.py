@@ -313,8 +313,8 @@ def test_the_training_history_is_the_same_for_the_same_seed(
     assert rows(plain, ALL_INTERACTIONS) == rows(trained_db, ALL_INTERACTIONS)
 
 
-def test_only_demo_agents_have_training_and_not_the_demo_sign_in_agent(
-    trained_db: Database,
+def test_demo_agents_and_leaders_have_training_but_not_the_demo_sign_in_agent(
+    trained_db: Database, policy: Policy
 ) -> None:
     trained = rows(
         trained_db,
@@ -322,7 +322,25 @@ def test_only_demo_agents_have_training_and_not_the_demo_sign_in_agent(
         " JOIN staff s ON s.id = a.staff_id",
     )
     assert trained
-    assert all(role == "agent" and is_demo for _, role, is_demo in trained)
+    leaders = {DEMO_ACCOUNTS["owner"], DEMO_ACCOUNTS["supervisor"]}
+    assert all(role == "agent" or email in leaders for email, role, _ in trained)
+    assert all(is_demo for *_, is_demo in trained)
+    # The owner and supervisor who sign in roll the training out: passed, and the policy signed.
+    for email in leaders:
+        leader = value(trained_db, "SELECT id FROM staff WHERE email = ?", [email])
+        passed = value(
+            trained_db,
+            "SELECT count(DISTINCT module_id) FROM training_attempts WHERE staff_id = ? AND passed",
+            [leader],
+        )
+        assert passed == 2, email
+        signed = value(
+            trained_db,
+            "SELECT count(*) FROM policy_acknowledgements"
+            " WHERE staff_id = ? AND policy_version = ?",
+            [leader, policy.version],
+        )
+        assert signed == 1, email
     demo_agent = value(trained_db, "SELECT id FROM staff WHERE email = ?", [DEMO_ACCOUNTS["agent"]])
     for table in ("training_attempts", "certificates", "policy_acknowledgements"):
         assert (
@@ -471,6 +489,28 @@ def test_remove_deletes_the_training_history_and_keeps_real_records(
     assert rows(trained_db, "SELECT attempt_id FROM training_answers") == [(attempt_id,)]
     assert value(trained_db, "SELECT count(*) FROM certificates") == 0
     assert value(trained_db, "SELECT count(*) FROM policy_acknowledgements") == 0
+
+
+def test_the_demo_sign_in_agent_is_a_new_starter_whose_training_is_not_yet_due(
+    trained_db: Database, policy: Policy, shipped_modules: dict[str, TrainingModule]
+) -> None:
+    """Whoever signs in as the demo agent takes the training from the start: they joined on the
+    demo's last day, so their training is due the policy's days later and nothing is overdue."""
+    agent = value(trained_db, "SELECT id FROM staff WHERE email = ?", [DEMO_ACCOUNTS["agent"]])
+    first_day = SMALL_DEMO["until"] + timedelta(days=1)  # the day after the demo's last
+    standing = training_standing(
+        trained_db,
+        Viewer.local_admin(),
+        list(shipped_modules.values()),
+        policy,
+        staff_id=agent,
+        today=first_day,
+    )
+    due = {row["module_id"]: row["due"].date() for row in standing.to_dict("records")}
+    assert set(due.values()) == {
+        SMALL_DEMO["until"] + timedelta(days=policy.training.due_within_days)
+    }
+    assert not standing["overdue"].any()
 
 
 def team_shape(db: Database, policy: Policy) -> dict[str, object]:
