@@ -174,88 +174,101 @@ def _who(viewer: Viewer) -> str:
 
 def link_name(db: Database, viewer: Viewer, source: str, name: str, staff_id: int) -> Linked:
     """Link the interface `name` of `source` to the staff member `staff_id` and give them every
-    stored contact under the name that nobody has and the viewer may reach, in one transaction.
-
-    Decided against the stored rows inside it: the person must be one the viewer may link to
-    (`link_candidates`), and a supervisor may not change a link an owner made to someone
-    outside their team (same words whether or not that person exists). The moved contacts'
-    days are marked and the rollups refreshed before the commit (the case sizes do not depend
-    on the agent), and `import_writer` is claimed, so that an import writing at the same moment
-    (which read the links before this one) conflicts and stores nothing rather than leaving new
-    contacts under a name that is linked."""
-    where, params = _scope(viewer)
-    who, who_params = _candidates_sql(viewer)
-    name = name.strip()
-    if not name:
-        raise LinkError("give the name to link, as the file writes it")
+    stored contact under the name that nobody has and the viewer may reach, in one transaction
+    (see `link_in`)."""
     try:
         with transaction(db) as cur:
-            cur.execute("UPDATE import_writer SET writes = writes + 1")
-            person = cur.execute(
-                f"SELECT s.id, s.name FROM staff s WHERE s.id = ? AND {who}",
-                [staff_id, *who_params],
-            ).fetchone()
-            if person is None:
-                raise LinkError(
-                    f"staff member #{staff_id} cannot be linked to: "
-                    + (
-                        "link a name to an active agent of your team"
-                        if viewer.role == "supervisor"
-                        else "link a name to an active member of staff"
-                    )
-                )
-            stored = cur.execute(
-                "SELECT l.staff_id, s.id IS NOT NULL FROM agent_name_links l"
-                f" LEFT JOIN staff s ON s.id = l.staff_id AND {who}"
-                " WHERE l.source = ? AND l.name = ?",
-                [*who_params, source, name],
-            ).fetchone()
-            if stored is not None and stored[0] != staff_id and not stored[1]:
-                raise LinkError(
-                    f"{name} is already linked to someone outside your team; ask an owner to"
-                    " change the link"
-                )
-            if stored is None:
-                cur.execute(
-                    "INSERT INTO agent_name_links (source, name, staff_id, linked_by)"
-                    " VALUES (?, ?, ?, ?)",
-                    [source, name, staff_id, _who(viewer)],
-                )
-            else:
-                cur.execute(
-                    "UPDATE agent_name_links SET staff_id = ?, linked_by = ?,"
-                    " linked_at = current_timestamp WHERE source = ? AND name = ?",
-                    [staff_id, _who(viewer), source, name],
-                )
-            # Under the name: given to nobody, or to a pseudo-person of the name.
-            cur.execute(
-                f"CREATE OR REPLACE TEMP TABLE link_pseudo_people AS {_pseudo_people_sql()}"
-            )
-            cur.execute("DELETE FROM link_pseudo_people WHERE interface <> ?", [name])
-            to_move = (
-                "id IN (SELECT i.id FROM interactions i WHERE i.source = ? AND"
-                " ((i.agent_id IS NULL AND i.agent_interface = ?)"
-                f" OR i.agent_id IN (SELECT id FROM link_pseudo_people)) AND {where})"
-            )
-            move_params = [source, name, *params]
-            mark_contacts_changed(cur, to_move, move_params)
-            row = cur.execute(
-                f"UPDATE interactions SET agent_id = ?, agent_interface = ? WHERE {to_move}",
-                [staff_id, name, *move_params],
-            ).fetchone()
-            moved = int(row[0]) if row else 0
-            cur.execute(
-                "UPDATE staff SET active = false WHERE active AND id IN"
-                " (SELECT id FROM link_pseudo_people) AND id NOT IN"
-                " (SELECT agent_id FROM interactions WHERE agent_id IS NOT NULL)"
-            )
-            cur.execute("DROP TABLE link_pseudo_people")
-            refresh_contact_rollups(cur)
+            return link_in(cur, viewer, source, name, staff_id)
     except duckdb.TransactionException:
         raise LinkError(
             f"{name} was not linked: contacts were being imported or linked at the same moment;"
             " nothing was changed, so try again"
         ) from None
+
+
+def link_in(
+    cur: duckdb.DuckDBPyConnection, viewer: Viewer, source: str, name: str, staff_id: int
+) -> Linked:
+    """`link_name` inside the caller's transaction (a staff import's, say), on its cursor.
+
+    `name` is written as the source writes it; its per-call suffixes are stripped here, and a
+    name that is no interface is refused. Decided against the stored rows inside the
+    transaction: the person must be one the viewer may link to (`link_candidates`), and a
+    supervisor may not change a link an owner made to someone outside their team (same words
+    whether or not that person exists). The moved contacts' days are marked and the rollups
+    refreshed before the commit (the case sizes do not depend on the agent), and
+    `import_writer` is claimed, so that an import writing at the same moment (which read the
+    links before this one) conflicts and stores nothing rather than leaving new contacts under
+    a name that is linked."""
+    where, params = _scope(viewer)
+    who, who_params = _candidates_sql(viewer)
+    row = cur.execute(
+        f"SELECT {interface_sql('nfc_normalize(trim($name))')}", {"name": name}
+    ).fetchone()
+    if row is None or row[0] is None:
+        raise LinkError(
+            f"{name.strip()} is not a phone interface name (such as PJSIP/201 or"
+            " Local/2004@from-internal): a person's name is matched to staff by the import"
+        )
+    name = str(row[0])
+    cur.execute("UPDATE import_writer SET writes = writes + 1")
+    person = cur.execute(
+        f"SELECT s.id, s.name FROM staff s WHERE s.id = ? AND {who}",
+        [staff_id, *who_params],
+    ).fetchone()
+    if person is None:
+        raise LinkError(
+            f"staff member #{staff_id} cannot be linked to: "
+            + (
+                "link a name to an active agent of your team"
+                if viewer.role == "supervisor"
+                else "link a name to an active member of staff"
+            )
+        )
+    stored = cur.execute(
+        "SELECT l.staff_id, s.id IS NOT NULL FROM agent_name_links l"
+        f" LEFT JOIN staff s ON s.id = l.staff_id AND {who}"
+        " WHERE l.source = ? AND l.name = ?",
+        [*who_params, source, name],
+    ).fetchone()
+    if stored is not None and stored[0] != staff_id and not stored[1]:
+        raise LinkError(
+            f"{name} is already linked to someone outside your team; ask an owner to change"
+            " the link"
+        )
+    if stored is None:
+        cur.execute(
+            "INSERT INTO agent_name_links (source, name, staff_id, linked_by) VALUES (?, ?, ?, ?)",
+            [source, name, staff_id, _who(viewer)],
+        )
+    else:
+        cur.execute(
+            "UPDATE agent_name_links SET staff_id = ?, linked_by = ?,"
+            " linked_at = current_timestamp WHERE source = ? AND name = ?",
+            [staff_id, _who(viewer), source, name],
+        )
+    # Under the name: given to nobody, or to a pseudo-person of the name.
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE link_pseudo_people AS {_pseudo_people_sql()}")
+    cur.execute("DELETE FROM link_pseudo_people WHERE interface <> ?", [name])
+    to_move = (
+        "id IN (SELECT i.id FROM interactions i WHERE i.source = ? AND"
+        " ((i.agent_id IS NULL AND i.agent_interface = ?)"
+        f" OR i.agent_id IN (SELECT id FROM link_pseudo_people)) AND {where})"
+    )
+    move_params = [source, name, *params]
+    mark_contacts_changed(cur, to_move, move_params)
+    row = cur.execute(
+        f"UPDATE interactions SET agent_id = ?, agent_interface = ? WHERE {to_move}",
+        [staff_id, name, *move_params],
+    ).fetchone()
+    moved = int(row[0]) if row else 0
+    cur.execute(
+        "UPDATE staff SET active = false WHERE active AND id IN"
+        " (SELECT id FROM link_pseudo_people) AND id NOT IN"
+        " (SELECT agent_id FROM interactions WHERE agent_id IS NOT NULL)"
+    )
+    cur.execute("DROP TABLE link_pseudo_people")
+    refresh_contact_rollups(cur)
     return Linked(
         source=source, name=name, staff_id=staff_id, staff_name=str(person[1]), moved=moved
     )

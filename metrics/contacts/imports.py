@@ -10,8 +10,9 @@ decides every row's fate with queries, never row by row in Python:
   skipped, `answered_at` or `resolved_at` is before `queued_at`, the channel is unknown, a
   value is not what its column holds (a flag, a number, an e-mail address), an answered
   contact names no agent, or an agent only by a name that does not tell who (see below), a
-  supervisor's file holds another team's contacts, or the same id appears with different content: in the file (every row of that id
-  is rejected) or already stored (the stored contact stays as it was);
+  supervisor's file holds another team's contacts, or the same id appears with different
+  content: in the file (every row of that id is rejected) or already stored (the stored
+  contact stays as it was);
 - **duplicate**, skipped and counted, when it repeats a contact already stored or an earlier
   row of the file exactly (same source and id, same content), so re-importing a file changes
   nothing;

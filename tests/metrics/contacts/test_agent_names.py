@@ -271,3 +271,18 @@ def test_a_person_made_of_an_interface_name_before_is_merged_into_the_real_one(
     assert names_to_link(db, OWNER) == []
     assert rollups_current(db)
     assert_tables_as_if_built_afresh(db)
+
+
+def test_a_name_is_linked_as_the_file_writes_it_and_a_persons_name_is_no_interface(
+    db: Database, tmp_path: Path
+) -> None:
+    add_team(db, "support")
+    ana = add_staff(db, NewStaffMember(name="Ana Horvat", role="agent", team="support"))
+    import_file(db, queue_log(tmp_path, "log", [call(1, "support", "PJSIP/201")]), OWNER, ZONE)
+    linked = link_name(db, OWNER, "asterisk", " PJSIP/201-0000001a ", ana)
+    assert (linked.name, linked.moved) == ("PJSIP/201", 1)
+    with pytest.raises(LinkError, match="Ana Horvat is not a phone interface name"):
+        link_name(db, OWNER, "asterisk", "Ana Horvat", ana)
+    assert db.execute("SELECT source, name, staff_id FROM agent_name_links").fetchall() == [
+        ("asterisk", "PJSIP/201", ana)
+    ]

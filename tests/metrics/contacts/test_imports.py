@@ -900,6 +900,7 @@ def test_the_preview_shows_the_first_rows_as_they_will_be_stored(
         ("zendesk-tickets.csv", "zendesk", 4),
         ("freshdesk-tickets.csv", "freshdesk", 5),
         ("queue_log", "asterisk", 3),
+        ("queue_log-interfaces", "asterisk", 4),
     ],
 )
 def test_the_samples_in_the_readme_import_cleanly(

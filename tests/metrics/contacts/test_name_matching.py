@@ -221,3 +221,10 @@ def test_phone_interfaces_are_no_people_and_their_calls_load_under_the_interface
         "Local/2004@from-internal-0000001a;1 (to link)",
     ]
     assert list(preview["Problems"]) == ["", "", "", ""]
+
+
+def test_the_sample_queue_log_of_interfaces_makes_no_people(db: Database) -> None:
+    sample = Path(__file__).resolve().parents[3] / "data" / "samples" / "queue_log-interfaces"
+    result = run(db, sample)
+    assert (result.loaded, result.new_agents) == (4, [])
+    assert result.unlinked_names == ["Local/2004@from-internal", "PJSIP/201", "SIP/301"]
