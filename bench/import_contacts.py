@@ -88,7 +88,7 @@ import sys, time
 from metrics.contacts.imports import import_file
 from metrics.people import Viewer
 from metrics.store import open_database
-from training_app.cli import IMPORT_MEMORY_LIMIT
+from training_app.invocation import IMPORT_MEMORY_LIMIT
 file, store = sys.argv[1], sys.argv[2]
 started = time.perf_counter()
 db = open_database(store)
@@ -167,11 +167,12 @@ def generate(path: Path, rows: int, *, utc: bool = False) -> None:
 
 
 def fresh_store(store: Path) -> None:
-    """A new, migrated store (created by a first, untimed command)."""
+    """A new, migrated store (created and migrated untimed, as `academy import` would)."""
     for old in (store, store.with_name(store.name + ".wal")):
         old.unlink(missing_ok=True)
+    code = "import sys; from metrics.store import open_database; open_database(sys.argv[1]).close()"
     subprocess.run(
-        [*ACADEMY, "users", "list", "--db", str(store)], check=True, cwd=ROOT, capture_output=True
+        [sys.executable, "-c", code, str(store)], check=True, cwd=ROOT, capture_output=True
     )
 
 

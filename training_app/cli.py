@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from metrics.contacts.formats import FORMATS
+from metrics.contacts.format_names import FORMATS
 from metrics.store_path import DB_ENV_VAR, database_path
 from modules.defaults import (
     CHANNELS,

@@ -34,18 +34,9 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from typing import Literal
 
+from metrics.contacts.format_names import FORMAT_TITLES, FORMATS, Format  # noqa: F401
 from modules.defaults import CHANNELS
-
-Format = Literal["generic", "zendesk", "freshdesk", "asterisk"]
-FORMATS: tuple[Format, ...] = ("generic", "zendesk", "freshdesk", "asterisk")
-FORMAT_TITLES: dict[Format, str] = {
-    "generic": "generic contacts file (CSV or Parquet)",
-    "zendesk": "Zendesk ticket export",
-    "freshdesk": "Freshdesk ticket export",
-    "asterisk": "Asterisk queue_log",
-}
 
 CSV_DELIMITERS = (",", ";", "\t")
 PARQUET_MAGIC = b"PAR1"
