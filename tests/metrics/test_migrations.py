@@ -6,6 +6,7 @@ from metrics.store import migrate, migrations, open_database, table_columns
 
 # Pinned: a migration that changes these must be a new numbered file, and this test says so.
 EXPECTED_COLUMNS = {
+    "agent_name_links": ["source", "name", "staff_id", "linked_by", "linked_at"],
     "api_tokens": [
         "id",
         "name",
@@ -72,6 +73,7 @@ EXPECTED_COLUMNS = {
         "reopens",
         "case_contacts",
         "seen_unanswered_at",
+        "agent_interface",
     ],
     "organisation_settings": ["key", "value", "updated_at"],
     "owner_roster": ["id", "changed_at"],
