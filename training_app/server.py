@@ -84,4 +84,9 @@ context = api.ApiContext(
     base_url=base_url,
     after_write=_after_write,
 )
-app = App("app.py", routes=api.routes(context), lifespan=lambda _app: api.lifespan(context)(_app))
+# The entry script by its full path: uvicorn resolves a relative one against its own folder.
+app = App(
+    Path(__file__).with_name("app.py"),
+    routes=api.routes(context),
+    lifespan=lambda _app: api.lifespan(context)(_app),
+)
