@@ -131,6 +131,9 @@ def test_a_newcomer_creates_the_first_owner(browser: Browser, newcomer_url: str)
     page.get_by_label("Password again").fill("another password")
     page.get_by_role("button", name="Create the owner and sign in").click()
     expect(page.get_by_text("Not created: the two passwords differ.")).to_be_visible()
+    # The name and e-mail are kept; passwords are never sent back to the browser.
+    expect(page.get_by_label("E-mail")).to_have_value(OWNER)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_role("button", name="Create the owner and sign in").click()
     expect(page.get_by_role("heading", name="Welcome, Olga Owner")).to_be_visible()
@@ -195,7 +198,10 @@ def test_a_locked_account_is_told_plainly_and_the_owner_unlocks_it(
     expect(owner.get_by_text("bo@x.example is unlocked and may sign in again.")).to_be_visible()
     expect(owner.get_by_text("No account is locked.")).to_be_visible()
 
-    locked.get_by_role("button", name="Sign in").click()  # the same form, still filled in
+    # The same form, its e-mail kept: only the password is typed again.
+    expect(locked.get_by_label("E-mail")).to_have_value(BO)
+    locked.get_by_label("Password", exact=True).fill(PASSWORD)
+    locked.get_by_role("button", name="Sign in").click()
     expect(locked.get_by_role("heading", name="Welcome, Bo Agent")).to_be_visible()
     locked.context.close()
     owner.context.close()
