@@ -35,6 +35,10 @@ with failures_reported():
     if viewer is None:
         pages = navigation.signed_out_pages(session.send_to_sign_in, session.unserved)
         page = st.navigation(pages, position="hidden")
+    elif viewer.must_choose_password:
+        # Given a temporary password: every address goes to choosing their own first.
+        pages = navigation.signed_out_pages(session.send_to_choose_password, session.unserved)
+        page = st.navigation(pages, position="hidden")
     else:
         with st.sidebar:
             st.markdown(

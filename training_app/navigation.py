@@ -23,7 +23,7 @@ PAGES = Path(__file__).parent / "app_pages"
 HOME_PATH = "home"
 # The signed-out session's own addresses, which the server answers itself (sign-in pages that
 # set the session cookie): the app reaches them only when it is served without that server.
-SIGN_IN_PATHS = ("sign-in", "first-owner")
+SIGN_IN_PATHS = ("sign-in", "first-owner", "choose-password")
 REFUSED_KEY = "address_refused"  # the page a role may not open, told once on Home
 
 HOME_PAGE_BY_ROLE = {

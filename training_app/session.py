@@ -17,7 +17,7 @@ import streamlit as st
 from metrics import auth
 from metrics.people import Viewer
 from training_app import data
-from training_app.sign_in_routes import SESSION_COOKIE, SIGN_IN_PATH
+from training_app.sign_in_routes import CHOOSE_PASSWORD_PATH, SESSION_COOKIE, SIGN_IN_PATH
 
 # AppTest cannot send cookies, so tests hand the script a session token under this key of the
 # session state (tests/training_app/apptest.py). Nothing in the app writes it, and a browser
@@ -31,6 +31,7 @@ _SEND_TO_SIGN_IN = (
     "window.location.pathname + window.location.search));</script>"
 )
 assert f"'{SIGN_IN_PATH}?next='" in _SEND_TO_SIGN_IN
+_SEND_TO_CHOOSE_PASSWORD = _SEND_TO_SIGN_IN.replace(SIGN_IN_PATH, CHOOSE_PASSWORD_PATH)
 
 
 def _kept_token() -> str | None:
@@ -71,6 +72,13 @@ def send_to_sign_in() -> None:
     comes back to this very address."""
     st.caption("Taking you to the sign-in page…")
     st.html(_SEND_TO_SIGN_IN, unsafe_allow_javascript=True)
+
+
+def send_to_choose_password() -> None:
+    """A page for someone signed in with a temporary password: the browser goes to choose
+    their own first, and comes back to this very address."""
+    st.caption("You signed in with a temporary password: choose your own first…")
+    st.html(_SEND_TO_CHOOSE_PASSWORD, unsafe_allow_javascript=True)
 
 
 def unserved() -> None:

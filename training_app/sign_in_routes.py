@@ -12,6 +12,9 @@ connected), so the sign-in pages are small HTML forms answered by the app's serv
   so never in a history, a bookmark or a log.
 - `GET /first-owner`, `POST /first-owner`: creating the first owner, only while nobody can sign
   in as an owner (decided in the write's transaction, `metrics.people.add_first_owner`).
+- `GET /choose-password`, `POST /choose-password`: someone whose password was set or reset by
+  an owner or supervisor (a temporary one, `staff.must_choose_password`) chooses their own,
+  before anything else: the middleware and the app's script send every page there until then.
 - The middleware `SignInFirst` sends a request for any page of the app (`navigation.PAGE_PATHS`)
   without a live session to the sign-in page, with the address asked for as `next`; after
   signing in the browser lands on it, query included (`/agent?agent=12`).
@@ -49,6 +52,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from metrics import auth
 from metrics.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD
 from metrics.people import (
+    MIN_PASSWORD_LENGTH,
     FirstOwnerExists,
     NewStaffMember,
     PeopleError,
@@ -64,6 +68,7 @@ log = logging.getLogger("training_app.sign_in")
 SESSION_COOKIE = "academy_session"
 SIGN_IN_PATH = "/sign-in"
 FIRST_OWNER_PATH = "/first-owner"
+CHOOSE_PASSWORD_PATH = "/choose-password"
 MAX_NEXT_LENGTH = 2000  # a deep link with its query; anything longer is no address of this app
 MAX_NAME_LENGTH = 200  # as NewStaffMember allows
 UNKNOWN_CLIENT = "unknown"
@@ -97,6 +102,9 @@ class SignInContext:
     demo_in_store: Callable[[], bool]
 
 
+FORM_PATHS = (SIGN_IN_PATH, FIRST_OWNER_PATH, CHOOSE_PASSWORD_PATH)
+
+
 def local_path(raw: str | None) -> str:
     """`next` as a path on this server, or `/`: never another site, nor the sign-in pages."""
     if not raw or len(raw) > MAX_NEXT_LENGTH:
@@ -106,7 +114,7 @@ def local_path(raw: str | None) -> str:
     if any(ord(character) < 32 or ord(character) == 127 for character in raw):
         return "/"
     parts = urlsplit(raw)
-    if parts.scheme or parts.netloc or parts.path in (SIGN_IN_PATH, FIRST_OWNER_PATH):
+    if parts.scheme or parts.netloc or parts.path in FORM_PATHS:
         return "/"
     return raw
 
@@ -221,7 +229,11 @@ def _signing_in(ctx: SignInContext, request: Request, form: dict[str, str]) -> R
     if result.token is None:
         refusal = result.refusal or auth.WRONG_PASSWORD
         return _sign_in_form(ctx, db, next_path, refusal=refusal, email=email)
-    response = RedirectResponse(next_path, status_code=303)
+    viewer = auth.session_viewer(db, result.token)
+    first = next_path
+    if viewer is not None and viewer.must_choose_password:
+        first = _with_next(CHOOSE_PASSWORD_PATH, next_path)
+    response = RedirectResponse(first, status_code=303)
     set_session_cookie(response, request, result.token, db)
     return response
 
@@ -294,6 +306,51 @@ def _creating_first_owner(ctx: SignInContext, request: Request, form: dict[str, 
     return response
 
 
+def _choose_password_form(
+    ctx: SignInContext, viewer_name: str, next_path: str, problem: str | None = None
+) -> HTMLResponse:
+    return _page(
+        "choose_password.html",
+        title="Choose your password",
+        organisation=ctx.organisation_name(),
+        name=viewer_name,
+        problem=problem,
+        next=next_path,
+        min_length=MIN_PASSWORD_LENGTH,
+        choose_password_path=CHOOSE_PASSWORD_PATH,
+    )
+
+
+def _choose_password_page(ctx: SignInContext, request: Request, next_path: str) -> Response:
+    """The form for someone signed in with a temporary password; anyone else goes on."""
+    token = request.cookies.get(SESSION_COOKIE)
+    viewer = auth.session_viewer(ctx.store(), token) if token else None
+    if viewer is None:
+        return RedirectResponse(_with_next(SIGN_IN_PATH, next_path), status_code=303)
+    if not viewer.must_choose_password:
+        return RedirectResponse(next_path, status_code=303)
+    return _choose_password_form(ctx, viewer.name, next_path)
+
+
+def _choosing_password(ctx: SignInContext, request: Request, form: dict[str, str]) -> Response:
+    db = ctx.store()
+    next_path = local_path(form.get("next"))
+    token = request.cookies.get(SESSION_COOKIE)
+    viewer = auth.session_viewer(db, token) if token else None
+    if token is None or viewer is None:
+        return RedirectResponse(_with_next(SIGN_IN_PATH, next_path), status_code=303)
+    password = form.get("password", "")
+    if password != form.get("again", ""):
+        return _choose_password_form(
+            ctx, viewer.name, next_path, "Not changed: the two passwords differ."
+        )
+    try:
+        auth.choose_own_password(db, token, password)
+    except PeopleError as exc:
+        return _choose_password_form(ctx, viewer.name, next_path, f"Not changed: {exc}.")
+    return RedirectResponse(next_path, status_code=303)
+
+
 async def _form(request: Request) -> dict[str, str]:
     async with request.form() as form:
         return {key: value for key, value in form.items() if isinstance(value, str)}
@@ -332,7 +389,25 @@ def routes(ctx: SignInContext) -> list[BaseRoute]:
         except Exception:
             return _failed("first owner")
 
+    async def choose_password_page(request: Request) -> Response:
+        next_path = local_path(request.query_params.get("next"))
+        try:
+            return await run_in_threadpool(_choose_password_page, ctx, request, next_path)
+        except Exception:
+            return _failed("choose password")
+
+    async def choose_password(request: Request) -> Response:
+        if _cross_site(request):
+            return _page("failed.html", 403, title="Refused", message=CROSS_SITE)
+        form = await _form(request)
+        try:
+            return await run_in_threadpool(_choosing_password, ctx, request, form)
+        except Exception:
+            return _failed("choose password")
+
     return [
+        Route(CHOOSE_PASSWORD_PATH, choose_password_page, methods=["GET"]),
+        Route(CHOOSE_PASSWORD_PATH, choose_password, methods=["POST"]),
         Route(SIGN_IN_PATH, sign_in_page, methods=["GET"]),
         Route(SIGN_IN_PATH, sign_in, methods=["POST"]),
         Route(FIRST_OWNER_PATH, first_owner_page, methods=["GET"]),
@@ -372,12 +447,14 @@ class SignInFirst:
         await RedirectResponse(destination, status_code=303)(scope, receive, send)
 
     def _sign_in_first(self, request: Request) -> str | None:
-        """Where to send this request first, or None when its session is live."""
+        """Where to send this request first, or None when its session is live (and its
+        password the person's own)."""
         db = self.ctx.store()
         token = request.cookies.get(SESSION_COOKIE)
-        if token and auth.session_viewer(db, token) is not None:
-            return None
+        viewer = auth.session_viewer(db, token) if token else None
         query = request.url.query
         asked = local_path(request.url.path + (f"?{query}" if query else ""))
+        if viewer is not None:
+            return _with_next(CHOOSE_PASSWORD_PATH, asked) if viewer.must_choose_password else None
         first = SIGN_IN_PATH if owner_can_sign_in(db) else FIRST_OWNER_PATH
         return _with_next(first, asked)

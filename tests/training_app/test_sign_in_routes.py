@@ -307,3 +307,54 @@ def test_a_first_owner_form_sent_after_an_owner_exists_makes_nobody(newcomer: Da
     assert not sent.headers.get_list("set-cookie")
     owners = [m.email for m in list_staff(newcomer, Viewer.local_admin()) if m.role == "owner"]
     assert owners == ["o@x.example"]
+
+
+TEMPORARY = "given by the owner"
+
+
+def test_a_temporary_password_is_replaced_by_ones_own_before_anything_else(
+    demo_db: Database, client: TestClient
+) -> None:
+    owner = next(m for m in list_staff(demo_db, Viewer.local_admin()) if m.email == OWNER)
+    agent = next(m for m in list_staff(demo_db, Viewer.local_admin()) if m.email == OWNER_OTHER)
+    owner_viewer = Viewer(
+        staff_id=owner.id, name=owner.name, email=OWNER, role="owner", team_id=owner.team_id
+    )
+    auth.set_temporary_password(demo_db, owner_viewer, agent.id, TEMPORARY)
+
+    signed = sign_in(client, OWNER_OTHER, TEMPORARY, "/agent?agent=3")
+    assert signed.status_code == 303
+    assert signed.headers["location"] == "/choose-password?next=/agent%3Fagent%3D3"
+    # Every page waits until then, the address kept.
+    assert client.get("/policy").headers["location"] == "/choose-password?next=/policy"
+    form = client.get(signed.headers["location"])
+    assert "Choose your password" in form.text
+    assert _next_field(form.text) == "/agent?agent=3"
+
+    def choose(password: str, again: str):  # type: ignore[no-untyped-def]
+        return client.post(
+            "/choose-password",
+            data={"password": password, "again": again, "next": "/agent?agent=3"},
+        )
+
+    assert "the two passwords differ" in choose("my very own words", "my very own wordz").text
+    assert auth.SAME_PASSWORD in choose(TEMPORARY, TEMPORARY).text
+    assert "at least 10 characters" in choose("short", "short").text
+    chosen = choose("my very own words", "my very own words")
+    assert chosen.status_code == 303 and chosen.headers["location"] == "/agent?agent=3"
+    assert client.get("/policy").text == THE_APP  # the same session goes on
+    # The form is gone, and only the new password signs in.
+    assert client.get("/choose-password").headers["location"] == "/"
+    other = TestClient(server(demo_db), follow_redirects=False)
+    assert sign_in(other, OWNER_OTHER, TEMPORARY).status_code == 200  # refused: the form again
+    assert sign_in(other, OWNER_OTHER, "my very own words").headers["location"] == "/"
+
+
+def test_choosing_a_password_needs_a_session_with_a_temporary_one(client: TestClient) -> None:
+    assert client.get("/choose-password").headers["location"] == "/sign-in"
+    refused = client.post("/choose-password", data={"password": "x" * 12, "again": "x" * 12})
+    assert refused.headers["location"] == "/sign-in"
+    signed = sign_in(client, OWNER_OTHER, DEMO_PASSWORD)
+    assert signed.headers["location"] == "/"
+    kept = client.post("/choose-password", data={"password": "y" * 12, "again": "y" * 12})
+    assert "this sign-in has no temporary password to replace" in kept.text
