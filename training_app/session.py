@@ -31,7 +31,11 @@ _SEND_TO_SIGN_IN = (
     "window.location.pathname + window.location.search));</script>"
 )
 assert f"'{SIGN_IN_PATH}?next='" in _SEND_TO_SIGN_IN
-_SEND_TO_CHOOSE_PASSWORD = _SEND_TO_SIGN_IN.replace(SIGN_IN_PATH, CHOOSE_PASSWORD_PATH)
+_SEND_TO_CHOOSE_PASSWORD = (
+    "<script>window.location.replace('/choose-password?next=' + encodeURIComponent("
+    "window.location.pathname + window.location.search));</script>"
+)
+assert f"'{CHOOSE_PASSWORD_PATH}?next='" in _SEND_TO_CHOOSE_PASSWORD
 
 
 def _kept_token() -> str | None:

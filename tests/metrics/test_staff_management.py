@@ -141,7 +141,7 @@ def test_a_supervisor_edits_their_own_agents_and_keeps_them_agents_in_their_team
         StaffChange(name="Ann Smith", email="ann.s@x.example", role="agent", team="Back"),
     )
     assert stored(db, org["ann"])[3] == "Back"
-    with pytest.raises(PeopleError, match="al@x.example already has an account"):
+    with pytest.raises(PeopleError, match=r"al@x\.example already has an account"):
         update_member(
             db, owner, org["ann"], StaffChange(name="Ann", email="al@x.example", role="agent")
         )
@@ -243,7 +243,7 @@ def test_an_owner_sets_how_long_a_sign_in_lasts(db: Database, org: dict[str, int
     auth.set_session_hours(db, viewer(db, org["owner"]), 10.5)
     assert auth.session_lifetime(db) == timedelta(hours=10.5)
     for hours in (0.1, 169, float("nan")):
-        with pytest.raises(PeopleError, match="between 0.25 and 168 hours"):
+        with pytest.raises(PeopleError, match=r"between 0\.25 and 168 hours"):
             auth.set_session_hours(db, viewer(db, org["owner"]), hours)
     with pytest.raises(AccessDenied):
         auth.set_session_hours(db, viewer(db, org["sup"]), 12)
