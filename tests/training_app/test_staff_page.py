@@ -45,22 +45,29 @@ def stored(db_path: Path, email: str) -> tuple:
         db.close()
 
 
+def adding(widgets, label: str):  # type: ignore[no-untyped-def]
+    """A field of the form that adds a person (the page has others of the same label)."""
+    [found] = [w for w in widgets if w.label == label and w.form_id.startswith("add_person")]
+    return found
+
+
 def add(at, name: str, email: str, role: str, team: str, password: str = "") -> None:  # type: ignore[no-untyped-def]
-    at.text_input(key="add_name").input(name)
-    at.text_input(key="add_email").input(email)
-    at.selectbox(key="add_role").select(role)
-    at.selectbox(key="add_team").select(team)
-    at.text_input(key="add_password").input(password)
+    adding(at.text_input, "Full name").input(name)
+    adding(at.text_input, "E-mail").input(email)
+    adding(at.selectbox, "Role").select(role)
+    adding(at.selectbox, "Team").select(team)
+    adding(at.text_input, "Temporary password (optional)").input(password)
     button(at, "Add this person").click().run()
 
 
 def test_an_owner_adds_a_supervisor_with_a_temporary_password(viewers, demo_db_path: Path) -> None:
     at = staff_page(viewers["owner"])
-    assert at.selectbox(key="add_role").options == ["agent", "supervisor", "owner"]
-    assert at.selectbox(key="add_team").options[0] == "No team"
+    assert adding(at.selectbox, "Role").options == ["agent", "supervisor", "owner"]
+    assert adding(at.selectbox, "Team").options[0] == "No team"
     add(at, "Rosa Nueva", "Rosa@Example.com", "supervisor", "Billing", "a temporary one")
     assert not at.exception and not at.error
     assert at.success[0].value.startswith("Rosa Nueva is added as supervisor")
+    assert adding(at.text_input, "Full name").value == ""  # a new, empty form for the next
     assert stored(demo_db_path, "rosa@example.com") == (
         "Rosa Nueva",
         "supervisor",
@@ -79,8 +86,8 @@ def test_an_owner_adds_a_supervisor_with_a_temporary_password(viewers, demo_db_p
 
 def test_a_supervisor_is_offered_only_agents_of_their_own_team(viewers, demo_db_path: Path) -> None:
     at = staff_page(viewers["supervisor"])
-    assert at.selectbox(key="add_role").options == ["agent"]
-    assert at.selectbox(key="add_team").options == ["Front line"]
+    assert adding(at.selectbox, "Role").options == ["agent"]
+    assert adding(at.selectbox, "Team").options == ["Front line"]
     assert "Teams" not in [t.label for t in at.tabs] and "Sign-in" not in [t.label for t in at.tabs]
     add(at, "Tom Nowy", "tom@example.com", "agent", "Front line")
     assert stored(demo_db_path, "tom@example.com") == (

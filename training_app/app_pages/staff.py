@@ -59,7 +59,8 @@ sections = (
     if viewer.role == "owner"
     else ("Add a person", "Change a person", "Import a staff list")
 )
-tabs = dict(zip(sections, st.tabs(sections), strict=True))
+# The tab open stays open through the reruns its forms and uploads cause.
+tabs = dict(zip(sections, st.tabs(sections, key="staff_section", on_change="rerun"), strict=True))
 everyone = data.staff(viewer)  # whoever the viewer may change, whichever team is shown above
 with tabs["Add a person"]:
     staff_forms.add_person(viewer, teams)

@@ -38,6 +38,7 @@ from training_app.components.text import md, md_bullets
 NOTICE_KEY = "staff_notice"
 IMPORT_RESULT_KEY = "staff_import_result"
 PERSON_KEY = "change_person"
+ADDED_KEY = "people_added"
 KEEP_PERSON_KEY = "change_person_kept"
 ROLES_BY_MANAGER: dict[Role, list[Role]] = {
     "owner": ["agent", "supervisor", "owner"],
@@ -96,18 +97,18 @@ def team_names(viewer: Viewer, teams: list[Team]) -> list[str]:
 
 
 def add_person(viewer: Viewer, teams: list[Team]) -> None:
-    with st.form("add_person", clear_on_submit=False, enter_to_submit=False):
-        name = st.text_input("Full name", max_chars=200, key="add_name")
-        email = st.text_input("E-mail", max_chars=auth.MAX_EMAIL_LENGTH, key="add_email")
+    # A refused form keeps what was typed, to be corrected; an added person's form starts
+    # empty, as a new form (widgets of new keys) for the next person.
+    added_so_far = st.session_state.get(ADDED_KEY, 0)
+    with st.form(f"add_person_{added_so_far}", clear_on_submit=False, enter_to_submit=False):
+        name = st.text_input("Full name", max_chars=200)
+        email = st.text_input("E-mail", max_chars=auth.MAX_EMAIL_LENGTH)
         left, right = st.columns(2)
-        role = left.selectbox("Role", ROLES_BY_MANAGER[viewer.role], key="add_role")
+        role = left.selectbox("Role", ROLES_BY_MANAGER[viewer.role])
         choices = team_names(viewer, teams)
-        team = right.selectbox("Team", choices, key="add_team")
+        team = right.selectbox("Team", choices)
         password = st.text_input(
-            "Temporary password (optional)",
-            type="password",
-            help=TEMPORARY_HELP,
-            key="add_password",
+            "Temporary password (optional)", type="password", help=TEMPORARY_HELP
         )
         added = st.form_submit_button("Add this person", type="primary", icon=":material/add:")
     if viewer.role == "supervisor":
@@ -124,6 +125,7 @@ def add_person(viewer: Viewer, teams: list[Team]) -> None:
             password=password or None,
         )
         add_member(data.db(), viewer, new)
+        st.session_state[ADDED_KEY] = added_so_far + 1
         sign_in = (
             "they choose their own password at their first sign-in"
             if new.password
