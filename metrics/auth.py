@@ -243,22 +243,15 @@ def end_sessions_of(cur: duckdb.DuckDBPyConnection, staff_id: int, why: str) -> 
 
 
 def set_active(db: Database, email: str, active: bool) -> None:
-    """Let someone sign in, or stop them: deactivation ends their open sessions in the same
-    transaction and keeps their records. The last owner who can sign in stays active."""
-    with transaction(db) as cur:
+    """`academy users activate|deactivate EMAIL`: as the Staff page does it, with an owner's
+    rights (`set_member_active`)."""
+    with db.cursor() as cur:
         row = cur.execute(
-            "SELECT id, name, role = 'owner' AND active AND password_hash IS NOT NULL"
-            " FROM staff WHERE email = ?",
-            [email.strip().lower()],
+            "SELECT id FROM staff WHERE email = ?", [email.strip().lower()]
         ).fetchone()
-        if row is None:
-            raise PeopleError(f"no staff member with e-mail {email}")
-        staff_id, name, signs_in_as_owner = row
-        if not active and signs_in_as_owner:
-            keep_another_owner(cur, staff_id, name)
-        cur.execute("UPDATE staff SET active = ? WHERE id = ?", [active, staff_id])
-        if not active:
-            end_sessions_of(cur, staff_id, DEACTIVATED)
+    if row is None:
+        raise PeopleError(f"no staff member with e-mail {email}")
+    set_member_active(db, Viewer.local_admin(), int(row[0]), active)
 
 
 def set_password(db: Database, email: str, password: str) -> None:

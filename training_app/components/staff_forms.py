@@ -261,19 +261,24 @@ def import_staff_list(viewer: Viewer) -> None:
         st.session_state[IMPORT_RESULT_KEY] = (upload.file_id, result)
         if not dry_run:
             data.clear_performance()
+            st.rerun()  # the staff list above shows the people added; the result stays
     kept = st.session_state.get(IMPORT_RESULT_KEY)
     if kept and kept[0] == upload.file_id:
         show_import(kept[1])
+
+
+def people(n: int) -> str:
+    return f"{count(n)} {'person' if n == 1 else 'people'}"
 
 
 def show_import(result: people_import.StaffImportResult) -> None:
     if result.dry_run:
         st.info(
             f"Checked {md(result.file)}: nothing was stored. Importing it would add "
-            f"{count(result.loaded)} people."
+            f"{people(result.loaded)}."
         )
     else:
-        st.success(f"Imported {md(result.file)}: {count(result.loaded)} people added.")
+        st.success(f"Imported {md(result.file)}: {people(result.loaded)} added.")
     tiles = st.columns(4)
     tiles[0].metric("Rows read", count(result.rows_read))
     tiles[1].metric("Would add" if result.dry_run else "Added", count(result.loaded))
