@@ -191,9 +191,13 @@ def _classify(cur: duckdb.DuckDBPyConnection, who: Manager) -> None:
             "email",
             "stored_id IS NOT NULL AND (stored_name IS DISTINCT FROM name"
             " OR stored_team IS DISTINCT FROM team OR stored_role IS DISTINCT FROM role)",
-            "'already on the staff as ' || stored_name || ', ' || coalesce(stored_team, 'no team')"
-            " || ', ' || stored_role || '; an import adds people and never changes anyone:"
-            " change them on the Staff page'",
+            # A supervisor is not told who, in another team, holds an e-mail.
+            "CASE WHEN $is_supervisor AND stored_team IS DISTINCT FROM $own_team"
+            " THEN 'already has an account outside your team; ask an owner'"
+            " ELSE 'already on the staff as ' || stored_name || ', '"
+            " || coalesce(stored_team, 'no team') || ', ' || stored_role"
+            " || '; an import adds people and never changes anyone: change them on the Staff"
+            " page' END",
         ),
         (
             "email",

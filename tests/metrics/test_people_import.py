@@ -117,16 +117,27 @@ def test_a_supervisors_file_holds_agents_of_their_own_team_only(
         "Lee,lee@x.example,Back,agent\n"  # 4 rejected: another team
         "Max,max@x.example,Front,supervisor\n"  # 5 rejected: not an agent
         "Ned,ned@x.example,Night,agent\n"  # 6 rejected: another (new) team
+        "Ann,ann@x.example,Front,agent\n"  # 7 rejected: Ann Agent, of their team, renamed
+        "Sam,sup@x.example,Front,agent\n"  # 8 rejected: their own e-mail, a supervisor's
+        "Bea,bea@x.example,Front,agent\n"  # 9 rejected: Back's Bea, named to nobody
     )
+    add_staff(db, NewStaffMember(name="Bea Back", email="bea@x.example", role="agent", team="Back"))
     result = import_staff(db, write(tmp_path, text), org["sup"])
-    assert (result.loaded, result.rejected, result.new_teams) == (2, 3, [])
+    assert (result.loaded, result.rejected, result.new_teams) == (2, 6, [])
     assert [(r["row"], r["field"]) for r in result.rejects.to_dict("records")] == [
         (4, "team"),
         (5, "role"),
         (6, "team"),
+        (7, "email"),
+        (8, "email"),
+        (9, "email"),
     ]
-    assert result.rejects["reason"][0] == "a supervisor imports into their own team (Front) only"
-    assert people(db)[2:] == [
+    reasons = list(result.rejects["reason"])
+    assert reasons[0] == "a supervisor imports into their own team (Front) only"
+    assert reasons[3].startswith("already on the staff as Ann Agent, Front, agent;")
+    assert reasons[4].startswith("already on the staff as Sam Sup, Front, supervisor;")
+    assert reasons[5] == "already has an account outside your team; ask an owner"
+    assert people(db)[3:] == [
         ("Jo", "jo@x.example", "Front", "agent", True),
         ("Kim", "kim@x.example", "Front", "agent", True),
     ]

@@ -189,3 +189,19 @@ def test_a_supervisor_checks_then_imports_a_staff_list_and_reads_its_rejects(
         "Download the staff list (CSV)",
         "Download the rejected rows (CSV)",
     ]
+
+
+def test_someone_with_a_temporary_password_is_sent_to_choose_their_own_from_every_page(
+    viewers, demo_db_path: Path
+) -> None:
+    db = open_database(demo_db_path)
+    auth.set_temporary_password(db, viewers["owner"], viewers["agent"].staff_id, "temporary one")
+    db.close()
+    at = app_as(viewers["agent"]).run()
+    assert not at.exception
+    assert not at.title  # no page of the app, not even Home
+    sent = [str(element.proto.body) for element in at.get("html")]
+    assert any("/choose-password?next=" in body for body in sent)
+    assert [c.value for c in at.caption] == [
+        "You signed in with a temporary password: choose your own first…"
+    ]
