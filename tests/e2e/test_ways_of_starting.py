@@ -19,8 +19,9 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.NewSession_pb2 import Config
 
 from metrics.organisation import NO_DEMO_SETTING, set_setting
+from metrics.people import NewStaffMember, add_staff
 from metrics.store import DB_ENV_VAR, PROJECT_ROOT, open_database
-from tests.e2e.conftest import IDLE, SCREENSHOTS, free_port
+from tests.e2e.conftest import IDLE, SCREENSHOTS, free_port, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -52,6 +53,9 @@ def ways(port: int, db: Path) -> dict[str, list[str]]:
 
 
 WAYS = list(ways(0, Path()).keys())
+# `streamlit run training_app/app.py` serves the pages without the server's sign-in pages.
+WITHOUT_SIGN_IN_PAGES = [way for way in WAYS if "app.py" in way]
+OWNER, PASSWORD = "owner@x.example", "long enough pw"
 
 
 def wait_for_health(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -75,6 +79,7 @@ def test_every_way_of_starting_gives_staff_the_same_plain_client(
     db = tmp_path / "academy.duckdb"
     store = open_database(db)
     set_setting(store, NO_DEMO_SETTING, "true")  # the page itself does not matter here
+    add_staff(store, NewStaffMember(name="O", email=OWNER, role="owner", password=PASSWORD))
     store.close()
     port = free_port()
     elsewhere = tmp_path / "elsewhere"
@@ -102,7 +107,10 @@ def test_every_way_of_starting_gives_staff_the_same_plain_client(
                 lambda payload: frames.append(payload) if isinstance(payload, bytes) else None,
             ),
         )
-        page.goto(url)
+        if way in WITHOUT_SIGN_IN_PAGES:
+            page.goto(url)  # the pages only, which say how to start the app to sign in
+        else:
+            sign_in(page, url, OWNER, PASSWORD)  # the server's own form, then the app
         page.wait_for_selector(IDLE, timeout=START_TIMEOUT_S * 1000)
         sessions = [ForwardMsg.FromString(frame) for frame in frames]
         # One page, or two where a signed-out page sends the browser on to /sign-in.
@@ -120,6 +128,9 @@ def test_every_way_of_starting_gives_staff_the_same_plain_client(
         if way == WAYS[0]:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / "toolbar-1400.png"))
+            page.set_viewport_size({"width": 390, "height": 900})
+            page.wait_for_timeout(1000)
+            page.screenshot(path=str(SCREENSHOTS / "toolbar-390.png"))
         context.close()
     finally:
         process.terminate()
