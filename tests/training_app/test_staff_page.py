@@ -24,6 +24,12 @@ def staff_page(viewer: Viewer):  # type: ignore[no-untyped-def]
     return at
 
 
+def open_section(at, name: str):  # type: ignore[no-untyped-def]
+    at.radio(key="staff_section").set_value(name).run()
+    assert not at.exception
+    return at
+
+
 def by_label(widgets, label: str):  # type: ignore[no-untyped-def]
     [found] = [w for w in widgets if w.label == label]
     return found
@@ -88,7 +94,11 @@ def test_a_supervisor_is_offered_only_agents_of_their_own_team(viewers, demo_db_
     at = staff_page(viewers["supervisor"])
     assert adding(at.selectbox, "Role").options == ["agent"]
     assert adding(at.selectbox, "Team").options == ["Front line"]
-    assert "Teams" not in [t.label for t in at.tabs] and "Sign-in" not in [t.label for t in at.tabs]
+    assert at.radio(key="staff_section").options == [
+        "Add a person",
+        "Change a person",
+        "Import a staff list",
+    ]
     add(at, "Tom Nowy", "tom@example.com", "agent", "Front line")
     assert stored(demo_db_path, "tom@example.com") == (
         "Tom Nowy",
@@ -97,6 +107,7 @@ def test_a_supervisor_is_offered_only_agents_of_their_own_team(viewers, demo_db_
         True,
         False,
     )
+    open_section(at, "Change a person")
     people = at.selectbox(key="change_person").options
     assert people and all(" · agent" in person for person in people)
     assert not [p for p in people if DEMO_ACCOUNTS["supervisor"] in p]
@@ -107,7 +118,7 @@ def test_an_owner_moves_deactivates_and_resets_someone(viewers, demo_db_path: Pa
     db = open_database(demo_db_path)
     token = auth.start_session(db, viewers["agent"].staff_id, "elsewhere")
     db.close()
-    at = staff_page(viewers["owner"])
+    at = open_section(staff_page(viewers["owner"]), "Change a person")
     chooser = at.selectbox(key="change_person")
     assert [option for option in chooser.options if f"<{agent}>" in option]
     chooser.select(viewers["agent"].staff_id).run()
@@ -134,7 +145,7 @@ def test_an_owner_moves_deactivates_and_resets_someone(viewers, demo_db_path: Pa
 def test_an_owner_adds_and_renames_teams_and_sets_the_session_length(
     viewers, demo_db_path: Path
 ) -> None:
-    at = staff_page(viewers["owner"])
+    at = open_section(staff_page(viewers["owner"]), "Teams")
     by_label(at.text_input, "New team").input("Night shift")
     button(at, "Add the team").click().run()
     assert at.success[0].value == "Team Night shift is added."
@@ -143,6 +154,7 @@ def test_an_owner_adds_and_renames_teams_and_sets_the_session_length(
     by_label(at.text_input, "New name").input("Nights")
     button(at, "Rename").click().run()
     assert at.success[0].value == "Night shift is now called Nights."
+    open_section(at, "Sign-in")
     assert by_label(at.number_input, "A sign-in lasts (hours)").value == 8
     by_label(at.number_input, "A sign-in lasts (hours)").set_value(12.5)
     button(at, "Save").click().run()
@@ -164,7 +176,7 @@ STAFF_FILE = (
 def test_a_supervisor_checks_then_imports_a_staff_list_and_reads_its_rejects(
     viewers, demo_db_path: Path
 ) -> None:
-    at = staff_page(viewers["supervisor"])
+    at = open_section(staff_page(viewers["supervisor"]), "Import a staff list")
     at.file_uploader(key="staff_upload").set_value(("team.csv", STAFF_FILE, "text/csv"))
     at.run()
     button(at, "Check the file (nothing is stored)").click().run()

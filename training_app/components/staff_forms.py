@@ -31,7 +31,7 @@ from metrics.people import (
 )
 from modules.policy import Role
 from training_app import data
-from training_app.components.formatting import count
+from training_app.components.formatting import count, local_time
 from training_app.components.performance_tables import csv_download
 from training_app.components.text import md, md_bullets
 
@@ -45,7 +45,13 @@ ROLES_BY_MANAGER: dict[Role, list[Role]] = {
     "supervisor": ["agent"],
     "agent": [],
 }
-FIELD_LABELS = {"name": "Full name", "email": "E-mail", "role": "Role", "team": "Team"}
+FIELD_LABELS = {
+    "name": "Full name",
+    "email": "E-mail",
+    "role": "Role",
+    "team": "Team",
+    "password": "Temporary password",
+}
 NO_TEAM = "No team"
 REJECT_HEADINGS = {"row": "Row", "field": "Field", "value": "Value", "reason": "Reason"}
 TEMPORARY_HELP = (
@@ -68,7 +74,7 @@ def problems(exc: ValidationError) -> str:
     """A form's invalid fields, named as the form labels them."""
     lines = []
     for error in exc.errors():
-        field = FIELD_LABELS.get(str(error["loc"][0]), "Password") if error["loc"] else "Form"
+        field = FIELD_LABELS.get(str(error["loc"][0]), "Form") if error["loc"] else "Form"
         if error["type"] == "string_pattern_mismatch":
             lines.append(f"{field}: that is not an e-mail address")
         elif error["type"] in ("string_too_short", "missing"):
@@ -351,3 +357,42 @@ def session_length(viewer: Viewer) -> None:
                 return f"A sign-in now lasts {float(chosen):g} hours."
 
             attempt("Not saved", save)
+
+
+def sign_in_section(viewer: Viewer) -> None:
+    """Owners: how long a sign-in lasts, and unlocking accounts locked by guessing."""
+    session_length(viewer)
+    zone = data.policy().policy.business_hours.timezone
+    locked = auth.locked_accounts(data.db(), viewer)
+    if not locked:
+        st.caption(
+            f"No account is locked. An e-mail is locked after {auth.LOCK_AFTER_FAILURES:d} "
+            "wrong passwords in a row, until an owner unlocks it here."
+        )
+    else:
+        st.markdown(
+            f"**Locked after {auth.LOCK_AFTER_FAILURES:d} wrong passwords in a row.** Unlock "
+            "an account once you know its owner was the one trying (or has a new password); "
+            "an e-mail nobody on the staff has means someone guessed addresses."
+        )
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "E-mail": a.email,
+                        "Staff member": a.name or "nobody on the staff",
+                        "Wrong passwords": a.failures,
+                        f"Last try ({zone})": local_time(a.last_failure_at, zone),
+                    }
+                    for a in locked
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        to_unlock = st.selectbox("Account to unlock", [a.email for a in locked])
+        if st.button("Unlock", icon=":material/lock_open:", key="unlock") and to_unlock is not None:
+            auth.unlock(data.db(), viewer, to_unlock)
+            # The e-mail is as someone typed it on the sign-in page: shown as text (md()).
+            st.session_state[NOTICE_KEY] = f"{to_unlock} is unlocked and may sign in again."
+            st.rerun()
