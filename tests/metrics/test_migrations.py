@@ -109,6 +109,7 @@ EXPECTED_COLUMNS = {
         "password_hash",
         "is_demo",
         "created_at",
+        "must_choose_password",
     ],
     "teams": ["id", "name", "is_demo", "created_at"],
     "contact_days": [
