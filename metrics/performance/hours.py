@@ -23,6 +23,7 @@ from functools import lru_cache
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+from metrics.contacts.case_sizes import cases_counted
 from metrics.contacts.rollups import rollups_current
 from metrics.performance.period import Period, filters_sql, within_s_sql
 from metrics.store import Database
@@ -99,17 +100,23 @@ def _whole_hour(instant: datetime) -> bool:
     return utc.minute == 0 and utc.second == 0 and utc.microsecond == 0
 
 
+def rollups_hold_every_contact(cur: Database) -> bool:
+    """Whether the rollups may be read: no day pending, and no contact stored without its case's
+    count (a writer that skipped `refresh_case_contacts` marked no day either)."""
+    return cases_counted(cur) and rollups_current(cur)
+
+
 def hourly_rollups_apply(cur: Database, policy: Policy, period: Period) -> bool:
-    """Whether the period's queue-wide numbers are exact sums of `contact_hours`: no day pending,
-    the period's bounds are whole UTC hours and so is every change of the zone's offset in it,
-    and every offset is whole hours."""
+    """Whether the period's queue-wide numbers are exact sums of `contact_hours`: the rollups
+    hold every contact (`rollups_hold_every_contact`), the period's bounds are whole UTC hours
+    and so is every change of the zone's offset in it, and every offset is whole hours."""
     first, after = period.bounds(policy.business_hours.timezone)
     changes = offset_changes(policy.business_hours.timezone, first, after)
     whole = _whole_hour(first) and _whole_hour(after)
     whole = whole and all(
         _whole_hour(since) and offset % SECONDS_PER_HOUR == 0 for since, offset in changes
     )
-    return whole and rollups_current(cur)
+    return whole and rollups_hold_every_contact(cur)
 
 
 def hour_counts_cte(policy: Policy, period: Period, bucket: str) -> tuple[str, list[object]]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics.contacts.ratings import GOOD_RATING
-from metrics.contacts.rollups import rollups_current
 from metrics.contacts.waiting import UNANSWERED_S
 from metrics.people import Viewer, get_staff_member
 from metrics.performance.hours import (
@@ -16,6 +15,7 @@ from metrics.performance.hours import (
     hour_counts_cte,
     hourly_rollups_apply,
     hours_where,
+    rollups_hold_every_contact,
 )
 from metrics.performance.period import (
     Period,
@@ -252,7 +252,7 @@ def wait_distribution(db: Database, viewer: Viewer, policy: Policy, period: Peri
         for bucket, edge in enumerate(WAIT_BUCKET_EDGES)
     )
     with db.cursor() as cur:
-        if rollups_current(cur):  # one row per answered contact, with its wait
+        if rollups_hold_every_contact(cur):  # one row per answered contact, with its wait
             first, after = visible.bounds(policy.business_hours.timezone)
             filters, filter_params = filters_sql(visible, "w")
             within, within_params = within_s_sql(policy)
