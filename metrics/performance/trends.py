@@ -118,7 +118,7 @@ def _weekly_from_hours(policy: Policy, period: Period) -> tuple[str, list[object
     sql = f"""
         WITH {hours},
         weekly AS (
-            SELECT DATE '1970-01-01' + bucket::INTEGER AS week, offered, waiting,
+            SELECT DATE '1970-01-01' + (7 * bucket - 3)::INTEGER AS week, offered, waiting,
                    answered_within, abandoned, answered AS handled, resolved, ratings,
                    good_ratings
             FROM hour_counts
@@ -247,38 +247,38 @@ def wait_distribution(db: Database, viewer: Viewer, policy: Policy, period: Peri
     contacts appear; every bucket of such a channel is listed, empty ones with 0.
     """
     visible = visible_period(viewer, period)
+    # The edges as DOUBLE products (exact: quarters of whole seconds), not DECIMAL: half the time.
     cases = " ".join(
         f"WHEN wait_s <= {edge} * within_s THEN {bucket}"
         for bucket, edge in enumerate(WAIT_BUCKET_EDGES)
     )
+    within, within_params = within_s_sql(policy)
     with db.cursor() as cur:
         if rollups_hold_every_contact(cur):  # one row per answered contact, with its wait
             first, after = visible.bounds(policy.business_hours.timezone)
             filters, filter_params = filters_sql(visible, "w")
-            within, within_params = within_s_sql(policy)
             waits = (
-                f"SELECT w.channel, w.wait_s, {within.replace('i.channel', 'w.channel')}"
+                f"SELECT w.channel, w.wait_s, ({within.replace('i.channel', 'w.channel')})::DOUBLE"
                 " AS within_s FROM contact_waits w"
                 f" WHERE w.queued_at >= ? AND w.queued_at < ?{filters}"
             )
             params = [*within_params, first, after, *filter_params]
         else:
-            where, params = scope_sql(policy, visible)
+            where, scope_params = scope_sql(policy, visible)
             waits = (
                 "SELECT i.channel, epoch(i.answered_at) - epoch(i.queued_at) AS wait_s,"
-                " s.within_s FROM interactions i JOIN standard s USING (channel)"
+                f" ({within})::DOUBLE AS within_s FROM interactions i"
                 f" WHERE {where} AND i.answered_at IS NOT NULL"
             )
-        standards, standard_params = standards_cte(policy)
+            params = [*within_params, *scope_params]
         sql = f"""
-            WITH {standards},
-            answered AS (
+            WITH answered AS (
                 SELECT channel, CASE {cases} ELSE {len(WAIT_BUCKET_EDGES)} END AS bucket
                 FROM ({waits})
             )
             SELECT channel, bucket, count(*) AS contacts FROM answered GROUP BY ALL
         """
-        counted = cur.execute(sql, standard_params + params).df()
+        counted = cur.execute(sql, params).df()
     rows = []
     for channel in sorted(set(counted["channel"])):
         within_s = policy.standards.channel(channel).answer_within_s
