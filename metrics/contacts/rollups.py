@@ -7,7 +7,9 @@ Two tables (migration 0005), both functions of the stored contacts alone, never 
   ratings, and the count and sum of 1–5 ratings);
 - `contact_waits`: one row per answered contact with its wait, computed exactly as the metrics
   compute it, for the wait mean and quantiles (which no sum can give) and for "within the
-  standard", which is applied when reading, so that a policy change needs no rebuild;
+  standard", which is applied when reading, so that a policy change needs no rebuild; and
+  (migration 0010) whether it was resolved and its ratings and good ratings, for an agent's
+  weekly numbers;
 - `contact_unanswered` (migration 0007): one row per unanswered, unabandoned contact seen so
   (metrics/contacts/waiting.py), with how long it had waited by then, for "still waiting or
   already missed", which is applied when reading too;
@@ -121,10 +123,21 @@ _HOURS_SQL = """
 """
 _WAITS_SQL = """
     INSERT INTO contact_waits
-    SELECT i.queued_at, i.agent_id, i.team_id, i.channel,
-           epoch(i.answered_at) - epoch(i.queued_at) AS wait_s
-    FROM interactions i WHERE i.answered_at IS NOT NULL AND {where}
-    ORDER BY i.agent_id, wait_s
+    WITH answered AS (
+        SELECT i.id, i.queued_at, i.agent_id, i.team_id, i.channel,
+               epoch(i.answered_at) - epoch(i.queued_at) AS wait_s, i.resolved
+        FROM interactions i WHERE i.answered_at IS NOT NULL AND {where}
+    ),
+    rated AS (
+        SELECT f.interaction_id, count(*) AS ratings,
+               count(*) FILTER (WHERE {good}) AS good_ratings
+        FROM feedback f SEMI JOIN answered a ON a.id = f.interaction_id
+        GROUP BY f.interaction_id
+    )
+    SELECT a.queued_at, a.agent_id, a.team_id, a.channel, a.wait_s, a.resolved,
+           coalesce(r.ratings, 0), coalesce(r.good_ratings, 0)
+    FROM answered a LEFT JOIN rated r ON r.interaction_id = a.id
+    ORDER BY a.agent_id, a.wait_s
 """
 _UNANSWERED_SQL = f"""
     INSERT INTO contact_unanswered
@@ -203,7 +216,7 @@ def refresh_contact_rollups(cur: Database, *, everything: bool = False) -> int:
     cur.execute(_DAYS_SQL.format(day=day, where=where, good=GOOD_RATING), params)
     hour = UTC_HOUR.format(column="i.queued_at")
     cur.execute(_HOURS_SQL.format(hour=hour, where=where), params)
-    cur.execute(_WAITS_SQL.format(where=where), params)
+    cur.execute(_WAITS_SQL.format(where=where, good=GOOD_RATING), params)
     cur.execute(_UNANSWERED_SQL.format(where=where), params)
     cur.execute("DELETE FROM contact_days_pending")
     return pending

@@ -15,6 +15,8 @@ from metrics.performance.hours import (
     hour_counts_cte,
     hourly_rollups_apply,
     hours_where,
+    local_us_sql,
+    offset_changes,
     rollups_hold_every_contact,
 )
 from metrics.performance.period import (
@@ -150,64 +152,17 @@ def agent_weekly_trends(
     """
     member = get_staff_member(db, viewer, agent_id)
     team_period = period.model_copy(update={"team_id": member.team_id})
-    where, params = scope_sql(policy, team_period)
-    if member.team_id is None:  # no team: the agent is compared with nobody but themselves
-        where += " AND i.agent_id = ?"
-        params.append(agent_id)
-    standards, standard_params = standards_cte(policy)
-    sql = f"""
-        WITH {standards},
-        handled AS (
-            SELECT {WEEK} AS week, i.id, i.agent_id, i.resolved,
-                   epoch(i.answered_at) - epoch(i.queued_at) AS wait_s, s.within_s
-            FROM interactions i JOIN standard s USING (channel)
-            WHERE {where} AND i.answered_at IS NOT NULL AND i.agent_id IS NOT NULL
-        ),
-        rated AS (
-            SELECT h.week, h.agent_id, count(*) AS ratings,
-                   count(*) FILTER (WHERE {GOOD_RATING}) / count(*) AS csat
-            FROM handled h JOIN feedback f ON f.interaction_id = h.id
-            GROUP BY ALL
-        ),
-        per_agent AS (
-            SELECT h.week, h.agent_id, count(*) AS handled,
-                   count(*) FILTER (WHERE h.wait_s <= h.within_s) / count(*) AS service_level,
-                   count(*) FILTER (WHERE h.resolved) / count(*) AS resolution_rate,
-                   quantile_cont(h.wait_s, 0.5) AS wait_median_s,
-                   any_value(r.ratings) AS ratings, any_value(r.csat) AS csat
-            FROM handled h LEFT JOIN rated r USING (week, agent_id)
-            GROUP BY ALL
-        ),
-        team AS (
-            SELECT week, count(*) AS team_agents,
-                   median(service_level) AS team_service_level,
-                   median(resolution_rate) AS team_resolution_rate,
-                   median(csat) AS team_csat,
-                   median(wait_median_s) AS team_wait_median_s,
-                   count(*) FILTER (WHERE handled >= ?) AS judged_agents,
-                   count(*) FILTER (WHERE handled >= ? AND csat IS NOT NULL) AS judged_rated
-            FROM per_agent GROUP BY week
-        )
-        SELECT p.week, p.handled, p.service_level, p.resolution_rate,
-               coalesce(p.ratings, 0) AS ratings, p.csat, p.wait_median_s,
-               t.team_agents, t.team_service_level, t.team_resolution_rate, t.team_csat,
-               t.team_wait_median_s, t.judged_agents, t.judged_rated
-        FROM per_agent p JOIN team t USING (week)
-        WHERE p.agent_id = ?
-        ORDER BY p.week
-    """
-    judged_from = policy.standards.min_contacts
+    # No team: the agent is compared with nobody but themselves.
+    only = agent_id if member.team_id is None else None
     with db.cursor() as cur:
+        if rollups_hold_every_contact(cur):
+            handled, params = _handled_from_waits(policy, team_period, only)
+        else:
+            handled, params = _handled_from_contacts(policy, team_period, only)
+        judged_from = policy.standards.min_contacts
         frame = cur.execute(
-            sql,
-            [
-                *standard_params,
-                policy.business_hours.timezone,
-                *params,
-                judged_from,
-                judged_from,
-                agent_id,
-            ],
+            _AGENT_WEEKS_SQL.format(handled=handled),
+            [*params, judged_from, judged_from, agent_id],
         ).df()
     frame = frame.astype({"handled": "int64", "ratings": "int64", "team_agents": "int64"})
     if viewer.role == "agent":
@@ -216,6 +171,99 @@ def agent_weekly_trends(
             frame[f"team_{metric}"] = frame[f"team_{metric}"].where(frame[judged] >= least)
         frame = frame.drop(columns=["team_agents"])
     return frame.drop(columns=["judged_agents", "judged_rated"])
+
+
+# Per agent and week over `handled` (week, agent_id, wait_s, within_s, resolved) and `rated`
+# (week, agent_id, ratings, csat; weeks with ratings only), whichever path made them: the
+# agent's numbers and the team's medians (see `agent_weekly_trends`).
+_AGENT_WEEKS_SQL = """
+    WITH {handled},
+    per_agent AS (
+        SELECT h.week, h.agent_id, count(*) AS handled,
+               count(*) FILTER (WHERE h.wait_s <= h.within_s) / count(*) AS service_level,
+               count(*) FILTER (WHERE h.resolved) / count(*) AS resolution_rate,
+               quantile_cont(h.wait_s, 0.5) AS wait_median_s,
+               any_value(r.ratings) AS ratings, any_value(r.csat) AS csat
+        FROM handled h LEFT JOIN rated r USING (week, agent_id)
+        GROUP BY ALL
+    ),
+    team AS (
+        SELECT week, count(*) AS team_agents,
+               median(service_level) AS team_service_level,
+               median(resolution_rate) AS team_resolution_rate,
+               median(csat) AS team_csat,
+               median(wait_median_s) AS team_wait_median_s,
+               count(*) FILTER (WHERE handled >= ?) AS judged_agents,
+               count(*) FILTER (WHERE handled >= ? AND csat IS NOT NULL) AS judged_rated
+        FROM per_agent GROUP BY week
+    )
+    SELECT p.week, p.handled, p.service_level, p.resolution_rate,
+           coalesce(p.ratings, 0) AS ratings, p.csat, p.wait_median_s,
+           t.team_agents, t.team_service_level, t.team_resolution_rate, t.team_csat,
+           t.team_wait_median_s, t.judged_agents, t.judged_rated
+    FROM per_agent p JOIN team t USING (week)
+    WHERE p.agent_id = ?
+    ORDER BY p.week
+"""
+
+
+def _handled_from_contacts(
+    policy: Policy, period: Period, only: int | None
+) -> tuple[str, list[object]]:
+    """`handled` and `rated` of `_AGENT_WEEKS_SQL` from the contacts and their ratings."""
+    where, params = scope_sql(policy, period)
+    if only is not None:
+        where += " AND i.agent_id = ?"
+        params.append(only)
+    within, within_params = within_s_sql(policy)
+    sql = f"""
+        handled AS (
+            SELECT {WEEK} AS week, i.id, i.agent_id, i.resolved,
+                   epoch(i.answered_at) - epoch(i.queued_at) AS wait_s, {within} AS within_s
+            FROM interactions i
+            WHERE {where} AND i.answered_at IS NOT NULL AND i.agent_id IS NOT NULL
+        ),
+        rated AS (
+            SELECT h.week, h.agent_id, count(*) AS ratings,
+                   count(*) FILTER (WHERE {GOOD_RATING}) / count(*) AS csat
+            FROM handled h JOIN feedback f ON f.interaction_id = h.id
+            GROUP BY ALL
+        )
+    """
+    return sql, [policy.business_hours.timezone, *within_params, *params]
+
+
+def _handled_from_waits(
+    policy: Policy, period: Period, only: int | None
+) -> tuple[str, list[object]]:
+    """`handled` and `rated` of `_AGENT_WEEKS_SQL` from `contact_waits` alone (one row per
+    answered contact, with its ratings), the local week by the zone's offsets: exact in any
+    zone."""
+    timezone = policy.business_hours.timezone
+    first, after = period.bounds(timezone)
+    local, local_params = local_us_sql("w.queued_at", offset_changes(timezone, first, after))
+    filters, filter_params = filters_sql(period, "w")
+    if only is not None:
+        filters += " AND w.agent_id = ?"
+        filter_params.append(only)
+    within, within_params = within_s_sql(policy)
+    week = WEEK_BUCKET.replace("local_us", local)
+    sql = f"""
+        handled AS (
+            SELECT DATE '1970-01-01' + (7 * {week} - 3)::INTEGER AS week, w.agent_id,
+                   w.resolved, w.wait_s, {within.replace("i.channel", "w.channel")} AS within_s,
+                   w.ratings, w.good_ratings
+            FROM contact_waits w
+            WHERE w.queued_at >= ? AND w.queued_at < ?{filters} AND w.agent_id IS NOT NULL
+        ),
+        rated AS (
+            SELECT week, agent_id, sum(ratings)::BIGINT AS ratings,
+                   sum(good_ratings)::BIGINT / sum(ratings)::BIGINT AS csat
+            FROM handled
+            GROUP BY ALL HAVING sum(ratings) > 0
+        )
+    """
+    return sql, [*local_params, *within_params, first, after, *filter_params]
 
 
 # Which week's count of judged agents a team median of `agent_weekly_trends` needs, for an agent.

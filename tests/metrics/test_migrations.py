@@ -142,7 +142,16 @@ EXPECTED_COLUMNS = {
         "rated_bad",
         "rated_good",
     ],
-    "contact_waits": ["queued_at", "agent_id", "team_id", "channel", "wait_s"],
+    "contact_waits": [
+        "queued_at",
+        "agent_id",
+        "team_id",
+        "channel",
+        "wait_s",
+        "resolved",
+        "ratings",
+        "good_ratings",
+    ],
     "contact_unanswered": ["queued_at", "agent_id", "team_id", "channel", "unanswered_s"],
     "certificates": [
         "code",

@@ -47,12 +47,20 @@ TEAM_READS = [
 ]
 
 
+AGENTS_TRENDED = 3  # agents whose weekly trends are compared, per period
+
+
 def read_all(db: Database, policy: Policy, period: Period) -> list[object]:
+    agents = agent_metrics(db, ADMIN, policy, period)
     return [
-        agent_metrics(db, ADMIN, policy, period),
+        agents,
         agent_report(db, ADMIN, policy, period, None),
         performance.team_summary(db, ADMIN, policy, period),
         *(read(db, ADMIN, policy, period) for read in TEAM_READS),
+        *(
+            trends.agent_weekly_trends(db, ADMIN, policy, period, int(agent))
+            for agent in agents["agent_id"].head(AGENTS_TRENDED)
+        ),
     ]
 
 
@@ -74,12 +82,10 @@ def assert_identical(
 ) -> None:
     for period in periods:
         by_rollups, raw = both_ways(db, policy, period, monkeypatch)
-        for read, from_rollups, from_contacts in zip(
-            ["agent_metrics", "agent_report", "team_summary", *(r.__name__ for r in TEAM_READS)],
-            by_rollups,
-            raw,
-            strict=True,
-        ):
+        names = ["agent_metrics", "agent_report", "team_summary"]
+        names += [read.__name__ for read in TEAM_READS]
+        names += ["agent_weekly_trends"] * (len(by_rollups) - len(names))
+        for read, from_rollups, from_contacts in zip(names, by_rollups, raw, strict=True):
             if isinstance(from_rollups, pd.DataFrame):
                 assert isinstance(from_contacts, pd.DataFrame)
                 pd.testing.assert_frame_equal(
