@@ -689,7 +689,8 @@ class TeamSummary(BaseModel):
 def team_summary(db: Database, viewer: Viewer, policy: Policy, period: Period) -> TeamSummary:
     """Queue metrics (see `queue_metrics`) plus, over all handled contacts pooled: the median
     wait, resolution rate = resolved ÷ handled, and CSAT as in `agent_metrics` (ratings 4–5 and
-    good ÷ all ratings)."""
+    good ÷ all ratings). From the rollups where they give the numbers exactly
+    (`hourly_rollups_apply`), else from the contacts."""
     visible = visible_period(viewer, period)
     with db.cursor() as cur:
         if hourly_rollups_apply(cur, policy, visible):

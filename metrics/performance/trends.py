@@ -149,6 +149,9 @@ def agent_weekly_trends(
     `standards.min_agents_for_comparison` agents were judged on it that week (handled
     `standards.min_contacts` or more; for CSAT, with ratings): a median of fewer would let
     them work out a colleague's numbers. Nor is `team_agents` given to an agent.
+
+    From `contact_waits` (one row per answered contact) while the rollups hold every contact,
+    else from the contacts.
     """
     member = get_staff_member(db, viewer, agent_id)
     team_period = period.model_copy(update={"team_id": member.team_id})
@@ -293,6 +296,8 @@ def wait_distribution(db: Database, viewer: Viewer, policy: Policy, period: Peri
     label (e.g. '23–30 s'), within (whether the bucket is within the standard), contacts,
     and share = contacts ÷ the channel's answered contacts. Only channels with answered
     contacts appear; every bucket of such a channel is listed, empty ones with 0.
+
+    From `contact_waits` while the rollups hold every contact, else from the contacts.
     """
     visible = visible_period(viewer, period)
     # The edges as DOUBLE products (exact: quarters of whole seconds), not DECIMAL: half the time.
@@ -370,7 +375,8 @@ def rating_distribution(
 ) -> pd.DataFrame:
     """How customers rated the period's handled contacts: one row per possible rating (5 to 1,
     then good and bad), with ratings = how many, share = ratings ÷ all ratings on that scale,
-    and good = whether it counts as good for CSAT (4, 5 and good)."""
+    and good = whether it counts as good for CSAT (4, 5 and good). From the hourly rollups
+    where they give the numbers exactly (`hourly_rollups_apply`), else from the contacts."""
     visible = visible_period(viewer, period)
     with db.cursor() as cur:
         if hourly_rollups_apply(cur, policy, visible):
@@ -416,7 +422,8 @@ def contacts_by_hour(db: Database, viewer: Viewer, policy: Policy, period: Perio
 
     Columns: weekday (1 = Monday … 7 = Sunday), weekday_name, hour (0–23, local), offered,
     answered_within and service level (answered within the standard ÷ offered − waiting, as in
-    `queue_metrics`), abandoned.
+    `queue_metrics`), abandoned. From the hourly rollups where they give the numbers exactly
+    (`hourly_rollups_apply`), else from the contacts.
     """
     visible = visible_period(viewer, period)
     with db.cursor() as cur:
