@@ -127,7 +127,8 @@ def test_the_focus_ring_reaches_3_to_1_against_what_is_beside_it() -> None:
     primary = colours["primaryColor"]
     assert "primaryColor" in tomllib.loads(CONFIG.read_text(encoding="utf-8"))["theme"]
     css = accessibility_css(primary)
-    assert f"outline: {FOCUS_RING_WIDTH_PX}px solid {primary} !important" in css
+    red, green, blue = (round(channel) for channel in rgb(primary))
+    assert f"outline: {FOCUS_RING_WIDTH_PX}px solid rgb({red}, {green}, {blue}) !important" in css
     assert FOCUS_RING_WIDTH_PX >= 2
     for background in (colours["backgroundColor"], sidebar):
         assert contrast(rgb(primary), rgb(background)) >= NON_TEXT_MIN, background

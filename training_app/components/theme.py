@@ -10,6 +10,8 @@ draws some elements with `outline: none`; WCAG 2.2 AA asks for a visible focus i
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 # A solid ring outside the element: 2 px is the thickness WCAG 2.4.13 takes as its example of
@@ -22,14 +24,22 @@ MIN_TARGET_PX = 24
 # primary colour, and so does the ring.
 STREAMLIT_PRIMARY = "#c53948"
 
-_CSS = """
+
+def accessibility_css(primary_colour: str) -> str:
+    """The style sheet, with the focus ring drawn in `primary_colour` (#rrggbb, as
+    config.toml gives it). Only numbers go into it: the colour is read as its three channels."""
+    found = re.fullmatch(r"#([0-9a-fA-F]{2})([0-9a-fA-F]{2})([0-9a-fA-F]{2})", primary_colour)
+    if found is None:
+        raise ValueError(f"theme.primaryColor must be #rrggbb, not {primary_colour!r}")
+    red, green, blue = (int(channel, 16) for channel in found.groups())
+    return f"""<style>
 /* Keyboard focus: every element Streamlit marks as focused from the keyboard. React Aria (radio
    options, date parts, tabs) sets data-focus-visible on the element; the browser matches
    :focus-visible on the rest (links, buttons, inputs, the table). */
 :focus-visible,
 [data-focus-visible] {{
-    outline: {width}px solid {colour} !important;
-    outline-offset: {offset}px !important;
+    outline: {FOCUS_RING_WIDTH_PX:d}px solid rgb({red:d}, {green:d}, {blue:d}) !important;
+    outline-offset: {FOCUS_RING_OFFSET_PX:d}px !important;
 }}
 /* A radio option's input is hidden: its label, which React Aria marks, carries the ring. */
 [data-testid="stRadio"] input:focus-visible {{
@@ -40,8 +50,8 @@ _CSS = """
 [data-baseweb="textarea"]:focus-within,
 [data-baseweb="select"] > div:focus-within,
 [data-testid="stDateInputField"]:focus-within {{
-    outline: {width}px solid {colour} !important;
-    outline-offset: {offset}px;
+    outline: {FOCUS_RING_WIDTH_PX:d}px solid rgb({red:d}, {green:d}, {blue:d}) !important;
+    outline-offset: {FOCUS_RING_OFFSET_PX:d}px;
 }}
 [data-baseweb="input"] input:focus-visible,
 [data-baseweb="textarea"] textarea:focus-visible,
@@ -54,8 +64,8 @@ _CSS = """
     display: inline-flex;
     align-items: center;
     justify-content: center;
-    min-width: {target}px;
-    min-height: {target}px;
+    min-width: {MIN_TARGET_PX:d}px;
+    min-height: {MIN_TARGET_PX:d}px;
 }}
 /* Metric and button labels wrap onto a second line rather than being cut to "…" in a narrow
    column (a phone, or 200% zoom). */
@@ -65,20 +75,10 @@ _CSS = """
     overflow: visible !important;
     text-overflow: clip !important;
 }}
-"""
-
-
-def accessibility_css(primary_colour: str) -> str:
-    """The style sheet, with the focus ring drawn in `primary_colour`."""
-    return _CSS.format(
-        colour=primary_colour,
-        width=FOCUS_RING_WIDTH_PX,
-        offset=FOCUS_RING_OFFSET_PX,
-        target=MIN_TARGET_PX,
-    )
+</style>"""
 
 
 def apply_accessibility_styles() -> None:
     """Add the style sheet to the page (once per run: Streamlit keeps one copy)."""
     primary = st.get_option("theme.primaryColor") or STREAMLIT_PRIMARY
-    st.html(f"<style>{accessibility_css(str(primary))}</style>")
+    st.html(accessibility_css(str(primary)))
