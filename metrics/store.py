@@ -128,15 +128,15 @@ class Migration:
 def migrations() -> list[Migration]:
     """The numbered migrations, in order. Files are append-only: never edit a released one.
 
-    Numbers must be unique, from 1 up; a gap is allowed, because work done in parallel reserves
-    its numbers ahead (they are closed up when the work is merged)."""
+    Numbers run 1, 2, 3, ... with no gap and no repeat: a store's `schema_migrations` then says
+    exactly which schema it has."""
     found = []
     for file in sorted(MIGRATIONS_DIR.glob("*.sql")):
         number, _, name = file.stem.partition("_")
         found.append(Migration(int(number), name, file.read_text(encoding="utf-8")))
     versions = [m.version for m in found]
-    if len(set(versions)) != len(versions) or any(v < 1 for v in versions):
-        raise RuntimeError(f"migration numbers must be unique and from 1 up: {versions}")
+    if versions != list(range(1, len(versions) + 1)):
+        raise RuntimeError(f"migration numbers must run 1, 2, 3, ... without a gap: {versions}")
     return found
 
 

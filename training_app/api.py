@@ -4,8 +4,8 @@ automation keeps working while the app holds the store.
 Routes (every one under `/api/v1` needs `Authorization: Bearer TOKEN`):
 
 - `POST /api/v1/imports`: a file as the multipart field `file`, optional form fields `format`
-  (generic, zendesk, freshdesk, asterisk) and `dry_run` (true/false); answers the JSON of
-  `academy import`.
+  (generic, zendesk, freshdesk, asterisk), `dry_run` (true/false) and `timezone` (the zone of
+  times without an offset, as `academy import --timezone`); answers the JSON of `academy import`.
 - `GET /api/v1/reports/agents?from=YYYY-MM-DD&to=YYYY-MM-DD[&team=NAME][&channel=...]
   [&format=json|csv]`: the JSON (or CSV) of `academy report agents`.
 - `POST /api/v1/local/run`: runs a command line sent by `academy` on this machine (see
@@ -63,7 +63,7 @@ MAX_UPLOAD_BYTES = 2 * 1024**3
 UPLOAD_CHUNK_BYTES = 1024 * 1024
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 REPORT_PARAMETERS = ("from", "to", "team", "channel", "format")
-IMPORT_FIELDS = ("file", "format", "dry_run")
+IMPORT_FIELDS = ("file", "format", "dry_run", "timezone")
 TRUE_WORDS, FALSE_WORDS = ("true", "1", "yes"), ("false", "0", "no", "")
 
 
@@ -240,6 +240,9 @@ async def post_import(ctx: ApiContext, request: Request, caller: Caller) -> Resp
         if chosen is not None and chosen not in FORMATS:
             raise ApiError(400, f"format: must be one of {', '.join(FORMATS)}")
         dry_run = _flag(form.get("dry_run"), "dry_run")
+        timezone = form.get("timezone") or None
+        if timezone is not None and not isinstance(timezone, str):
+            raise ApiError(400, "timezone: must be a time zone name, e.g. Europe/Zagreb or UTC")
         name = Path(upload.filename or "upload").name or "upload"
 
         def store_it() -> dict[str, object]:
@@ -256,6 +259,8 @@ async def post_import(ctx: ApiContext, request: Request, caller: Caller) -> Resp
                         dry_run=dry_run,
                         shown_as=name,
                         file_name=name,
+                        timezone=timezone,
+                        timezone_field="timezone",
                     )
             if not dry_run:
                 ctx.after_write()

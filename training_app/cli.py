@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from metrics.contacts.formats import FORMATS
+from metrics.contacts.format_names import FORMATS
 from metrics.store_path import DB_ENV_VAR, database_path
 from modules.defaults import (
     CHANNELS,
@@ -175,6 +175,12 @@ def build_parser() -> AcademyParser:
     )
     import_cmd.add_argument(
         "--dry-run", action="store_true", help="check and count everything, store nothing"
+    )
+    import_cmd.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="the time zone of times written without an offset, e.g. Europe/Zagreb or UTC "
+        "(default: the policy's business_hours.timezone)",
     )
 
     users = command("users", "list and manage staff accounts and teams")

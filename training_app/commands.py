@@ -309,22 +309,24 @@ def import_answer(
     dry_run: bool,
     shown_as: str,
     file_name: str | None = None,
+    timezone: str | None = None,
+    timezone_field: str = "--timezone",
 ) -> dict[str, object]:
     """Import one file; the counts as `academy import` prints them and the API returns them
     (`shown_as` is the file as the user named it). Raises CommandError when the file cannot be
-    read or written, AccessDenied for a viewer who may not import."""
+    read or written, AccessDenied for a viewer who may not import. Timestamps without an offset
+    are read in `timezone`, else in the organisation's time zone as the policy in force says; an
+    unknown zone is one line naming `timezone_field` (the option or form field it came from)."""
     from metrics.contacts import imports as importing
     from modules.policy import load_policy
 
-    # The policy in force says the organisation's time zone, in which timestamps without an
-    # offset are read.
-    timezone = load_policy(policy_file).policy.business_hours.timezone
+    zone = timezone or load_policy(policy_file).policy.business_hours.timezone
     try:
         result = importing.import_file(
             db,
             file,
             viewer,
-            timezone,
+            zone,
             format=format,  # type: ignore[arg-type]
             dry_run=dry_run,
             file_name=file_name,
@@ -333,6 +335,8 @@ def import_answer(
         if failure_kind(exc) is not None:
             raise  # out of memory or a full disk, said as such (see `failure_lines`)
         raise CommandError(f"import: {exc}") from None
+    except importing.ImportOptionError as exc:
+        raise CommandError(f"import: {timezone_field}: {exc}") from None
     return {**result.summary(), "file": shown_as}
 
 
@@ -351,6 +355,7 @@ def cmd_import(args: argparse.Namespace, inv: Invocation) -> int:
             format=args.format,
             dry_run=args.dry_run,
             shown_as=str(args.file),
+            timezone=args.timezone,
         )
     # Exit 0 once the file was processed, rejects or not: the counts say what happened.
     inv.print(json.dumps(answer, ensure_ascii=False))

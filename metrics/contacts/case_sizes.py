@@ -7,7 +7,10 @@ report's time and memory (an aggregation over every contact ever stored, ~1.4 s 
 contacts, inside the writer's own transaction:
 
 - after inserting contacts: `refresh_case_contacts(cur)`; the new rows have a NULL count, and
-  they and every stored contact of the same cases are counted again;
+  they and every stored contact of the same cases are counted again. A writer that knows a new
+  case shares no stored contact may insert its contacts with their count already (the import
+  does, for a file's new cases: recounting a large file's rows was most of its memory); it then
+  marks their days for the rollups itself (`mark_contacts_changed`);
 - to delete contacts: `forget_case_contacts(cur, condition, params)` for the rows about to go,
   which sets the count of every contact sharing a case with them to NULL, then the DELETE, then
   `refresh_case_contacts(cur)`, which counts those cases again;

@@ -6,16 +6,22 @@ export, an Asterisk queue_log; see `metrics.contacts.formats`) into a DuckDB sta
 decides every row's fate with queries, never row by row in Python:
 
 - **rejected**, with its row number, the file's column, the value and a reason, when a
-  required field is missing, a timestamp does not parse, `answered_at` or `resolved_at` is
-  before `queued_at`, the channel is unknown, a rating is outside its scale, a value is not
-  what its column holds (a flag, a number, an e-mail address), an answered contact names no
+  required field is missing, a timestamp does not parse or is a local time the clocks
+  skipped, `answered_at` or `resolved_at` is before `queued_at`, the channel is unknown, a
+  value is not what its column holds (a flag, a number, an e-mail address), an answered
+  contact names no
   agent or a name several staff members share, a supervisor's file holds another team's
   contacts, or the same id appears with different content: in the file (every row of that id
   is rejected) or already stored (the stored contact stays as it was);
 - **duplicate**, skipped and counted, when it repeats a contact already stored or an earlier
   row of the file exactly (same source and id, same content), so re-importing a file changes
   nothing;
-- **loaded** otherwise. Always rows read = loaded + rejected + duplicates.
+- **loaded** otherwise (a loaded row may replace a stored ticket that was still waiting for
+  a reply: `updated`, see `_update_waiting`). Always rows read = loaded + rejected +
+  duplicates.
+
+A rating that cannot be read refuses nothing: the row loads without it, with a **warning**
+(row, column, value, reason) kept with the batch like a reject (`import_warnings`).
 
 "Content" is the text of the columns the import uses, trimmed (channel, e-mail and flags in any
 case); other columns of an export (a subject, a priority) are not content. An exact repeat is
@@ -34,17 +40,30 @@ everything but write. `remove_batch` takes a whole import out again.
 
 Who may: owners import anything; a supervisor imports their own team's contacts (rows naming
 another team are rejected; rows naming none are queued to theirs), sees and removes their own
-imports; agents do not import.
+imports; agents do not import. Staff are matched only within the importer's scope
+(`_staff_in_scope`, the one place rows meet people): a supervisor's rows reach their own team's
+staff and nobody else. An e-mail their team lacks is refused in the same words whether or not
+someone else has it (only an owner brings a new e-mail in); a name their team lacks is a new
+agent of their team, whatever names other teams hold. Neither the checks, nor the preview's
+"(new)", nor a conflict's reason (which names only imports the viewer may see) tells a
+supervisor anything about other teams.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
+import shutil
+import tempfile
+import time
+import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import duckdb
 import pandas as pd
@@ -62,12 +81,18 @@ from metrics.contacts.formats import (
     Check,
     Format,
     FormatSpec,
+    blank_to_null,
     choose_delimiter,
     column_refs,
     split_header,
     sql_text,
+    time_checks,
+    time_columns,
+    time_helpers,
+    zone_table,
+    zone_table_sql,
 )
-from metrics.contacts.rollups import refresh_contact_rollups
+from metrics.contacts.rollups import mark_contacts_changed, refresh_contact_rollups
 from metrics.people import AccessDenied, Viewer
 from metrics.store import Database
 
@@ -76,12 +101,32 @@ PREVIEW_ROWS = 10
 REJECT_VALUE_CHARS = 200
 CONFLICT_ROWS_LISTED = 10  # "appears in rows 2, 9, 14, ..." names this many
 HEADER_BYTES = 1 << 20  # the header (or first queue_log line) is looked for in the first MiB
+# Rows of the file written by one INSERT: a million rows' join stays within a few hundred MB, so
+# a file of any size is written under the command line's memory cap (IMPORT_MEMORY_LIMIT).
+WRITE_ROWS = 1_000_000
+# Times an import tries to reserve a run of contact ids before it gives up (see `_reserve_ids`).
+RESERVE_TRIES = 3
+# A file's rows staged in memory take about this many times its bytes (measured: a 1M-row
+# generic CSV of 138 MB staged in 293 MB), to tell whether they fit there (`_staging_area`).
+STAGED_BYTES_PER_FILE_BYTE = 2.1
+MEMORY_UNITS = {"bytes": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40}
+# An import too large for memory stages its rows in a scratch database in a folder of its own,
+# removed when it ends; one left by a killed process goes once it is a day old.
+STAGING_PREFIX = "academy-import-"
+STAGING_MAX_AGE_S = 24 * 3600
 REJECT_COLUMNS = ["row", "id", "field", "value", "reason"]
+# A row's fate as a small integer type: a large temporary table of text read back from disk
+# inside a transaction was seen to come back corrupted in DuckDB 2.0 under memory pressure.
+ROW_FATE = "ENUM('load', 'rejected', 'duplicate')"
 
 
 class ImportFileError(ValueError):
     """The file cannot be read at all (missing, empty, not a format we know, broken CSV).
     The message is one line naming the file and, where known, the line and the column."""
+
+
+class ImportOptionError(ValueError):
+    """An option of the import cannot be used (an unknown time zone); one line, nothing read."""
 
 
 class ImportFailed(RuntimeError):
@@ -104,6 +149,10 @@ class ImportResult(BaseModel):
     loaded: int
     rejected: int
     duplicates: int
+    # Of the loaded rows, those that replaced a waiting ticket an earlier export had stored.
+    updated: int
+    # Problems that refused nothing (a rating that cannot be read): lines of `warning_rows`.
+    warnings: int
     new_agents: list[str]
     new_teams: list[str]
     batch_id: int | None
@@ -113,6 +162,8 @@ class ImportResult(BaseModel):
     earlier_imports: list[int]
     # One row per problem (a row refused for two reasons has two): REJECT_COLUMNS.
     rejects: pd.DataFrame
+    # One row per warning about a loaded row, in the same columns.
+    warning_rows: pd.DataFrame
 
     def summary(self) -> dict[str, object]:
         """The counts as the command line prints them."""
@@ -125,6 +176,8 @@ class ImportResult(BaseModel):
             "duplicates": self.duplicates,
             "new_agents": self.new_agents,
             "batch_id": self.batch_id,
+            "updated": self.updated,
+            "warnings": self.warnings,
         }
 
 
@@ -142,10 +195,13 @@ class ImportBatch(BaseModel):
     file_name: str
     checksum: str
     format: Format
+    timezone: str | None  # how times without an offset were read (None: not recorded then)
     rows_read: int
     loaded: int
     rejected: int
     duplicates: int
+    updated: int
+    warnings: int
     new_agents: list[str]
     new_teams: list[str]
     imported_by: str
@@ -167,6 +223,41 @@ class _Shape(BaseModel):
     kind: str  # "csv", "parquet" or "queue_log"
     header: list[str] = []
     delimiter: str = ","
+
+
+def check_timezone(db: Database, name: str) -> str:
+    """`name` if it is a time zone both Python and DuckDB know (an IANA name such as
+    Europe/Zagreb, or UTC); else ImportOptionError. DuckDB refuses a zone it lacks only when a
+    query reaches it, half-way through an import, so it is asked first."""
+    try:
+        ZoneInfo(name)
+        known = True
+    except (ValueError, ZoneInfoNotFoundError):
+        known = False
+    if known:
+        with db.cursor() as cur:
+            row = cur.execute(
+                "SELECT count(*) FROM pg_timezone_names() WHERE name = ?", [name]
+            ).fetchone()
+        known = bool(row and row[0])
+    if not known:
+        raise ImportOptionError(
+            f"unknown time zone {name!r}: name one from the IANA time zone database, such as"
+            " Europe/Zagreb or UTC"
+        )
+    return name
+
+
+def time_zones(db: Database) -> list[str]:
+    """Every zone `check_timezone` accepts, by name, for a list to choose from."""
+    with db.cursor() as cur:
+        names = [
+            name
+            for (name,) in cur.execute(
+                "SELECT name FROM pg_timezone_names() ORDER BY name"
+            ).fetchall()
+        ]
+    return [name for name in names if name in available_timezones() or name == "UTC"]
 
 
 def file_checksum(path: Path) -> str:
@@ -282,12 +373,11 @@ def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def _reader(shape: _Shape, limit: int | None) -> str:
-    """SQL for DuckDB's reader of the file (its path is the `$path` parameter), every value as
-    text, in file order."""
+def _reader(shape: _Shape, limit: int | None, times: list[str] | None = None) -> str:
+    """SQL for DuckDB's reader of the file (its path is the `$path` parameter), in file order:
+    a CSV or Parquet file as columns `c0, c1, ...` of text, trimmed, NULL when blank, with the
+    `time_helpers` of the columns named in `times`; a queue_log as one column of lines."""
     limited = f" LIMIT {int(limit)}" if limit is not None else ""
-    if shape.kind == "parquet":
-        return f"(SELECT * FROM read_parquet($path){limited})"
     if shape.kind == "queue_log":
         # One text column per line (the unit separator never occurs in a queue_log), split on
         # '|' in SQL: lines have as many fields as their event needs. Blank lines stay, as
@@ -296,18 +386,84 @@ def _reader(shape: _Shape, limit: int | None) -> str:
             "read_csv($path, auto_detect = false, header = false, delim = chr(31), quote = '',"
             " escape = '', columns = {'line': 'VARCHAR'})"
         )
-    # Explicit columns and no sniffing: DuckDB's sniffer can silently return no rows for a file
-    # with a broken line; with the layout fixed, a broken line is an error we can report.
-    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(shape.header)))
-    reader = (
-        f"read_csv($path, auto_detect = false, header = true, delim = {sql_text(shape.delimiter)},"
-        f" quote = '\"', escape = '\"', columns = {{{columns}}})"
-    )
-    return f"(SELECT * FROM {reader}{limited})" if limited else reader
+    if shape.kind == "parquet":
+        source = "read_parquet($path)"
+        values = [
+            f'CAST("{column.replace(chr(34), chr(34) * 2)}" AS VARCHAR)' for column in shape.header
+        ]
+    else:
+        # Explicit columns and no sniffing: DuckDB's sniffer can silently return no rows for a
+        # file with a broken line; with the layout fixed, a broken line is an error to report.
+        columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(shape.header)))
+        source = (
+            f"read_csv($path, auto_detect = false, header = true,"
+            f" delim = {sql_text(shape.delimiter)}, quote = '\"', escape = '\"',"
+            f" columns = {{{columns}}})"
+        )
+        values = [f"c{i}" for i in range(len(shape.header))]
+    # Every value trimmed, a blank one absent, here, once (see metrics.contacts.formats): a
+    # value is referred to by several expressions, and DuckDB would trim it for each.
+    trimmed = ", ".join(f"{blank_to_null(value)} AS c{i}" for i, value in enumerate(values))
+    reader = f"(SELECT {trimmed} FROM {source}{limited})"
+    if times:
+        helpers = [time_helpers(column) for column in times]
+        first = ", ".join(expr for layer, _ in helpers for expr in layer)
+        second = ", ".join(expr for _, layer in helpers for expr in layer)
+        reader = f"(SELECT *, {second} FROM (SELECT *, {first} FROM {reader}))"
+    return reader
+
+
+def _stages_in_memory(db: Database, file: Path) -> bool:
+    """Whether the file's staged rows fit in memory with room to spare: at most half of
+    DuckDB's memory limit (up to about a million generic rows under `academy import`'s cap;
+    almost any file in the app, whose DuckDB may use most of the machine's memory)."""
+    with db.cursor() as cur:
+        row = cur.execute("SELECT current_setting('memory_limit')").fetchone()
+    amount, _, unit = str(row[0] if row else "0 bytes").partition(" ")
+    limit = float(amount) * MEMORY_UNITS.get(unit, 1)
+    return file.stat().st_size * STAGED_BYTES_PER_FILE_BYTE <= limit / 2
+
+
+@contextmanager
+def _staging_area(db: Database, file: Path) -> Iterator[str]:
+    """Where one import stages its rows: "temp" (DuckDB's temporary tables, in memory) when
+    they fit there (`_stages_in_memory`), else a scratch database of its own in a folder of its
+    own under the system's temporary folder, removed afterwards; yields its name.
+
+    A large file's staged rows are several times its size, far more than the memory cap: in a
+    database file DuckDB keeps them compressed and reads them back as it needs them, while as
+    temporary tables they would spill to DuckDB's temporary files, and on a 10M-row file ran
+    out of memory all the same. Writing them compressed costs about a second per million rows,
+    which a file that fits in memory is spared. An import only reads the staging area inside
+    its write transaction, which writes nothing but the store and temporary tables, as a DuckDB
+    transaction must."""
+    if _stages_in_memory(db, file):
+        yield "temp"
+        return
+    for left in Path(tempfile.gettempdir()).glob(f"{STAGING_PREFIX}*"):
+        # Left by an import that was killed: no import runs for a day.
+        if time.time() - left.stat().st_mtime > STAGING_MAX_AGE_S:
+            shutil.rmtree(left, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX))
+    name = f"import_staging_{uuid.uuid4().hex}"  # attachments are shared by every cursor
+    with db.cursor() as cur:
+        cur.execute(f"ATTACH {sql_text(str(folder / 'staging.duckdb'))} AS {name}")
+    try:
+        yield name
+    finally:
+        with db.cursor() as cur:
+            cur.execute(f"DETACH {name}")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _create_table(area: str, table: str) -> str:
+    """SQL that creates `table` in the staging area (see `_staging_area`)."""
+    return f"CREATE TEMP TABLE {table}" if area == "temp" else f"CREATE TABLE {area}.{table}"
 
 
 def _stage(
     cur: Database,
+    area: str,
     path: Path,
     shape: _Shape,
     spec: FormatSpec,
@@ -315,67 +471,91 @@ def _stage(
     timezone: str,
     limit: int | None = None,
 ) -> None:
-    """Read and parse the file into the temporary table `import_staged` in one pass, and number
-    its rows in the view `import_rows` (`row_number`: CSV rows count the header as row 1, as a
-    spreadsheet does; Parquet rows from 1; a queue_log row is a call, at the line of its first
-    event).
+    """Read and parse the file into the table `import_staged` of the staging area (see
+    `_staging_area`) in one pass, and number its rows in the temporary view `import_rows`
+    (`row_number`: CSV rows count the header as row 1, as a spreadsheet does; Parquet rows from
+    1; a queue_log row is a call, at the line of its first event).
 
-    Runs outside any transaction on purpose: a committed temporary table numbers its rows
-    (`rowid`) 0, 1, 2... in file order, while rows inside a transaction get provisional ids.
-    One materialisation only: copying a million wide rows costs seconds and memory.
+    Runs outside any transaction on purpose: a committed table numbers its rows (`rowid`) 0, 1,
+    2... in file order, while rows inside a transaction get provisional ids. One
+    materialisation only: copying a million wide rows costs seconds and memory.
     """
-    params: dict[str, object] = {"path": str(path), "tz": timezone}
-    for table in ("import_staged", "import_lines"):
+    staged, lines = f"{area}.import_staged", f"{area}.import_lines"
+    params: dict[str, object] = {"path": str(path), "tz": timezone, **_zone(cur, timezone)}
+    for table in (staged, lines):
         cur.execute(f"DROP TABLE IF EXISTS {table}")
     cur.execute("DROP VIEW IF EXISTS import_rows")
-    reader = _reader(shape, limit)
+    refs = column_refs(spec, shape.header) if shape.kind != "queue_log" else {}
+    reader = _reader(shape, limit, time_columns(spec, refs))
     try:
         if shape.kind == "queue_log":
-            _run(cur, f"CREATE TEMP TABLE import_lines AS SELECT * FROM {reader}", params)
+            _run(cur, f"{_create_table(area, 'import_lines')} AS SELECT * FROM {reader}", params)
             _run(
                 cur,
-                f"CREATE TEMP TABLE import_staged AS {spec.stage_sql({}, 'import_lines')}",
+                f"{_create_table(area, 'import_staged')} AS {spec.stage_sql({}, lines)}",
                 params,
             )
-            cur.execute("DROP TABLE import_lines")
-            _normalise_names(cur)
-            cur.execute("CREATE TEMP VIEW import_rows AS SELECT * FROM import_staged")
+            cur.execute(f"DROP TABLE {lines}")
+            _normalise_names(cur, staged)
+            cur.execute(f"CREATE TEMP VIEW import_rows AS SELECT * FROM {staged}")
+            _refuse_no_rows(cur, staged, shape, name)
             return
-        refs = column_refs(spec, shape.header, typed=shape.kind == "parquet")
-        _run(cur, f"CREATE TEMP TABLE import_staged AS {spec.stage_sql(refs, reader)}", params)
+        _run(
+            cur, f"{_create_table(area, 'import_staged')} AS {spec.stage_sql(refs, reader)}", params
+        )
     except duckdb.Error as exc:
         if shape.kind == "parquet":
             raise ImportFileError(
                 f"{name}: not a readable Parquet file: {_first_line(exc)}"
             ) from None
         raise ImportFileError(_csv_problem(cur, reader, params, name, exc)) from None
-    _normalise_names(cur)
+    _normalise_names(cur, staged)
     first_row = 2 if shape.kind == "csv" else 1
     cur.execute(
-        f"CREATE TEMP VIEW import_rows AS SELECT rowid + {first_row} AS row_number, *"
-        " FROM import_staged"
+        f"CREATE TEMP VIEW import_rows AS SELECT rowid + {first_row} AS row_number, * FROM {staged}"
     )
+    _refuse_no_rows(cur, staged, shape, name)
 
 
-def _normalise_names(cur: Database) -> None:
+def _refuse_no_rows(cur: Database, staged: str, shape: _Shape, name: str) -> None:
+    """A file with nothing to import is refused before anything is written (an import record
+    of nothing would only say that the file was empty)."""
+    row = cur.execute(f"SELECT count(*) FROM {staged}").fetchone()
+    if row and row[0]:
+        return
+    if shape.kind == "csv":
+        raise ImportFileError(f"{name}: only a header: the file has no rows")
+    what = " (no call)" if shape.kind == "queue_log" else ""
+    raise ImportFileError(f"{name}: the file has no rows{what}")
+
+
+def _zone(cur: Database, timezone: str) -> dict[str, object]:
+    """The zone's table of offsets, the parameters of `local_instant` (some milliseconds)."""
+    row = cur.execute(zone_table_sql(), {"tz": timezone}).fetchone()
+    assert row is not None
+    return zone_table(row)
+
+
+def _normalise_names(cur: Database, staged: str) -> None:
     """Agent and team names in Unicode NFC, as they are compared and stored. Done once per
     distinct name and written only to the rows that need it (usually none): normalising every
     row's two names took longer than reading the file."""
+    # The distinct names first, on their own: DuckDB pushes a filter on them down into the scan
+    # of the rows (even out of a MATERIALIZED CTE), normalising every row's names, ~20x slower.
     cur.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE import_names AS
-        WITH distinct_names AS MATERIALIZED (  -- so that nothing is normalised per row
-            SELECT DISTINCT agent_name AS name FROM import_staged
-            UNION SELECT DISTINCT team FROM import_staged
-        )
-        SELECT name, nfc_normalize(name) AS nfc FROM distinct_names
-        WHERE name IS NOT NULL AND name <> nfc_normalize(name)
-        """
+        "CREATE OR REPLACE TEMP TABLE import_names AS"
+        f" SELECT DISTINCT agent_name AS name FROM {staged}"
+        f" UNION SELECT DISTINCT team FROM {staged}"
+    )
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE import_names AS"
+        " SELECT name, nfc_normalize(name) AS nfc FROM import_names"
+        " WHERE name IS NOT NULL AND name <> nfc_normalize(name)"
     )
     for column in ("agent_name", "team"):
         cur.execute(
-            f"UPDATE import_staged SET {column} = n.nfc FROM import_names n"
-            f" WHERE import_staged.{column} = n.name"
+            f"UPDATE {staged} AS s SET {column} = n.nfc FROM import_names n"
+            f" WHERE s.{column} = n.name"
         )
     cur.execute("DROP TABLE import_names")
 
@@ -415,6 +595,8 @@ class _Scope(BaseModel):
 
     team_id: int | None = None
     team_name: str | None = None
+    # A supervisor sees only the imports they made (see `_visible`); None: an owner sees all.
+    importer_id: int | None = None
 
 
 def _scope(cur: Database, viewer: Viewer) -> _Scope:
@@ -426,8 +608,30 @@ def _scope(cur: Database, viewer: Viewer) -> _Scope:
         row = cur.execute("SELECT name FROM teams WHERE id = ?", [viewer.team_id]).fetchone()
         if row is None:
             raise AccessDenied("your team no longer exists; ask an owner")
-        return _Scope(team_id=viewer.team_id, team_name=row[0])
+        return _Scope(team_id=viewer.team_id, team_name=row[0], importer_id=viewer.staff_id)
     raise AccessDenied("only owners and supervisors import contacts")
+
+
+def _staff_in_scope(cur: Database, scope: _Scope) -> None:
+    """`import_staff` (id, email, name in NFC): the only staff this import may give contacts
+    to, and the only staff it compares names and e-mails with. Every match of a row to a person
+    (the checks, the preview's "(new)", the write) reads this table and never `staff`, so that
+    a supervisor's import neither reaches nor reveals anyone outside their team: an owner's
+    covers everyone; a supervisor's, the staff of their team other than owners."""
+    cur.execute("DROP TABLE IF EXISTS import_staff")
+    where, params = (
+        ("true", [])
+        if scope.team_id is None
+        else (
+            "team_id = ? AND role <> 'owner'",
+            [scope.team_id],
+        )
+    )
+    cur.execute(
+        "CREATE TEMP TABLE import_staff AS"
+        f" SELECT id, email, nfc_normalize(trim(name)) AS name FROM staff WHERE {where}",
+        params,
+    )
 
 
 def _row_checks(spec: FormatSpec, scope: _Scope) -> list[Check]:
@@ -453,16 +657,7 @@ def _row_checks(spec: FormatSpec, scope: _Scope) -> list[Check]:
                 f"{lab['queued']} is empty: every contact needs the time it arrived",
             ),
         ),
-        Check(
-            lab["queued"],
-            "queued_raw IS NOT NULL AND queued_at IS NULL",
-            "queued_raw",
-            reason(
-                "queued_unparsed",
-                f"{lab['queued']} is not a date and time in ISO 8601 "
-                "(e.g. 2026-03-02 09:15:00, or 2026-03-02T09:15:00+01:00 with its offset)",
-            ),
-        ),
+        *time_checks(lab["queued"], "queued_raw", "queued_at", spec.reasons.get("queued_unparsed")),
         Check(
             lab["channel"],
             "channel_raw IS NULL",
@@ -479,12 +674,11 @@ def _row_checks(spec: FormatSpec, scope: _Scope) -> list[Check]:
         ),
         Check(
             lab["agent"],
-            f"NOT coalesce(abandoned, true) AND agent_email IS NULL AND agent_name IS NULL"
-            f" AND ({spec.agent_required})",
+            "answered_raw IS NOT NULL AND agent_email IS NULL AND agent_name IS NULL",
             "NULL",
             reason(
                 "agent_missing",
-                f"{lab['agent']} is empty: only an abandoned contact may have no agent",
+                f"{lab['agent']} is empty: only a contact nobody answered may have no agent",
             ),
         ),
         Check(
@@ -539,30 +733,56 @@ def _row_checks(spec: FormatSpec, scope: _Scope) -> list[Check]:
     return checks
 
 
-def _problems_sql(checks: list[Check]) -> str:
-    return " UNION ALL ".join(
+def _problems_sql(checks: list[Check], *, as_warnings: bool = False) -> str:
+    """SELECT row_number, external_id, field, value, reason of every row each check finds; with
+    `as_warnings`, the reason goes on with the check's warning (what the row loads without)."""
+
+    def reason(check: Check) -> str:
+        if as_warnings and check.warning:
+            return f"{check.reason} || {sql_text('; ' + check.warning)}"
+        return check.reason
+
+    selects = [
         f"SELECT row_number, external_id, {sql_text(check.label)} AS field,"
-        f" CAST({check.value} AS VARCHAR) AS value, {check.reason} AS reason"
+        f" CAST({check.value} AS VARCHAR) AS value, {reason(check)} AS reason"
         f" FROM import_rows WHERE {check.condition}"
         for check in checks
+    ]
+    # No check at all: the same columns, no rows.
+    return " UNION ALL ".join(selects) or (
+        "SELECT NULL::BIGINT AS row_number, NULL::VARCHAR AS external_id, NULL::VARCHAR AS field,"
+        " NULL::VARCHAR AS value, NULL::VARCHAR AS reason WHERE false"
     )
 
 
 def _run(cur: Database, sql: str, params: dict[str, object]) -> duckdb.DuckDBPyConnection:
     """Execute with only the named parameters the statement uses (DuckDB refuses extras)."""
-    used = {key: value for key, value in params.items() if f"${key}" in sql}
+    used = {key: value for key, value in params.items() if re.search(rf"\${key}\b", sql)}
     return cur.execute(sql, used or None)
 
 
 def _classify(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, object]) -> None:
     """Decide every staged row's fate into `import_problems` (row, id, field, value, reason)
-    and `import_status` (row, status: load, duplicate or rejected), and find the agents and
-    teams to create (`import_new_agents`, `import_new_teams`)."""
+    and `import_status` (row, status: load, duplicate or rejected), find the agents and teams
+    to create (`import_new_agents`, `import_new_teams`), the stored contacts the file repeats
+    or replaces (`import_stored`), and the moment the file shows (`params["as_of"]`)."""
+    _staff_in_scope(cur, scope)
+    checks = _row_checks(spec, scope)
     _run(
         cur,
-        f"CREATE TEMP TABLE import_problems AS {_problems_sql(_row_checks(spec, scope))}",
+        "CREATE TEMP TABLE import_problems AS"
+        f" {_problems_sql([check for check in checks if not check.warning])}",
         params,
     )
+    warnings = [check for check in checks if check.warning]
+    # The moment the file shows things as they were: its latest time (an export's own "last
+    # updated" included), over the rows without problems. A waiting ticket was still
+    # unanswered then (metrics/contacts/waiting.py).
+    row = cur.execute(
+        "SELECT max(greatest(queued_at, answered_at, resolved_at, updated_at)) FROM import_rows"
+        " WHERE row_number NOT IN (SELECT row_number FROM import_problems)"
+    ).fetchone()
+    params["as_of"] = row[0] if row else None
     # Each id's copies in the file: how many distinct contents, which row comes first.
     cur.execute(
         # min <> max tells one content from several at a fraction of count(DISTINCT)'s cost.
@@ -571,17 +791,30 @@ def _classify(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, 
         " count(*) AS copies, min(row_number) AS first_row, min(content_hash) AS content_hash"
         " FROM import_rows WHERE external_id IS NOT NULL GROUP BY external_id"
     )
+    # The stored contacts of the file's ids. `waiting`: a ticket nobody had answered when it was
+    # last seen, in the importer's scope; a later export of it (as of the same moment or after)
+    # replaces it (`replaces`), an exact repeat moves its moment on, an earlier one is refused.
+    in_scope = "true" if scope.team_id is None else "s.team_id = $own_team_id"
     _run(
         cur,
-        "CREATE TEMP TABLE import_stored AS SELECT i.external_id, s.content_hash AS stored_hash,"
-        # A stored contact without a digest (not imported) is never the same: a conflict.
-        " s.import_batch_id,"
-        " coalesce(i.versions = 1 AND s.content_hash = i.content_hash, false) AS same"
-        " FROM import_ids i JOIN interactions s"
-        " ON s.source = $source AND s.external_id = i.external_id",
-        params,
+        f"""
+        CREATE TEMP TABLE import_stored AS
+        SELECT *, coalesce(waiting AND NOT same AND $as_of >= seen, false) AS replaces
+        FROM (
+            SELECT i.external_id, s.id AS stored_id, s.import_batch_id,
+                   -- A stored contact without a digest (not imported) is never the same.
+                   coalesce(i.versions = 1 AND s.content_hash = i.content_hash, false) AS same,
+                   i.versions = 1 AND s.answered_at IS NULL AND NOT s.abandoned
+                       AND s.seen_unanswered_at IS NOT NULL AND {in_scope} AS waiting,
+                   s.seen_unanswered_at AS seen
+            FROM import_ids i JOIN interactions s
+              ON s.source = $source AND s.external_id = i.external_id
+        )
+        """,
+        {**params, "own_team_id": scope.team_id},
     )
     id_label = sql_text(spec.labels["id"])
+    seen = "true" if scope.importer_id is None else "coalesce(b.imported_by_id = ?, false)"
     cur.execute(
         f"""
         INSERT INTO import_problems
@@ -603,14 +836,23 @@ def _classify(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, 
         f"""
         INSERT INTO import_problems
         SELECT r.row_number, r.external_id, {id_label}, r.external_id,
-               'is already stored with different content ('
-               || CASE WHEN s.import_batch_id IS NULL THEN 'added before imports were recorded'
-                  ELSE 'import #' || s.import_batch_id END
-               || '); the stored contact is kept: remove that import to replace it'
+               CASE WHEN NOT ({seen})
+                    -- an import the viewer may not see is not named, nor is its team
+                    THEN 'is already stored with different content; the stored contact is kept'
+                    WHEN s.waiting
+                    THEN 'is already stored with different content and was seen unanswered'
+                         || ' later than this file shows; the stored contact (import #'
+                         || s.import_batch_id || ') is kept'
+                    ELSE 'is already stored with different content ('
+                   || CASE WHEN s.import_batch_id IS NULL THEN 'added before imports were recorded'
+                      ELSE 'import #' || s.import_batch_id END
+                   || '); the stored contact is kept: remove that import to replace it' END
         FROM import_rows r JOIN import_stored s USING (external_id)
         JOIN import_ids i USING (external_id)
-        WHERE i.versions = 1 AND NOT s.same
-        """
+        LEFT JOIN import_batches b ON b.id = s.import_batch_id
+        WHERE i.versions = 1 AND NOT s.same AND NOT s.replaces
+        """,
+        [] if scope.importer_id is None else [scope.importer_id],
     )
     # An exact repeat of a stored contact is a duplicate whatever else might be said of it.
     cur.execute(
@@ -618,24 +860,74 @@ def _classify(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, 
         " (SELECT external_id FROM import_stored WHERE same)"
     )
     _agents(cur, spec, scope)
-    cur.execute(
-        """
+    # Each row's fate, and for a row that loads the size of its case once stored
+    # (`interactions.case_contacts`, see metrics/contacts/case_sizes.py): the rows of the case
+    # this file loads, when no stored contact shares the case; NULL when one does, and the case
+    # is counted again after the write. So a file of new cases needs no recount of its rows.
+    _run(
+        cur,
+        f"""
         CREATE TEMP TABLE import_status AS
-        SELECT r.row_number,
-               CASE WHEN s.same THEN 'duplicate'
-                    WHEN p.row_number IS NOT NULL THEN 'rejected'
-                    WHEN r.row_number = i.first_row THEN 'load'
-                    ELSE 'duplicate' END AS status
-        FROM import_rows r
-        LEFT JOIN import_stored s USING (external_id)
-        LEFT JOIN import_ids i USING (external_id)
-        LEFT JOIN (SELECT DISTINCT row_number FROM import_problems) p USING (row_number)
-        """
+        WITH decided AS (
+            SELECT r.row_number, r.case_id,
+                   CASE WHEN s.same THEN 'duplicate'
+                        WHEN p.row_number IS NOT NULL THEN 'rejected'
+                        WHEN r.row_number = i.first_row THEN 'load'
+                        ELSE 'duplicate' END AS status,
+                   coalesce(s.replaces, false) AS replaces
+            FROM import_rows r
+            LEFT JOIN import_stored s USING (external_id)
+            LEFT JOIN import_ids i USING (external_id)
+            LEFT JOIN (SELECT DISTINCT row_number FROM import_problems) p USING (row_number)
+        ), stored_cases AS (
+            SELECT DISTINCT case_id FROM interactions
+            WHERE source = $source AND case_id IS NOT NULL
+        ), loaded_cases AS (
+            SELECT case_id, count(*) AS contacts FROM decided
+            WHERE status = 'load' AND case_id IS NOT NULL GROUP BY case_id
+        )
+        SELECT d.row_number, CAST(d.status AS {ROW_FATE}) AS status, d.replaces,
+               CASE WHEN d.status <> 'load' OR c.case_id IS NOT NULL THEN NULL
+                    WHEN d.case_id IS NULL THEN 1
+                    ELSE n.contacts
+               END::INTEGER AS case_contacts
+        FROM decided d LEFT JOIN stored_cases c USING (case_id)
+        LEFT JOIN loaded_cases n USING (case_id)
+        """,
+        params,
     )
+    # A warning is for a row that loads: a row refused anyway lists it among its problems (in
+    # the plain words, without "loaded without ..."); a duplicate has been warned about before.
+    _run(
+        cur,
+        f"""
+        CREATE TEMP TABLE import_row_warnings AS
+        SELECT w.* FROM ({_problems_sql(warnings, as_warnings=True)}) w
+        SEMI JOIN import_status s ON s.row_number = w.row_number AND s.status = 'load'
+        """,
+        params,
+    )
+    if warnings:
+        _run(
+            cur,
+            f"""
+            INSERT INTO import_problems
+            SELECT w.* FROM ({_problems_sql(warnings)}) w
+            JOIN import_status s USING (row_number) WHERE s.status = 'rejected'
+            """,
+            params,
+        )
     # What remains to write needs only the rows, their status and the problems: the rest goes
     # now, lowering the import's peak memory by a fifth at a million rows.
-    for table in ("import_ids", "import_candidates", "import_email_agents", "import_name_agents"):
+    for table in ("import_candidates", "import_email_agents", "import_name_agents"):
         cur.execute(f"DROP TABLE {table}")
+
+
+def _not_in_team(team: str) -> str:
+    return (
+        f"nobody in your team ({team}) has this e-mail: a supervisor's import gives contacts to"
+        " their own team's staff only; ask an owner to add this person or to import the row"
+    )
 
 
 def _agents(cur: Database, spec: FormatSpec, scope: _Scope) -> None:
@@ -658,15 +950,30 @@ def _agents(cur: Database, spec: FormatSpec, scope: _Scope) -> None:
                coalesce(arg_min(c.agent_name, c.row_number) FILTER (c.agent_name IS NOT NULL),
                         c.agent_email) AS name,
                any_value(s.id) AS staff_id
-        FROM import_candidates c LEFT JOIN staff s ON s.email = c.agent_email
+        FROM import_candidates c LEFT JOIN import_staff s ON s.email = c.agent_email
         WHERE c.agent_email IS NOT NULL GROUP BY c.agent_email
         """
     )
+    if scope.team_name is not None:
+        # An e-mail names one person in the whole organisation: a supervisor's row may give a
+        # contact only to someone of their team, and a row naming anyone else is refused with
+        # the same words whether or not that person exists, so that nothing is revealed.
+        # (Names are no identity: a name their team lacks is a new agent of their team.)
+        cur.execute(
+            f"""
+            INSERT INTO import_problems
+            SELECT c.row_number, c.external_id, {sql_text(spec.labels["agent_email"])},
+                   c.agent_email, {sql_text(_not_in_team(scope.team_name))}
+            FROM import_candidates c JOIN import_email_agents e ON e.email = c.agent_email
+            WHERE e.staff_id IS NULL
+            """
+        )
+        cur.execute("DELETE FROM import_email_agents WHERE staff_id IS NULL")
     cur.execute(
         """
         CREATE TEMP TABLE import_name_agents AS
         WITH people AS (
-            SELECT nfc_normalize(trim(name)) AS name FROM staff
+            SELECT name FROM import_staff
             UNION ALL SELECT name FROM import_email_agents WHERE staff_id IS NULL
         )
         SELECT k.agent_name AS name, count(p.name) AS matches
@@ -737,12 +1044,26 @@ def _write(
     scope: _Scope,
     params: dict[str, object],
 ) -> int:
-    """Store the loaded rows, their ratings, new staff and teams, the batch and its rejects."""
+    """Store the loaded rows, their ratings, new staff and teams, the batch and its rejects.
+
+    The loaded rows are joined to their staff and teams, and the contacts and ratings are
+    inserted a slice of the file at a time (WRITE_ROWS): a join of a large file's rows inside
+    one insert would have to hold its hash table in memory beside the table's index. Then the
+    stored waiting tickets this file shows again are brought up to date (`_update_waiting`).
+
+    Last it updates `import_writer`: a second import writing at the same moment conflicts there
+    and stores nothing (see migration 0007), so the classification made in this transaction
+    holds for what it wrote. Last, not first: in DuckDB 2.0 a large insert made after an UPDATE
+    in the same transaction came back corrupted when memory ran short ("Corrupted uncompressed
+    string segment", or a false duplicate key), so every UPDATE and DELETE follows the inserts;
+    the conflict is found all the same, only after the work."""
     row = cur.execute("SELECT nextval('import_batch_id_seq')").fetchone()
     assert row is not None
     batch_id = int(row[0])
     params = {**params, "batch": batch_id, "default_team": scope.team_id}
     cur.execute("INSERT INTO teams (name) SELECT name FROM import_new_teams ORDER BY name")
+    row = cur.execute("SELECT coalesce(max(id), 0) FROM staff").fetchone()
+    assert row is not None
     cur.execute(
         """
         INSERT INTO staff (name, email, team_id, role)
@@ -753,49 +1074,81 @@ def _write(
         ORDER BY n.name, n.email
         """
     )
-    _run(
-        cur,
-        """
-        INSERT INTO interactions (source, external_id, channel, agent_id, team_id, case_id,
-            queued_at, answered_at, resolved_at, abandoned, resolved, category, is_demo,
-            import_batch_id, content_hash, reopens)
-        SELECT $source, l.external_id, l.channel, coalesce(by_email.id, by_name.id),
-               coalesce(t.id, $default_team), l.case_id, l.queued_at, l.answered_at,
-               l.resolved_at, l.abandoned, l.resolved, l.category, false, $batch,
-               l.content_hash, l.reopens
-        FROM import_rows l
-        JOIN import_status s ON s.row_number = l.row_number AND s.status = 'load'
-        LEFT JOIN staff by_email ON by_email.email = l.agent_email
-        LEFT JOIN (SELECT nfc_normalize(trim(name)) AS name, min(id) AS id FROM staff
-                   GROUP BY 1 HAVING count(*) = 1) by_name
-          ON l.agent_email IS NULL AND by_name.name = l.agent_name
-        LEFT JOIN (SELECT nfc_normalize(trim(name)) AS name, min(id) AS id FROM teams GROUP BY 1) t
-          ON t.name = l.team
-        """,
-        params,
-    )
-    refresh_case_contacts(cur)  # the new contacts' cases, counted in this transaction
-    _run(
-        cur,
-        """
-        INSERT INTO feedback (interaction_id, rating, scale, comment, received_at, is_demo,
-            import_batch_id)
-        SELECT i.id, l.rating, l.scale, l.comment,
-               coalesce(l.resolved_at, l.answered_at, l.queued_at), false, $batch
-        FROM import_rows l
-        JOIN import_status s ON s.row_number = l.row_number AND s.status = 'load'
-        JOIN interactions i ON i.import_batch_id = $batch AND i.external_id = l.external_id
-        WHERE l.rating IS NOT NULL
-        ORDER BY i.id
-        """,
-        params,
-    )
-    refresh_contact_rollups(cur)  # after the ratings: the days' counts include them
+    # The new agents join the staff this import may match (their ids are the sequence's next,
+    # above every id this transaction could see).
     cur.execute(
-        "INSERT INTO import_batches (id, file_name, checksum, format, source, rows_read, loaded,"
-        " rejected, duplicates, new_agents, new_teams, imported_by_id, imported_by)"
-        " VALUES ($batch, $file_name, $checksum, $format, $source, $rows_read, $loaded,"
-        " $rejected, $duplicates, $new_agents, $new_teams, $imported_by_id, $imported_by)",
+        "INSERT INTO import_staff SELECT id, email, nfc_normalize(trim(name)) FROM staff"
+        " WHERE id > ?",
+        [int(row[0])],
+    )
+    # In slices of the file: each insert joins only its slice's rows to their status, so the
+    # hash table it holds beside the table's index stays small whatever the file's size (see
+    # WRITE_ROWS). All slices are written in this one transaction.
+    row = cur.execute("SELECT max(row_number) FROM import_status").fetchone()
+    last_row = int(row[0]) if row and row[0] is not None else 0
+    # A contact's id (and its rating's) is the first reserved id + its row number.
+    params["first_id"] = _reserve_ids(cur, "interaction_id_seq", last_row + 1)
+    params["first_rating_id"] = _reserve_ids(cur, "feedback_id_seq", last_row + 1)
+    for first in range(0, last_row + 1, WRITE_ROWS):
+        _run(
+            cur,
+            """
+            INSERT INTO interactions (id, source, external_id, channel, agent_id, team_id,
+                case_id, queued_at, answered_at, resolved_at, abandoned, resolved, category,
+                is_demo, import_batch_id, content_hash, reopens, seen_unanswered_at,
+                case_contacts)
+            SELECT $first_id + l.row_number, $source, l.external_id, l.channel,
+                   coalesce(by_email.id, by_name.id),
+                   coalesce(t.id, $default_team), l.case_id, l.queued_at, l.answered_at,
+                   l.resolved_at, l.abandoned, l.resolved, l.category, false, $batch,
+                   l.content_hash, l.reopens,
+                   CASE WHEN l.answered_at IS NULL AND NOT l.abandoned THEN $as_of END,
+                   s.case_contacts
+            FROM import_rows l
+            JOIN import_status s ON s.row_number = l.row_number AND s.status = 'load'
+            LEFT JOIN import_staff by_email ON by_email.email = l.agent_email
+            LEFT JOIN (SELECT name, min(id) AS id FROM import_staff
+                       GROUP BY 1 HAVING count(*) = 1) by_name
+              ON l.agent_email IS NULL AND by_name.name = l.agent_name
+            LEFT JOIN (SELECT nfc_normalize(trim(name)) AS name, min(id) AS id FROM teams
+                       GROUP BY 1) t
+              ON t.name = l.team
+            WHERE l.row_number >= $first AND l.row_number < $after
+              AND s.row_number >= $first AND s.row_number < $after
+            """,
+            {**params, "first": first, "after": first + WRITE_ROWS},
+        )
+    _update_waiting(cur, params)
+    # The cases the store already had are counted again; the days of every new contact go to
+    # the daily rollups (those counted in advance are not marked by the recount).
+    refresh_case_contacts(cur)
+    mark_contacts_changed(cur, "import_batch_id = ?", [batch_id])
+    for first in range(0, last_row + 1, WRITE_ROWS):
+        _run(
+            cur,
+            """
+            INSERT INTO feedback (id, interaction_id, rating, scale, comment, received_at,
+                is_demo, import_batch_id)
+            SELECT $first_rating_id + l.row_number, $first_id + l.row_number, l.rating, l.scale,
+                   l.comment,
+                   coalesce(l.resolved_at, l.answered_at, l.queued_at), false, $batch
+            FROM import_rows l
+            JOIN import_status s ON s.row_number = l.row_number AND s.status = 'load'
+            WHERE l.rating IS NOT NULL
+              AND l.row_number >= $first AND l.row_number < $after
+              AND s.row_number >= $first AND s.row_number < $after
+            """,
+            {**params, "first": first, "after": first + WRITE_ROWS},
+        )
+    refresh_contact_rollups(cur)  # after the ratings: the days' counts include them
+    cur.execute("UPDATE import_writer SET writes = writes + 1")
+    cur.execute(
+        "INSERT INTO import_batches (id, file_name, checksum, format, timezone, source,"
+        " rows_read, loaded, rejected, duplicates, updated, warnings, new_agents, new_teams,"
+        " imported_by_id, imported_by)"
+        " VALUES ($batch, $file_name, $checksum, $format, $timezone, $source, $rows_read,"
+        " $loaded, $rejected, $duplicates, $updated, $warnings, $new_agents, $new_teams,"
+        " $imported_by_id, $imported_by)",
         {**batch, "batch": batch_id, "source": params["source"]},
     )
     cur.execute(
@@ -804,19 +1157,89 @@ def _write(
         f" FROM import_problems ORDER BY row_number, field",
         [batch_id],
     )
+    cur.execute(
+        f"INSERT INTO import_warnings (batch_id, row_number, external_id, field, value, reason)"
+        f" SELECT ?, row_number, external_id, field, left(value, {REJECT_VALUE_CHARS}), reason"
+        f" FROM import_row_warnings ORDER BY row_number, field",
+        [batch_id],
+    )
     return batch_id
+
+
+class _IdsTaken(RuntimeError):
+    """Another writer took contact ids from the sequence while this import reserved its own."""
+
+
+def _reserve_ids(cur: Database, sequence: str, count: int) -> int:
+    """Take `count` consecutive ids from `sequence` and return the first: the import writes its
+    contacts (and ratings) with ids of its own, one per row number of the file, as giving each
+    row `nextval` made DuckDB insert on one thread (twice as long). Ids left unused by refused
+    rows are a gap, as a rolled-back `nextval` leaves. Another writer taking ids at the same
+    moment breaks the run; then it is tried again, and after RESERVE_TRIES the import fails,
+    storing nothing."""
+    for _ in range(RESERVE_TRIES):
+        row = cur.execute(
+            f"SELECT min(id), max(id) FROM (SELECT nextval({sql_text(sequence)}) AS id"
+            " FROM range(?))",
+            [count],
+        ).fetchone()
+        assert row is not None
+        if row[0] is None:
+            return 0  # nothing to write
+        if int(row[1]) - int(row[0]) == count - 1:
+            return int(row[0])
+    raise _IdsTaken("other contacts were being written at the same moment")
+
+
+def _update_waiting(cur: Database, params: dict[str, object]) -> None:
+    """The stored waiting tickets this file shows again (see `import_stored`): an exact repeat
+    was still unanswered at the file's moment, which becomes its `seen_unanswered_at`; a row
+    that replaces one has been inserted by this import, so the stored ticket, its ratings and
+    its case count go (nothing enforces the natural key but the import itself: see migration
+    0007). Their days are counted again for the rollups. Nothing to do, nothing is run."""
+    row = cur.execute("SELECT count(*) FROM import_stored WHERE waiting").fetchone()
+    if not (row and row[0]):
+        return
+    repeated = "id IN (SELECT stored_id FROM import_stored WHERE same AND waiting AND seen < ?)"
+    mark_contacts_changed(cur, repeated, [params["as_of"]])
+    cur.execute(
+        f"UPDATE interactions SET seen_unanswered_at = ? WHERE {repeated}",
+        [params["as_of"], params["as_of"]],
+    )
+    cur.execute(
+        """
+        CREATE TEMP TABLE import_replaced AS
+        SELECT s.stored_id FROM import_stored s
+        JOIN import_ids i USING (external_id)
+        JOIN import_status t ON t.row_number = i.first_row AND t.status = 'load'
+        WHERE s.replaces
+        """
+    )
+    replaced = "id IN (SELECT stored_id FROM import_replaced)"
+    forget_case_contacts(cur, replaced, [])
+    cur.execute(
+        "DELETE FROM feedback WHERE interaction_id IN (SELECT stored_id FROM import_replaced)"
+    )
+    cur.execute(f"DELETE FROM interactions WHERE {replaced}")
 
 
 @contextmanager
 def _transaction(cur: Database) -> Iterator[None]:
     """BEGIN ... COMMIT on the import's own cursor: the staging tables are temporary tables of
-    that cursor's connection, invisible to the fresh cursor `store.transaction` would open."""
+    that cursor's connection, invisible to the fresh cursor `store.transaction` would open.
+
+    Nothing inside needs the rows of a result in the order they were read (every row carries
+    its number; what must be in order says ORDER BY), so DuckDB may write them in any order, on
+    every thread: the contacts' insert took one thread for its whole second per million rows."""
+    cur.execute("SET preserve_insertion_order = false")
     cur.execute("BEGIN TRANSACTION")
     try:
         yield
     except BaseException:
         cur.execute("ROLLBACK")
         raise
+    finally:
+        cur.execute("RESET preserve_insertion_order")
     cur.execute("COMMIT")
 
 
@@ -832,31 +1255,77 @@ def import_file(
 ) -> ImportResult:
     """Import one file (see the module docstring for every rule) in one transaction.
 
-    `timezone` is the organisation's (the policy's `business_hours.timezone`): timestamps
-    without an offset are local times there. `format` overrides detection from the header.
+    `timezone` is the zone in which timestamps without an offset are local times (the
+    front-ends default to the policy's `business_hours.timezone`; UTC is a zone too); a local
+    time the clocks skipped there is refused, one they repeated is its first occurrence (see
+    `metrics.contacts.formats.local_instant`). The batch records it. An unknown zone raises
+    ImportOptionError before anything is read. `format` overrides detection from the header.
     `file_name` is what the batch records (an upload's own name; default: the path's name).
     With `dry_run` nothing is written and `batch_id` is None. Raises ImportFileError when the
     file cannot be read at all, AccessDenied for an agent.
     """
     file = Path(path)
     name = file_name or file.name
-    with db.cursor() as cur:
+    check_timezone(db, timezone)
+    try:
+        return _import(db, file, name, viewer, timezone, format, dry_run)
+    except _IdsTaken as exc:
+        raise ImportFailed(
+            f"{name}: other contacts were being written at the same moment, so nothing from"
+            " this file was stored; import it again"
+        ) from exc
+    except (duckdb.TransactionException, duckdb.ConstraintException) as exc:
+        if "conflict on update" in str(exc).lower():  # on `import_writer`: see `_write`
+            raise ImportFailed(
+                f"{name}: another import was writing at the same moment, so nothing from this"
+                " file was stored; import it again"
+            ) from exc
+        # Another writer (a team added at the same moment...) changed what this import wrote.
+        raise ImportFailed(
+            f"{name}: the store changed while the file was being written, so nothing from it"
+            f" was stored; import it again ({_first_line(exc)})"
+        ) from exc
+
+
+def _import(
+    db: Database,
+    file: Path,
+    name: str,
+    viewer: Viewer,
+    timezone: str,
+    format: Format | None,
+    dry_run: bool,
+) -> ImportResult:
+    """`import_file` once its options are known to be good."""
+    with (
+        _staging_area(db, file) as area,
+        db.cursor() as cur,
+        ThreadPoolExecutor(max_workers=1) as beside,
+    ):
         scope = _scope(cur, viewer)
         shape = _sniff(db, file, name)
         spec = _spec_for(shape, format, name)
-        checksum = file_checksum(file)
-        _stage(cur, file, shape, spec, name, timezone)
-        params: dict[str, object] = {"source": spec.name, "own_team": scope.team_name}
+        # Read while DuckDB stages the file: hashing releases Python's lock, a tenth of a second
+        # per million rows otherwise spent waiting.
+        checksum_of_file = beside.submit(file_checksum, file)
+        _stage(cur, area, file, shape, spec, name, timezone)
+        checksum = checksum_of_file.result()
+        params: dict[str, object] = {
+            "source": spec.name,
+            "own_team": scope.team_name,
+            "tz": timezone,
+        }
         with _transaction(cur):
             # Checked inside the transaction that writes: what is compared is what is written.
             _classify(cur, spec, scope, params)
             counts = cur.execute(
                 "SELECT count(*), count(*) FILTER (status = 'load'),"
-                " count(*) FILTER (status = 'rejected'), count(*) FILTER (status = 'duplicate')"
+                " count(*) FILTER (status = 'rejected'), count(*) FILTER (status = 'duplicate'),"
+                " count(*) FILTER (status = 'load' AND replaces)"
                 " FROM import_status"
             ).fetchone()
             assert counts is not None
-            rows_read, loaded, rejected, duplicates = (int(n) for n in counts)
+            rows_read, loaded, rejected, duplicates, updated = (int(n) for n in counts)
             new_agents = [
                 f"{agent_name} <{email}>" if email else agent_name
                 for agent_name, email in cur.execute(
@@ -875,6 +1344,12 @@ def import_file(
                     " ORDER BY row_number, field"
                 ).df()
             )
+            warning_rows = _rejects_frame(
+                cur.execute(
+                    "SELECT row_number, external_id, field, value, reason"
+                    " FROM import_row_warnings ORDER BY row_number, field"
+                ).df()
+            )
             earlier = [
                 batch
                 for (batch,) in cur.execute(
@@ -889,23 +1364,19 @@ def import_file(
                     "file_name": name,
                     "checksum": checksum,
                     "format": spec.name,
+                    "timezone": timezone,
                     "rows_read": rows_read,
                     "loaded": loaded,
                     "rejected": rejected,
                     "duplicates": duplicates,
+                    "updated": updated,
+                    "warnings": len(warning_rows),
                     "new_agents": new_agents,
                     "new_teams": new_teams,
                     "imported_by_id": viewer.staff_id or None,
                     "imported_by": _who(viewer),
                 }
-                try:
-                    batch_id = _write(cur, batch, scope, params)
-                except (duckdb.ConstraintException, duckdb.TransactionException) as exc:
-                    raise ImportFailed(
-                        f"{name}: another import stored some of these contacts at the same"
-                        f" moment, so nothing from this file was stored; import it again"
-                        f" ({_first_line(exc)})"
-                    ) from exc
+                batch_id = _write(cur, batch, scope, params)
             else:
                 cur.execute("ROLLBACK")
                 cur.execute("BEGIN TRANSACTION")  # _transaction commits this empty one
@@ -916,6 +1387,8 @@ def import_file(
         loaded=loaded,
         rejected=rejected,
         duplicates=duplicates,
+        updated=updated,
+        warnings=len(warning_rows),
         new_agents=new_agents,
         new_teams=new_teams,
         batch_id=batch_id,
@@ -923,6 +1396,7 @@ def import_file(
         checksum=checksum,
         earlier_imports=earlier,
         rejects=rejects,
+        warning_rows=warning_rows,
     )
 
 
@@ -945,46 +1419,50 @@ def preview_file(
     rows: int = PREVIEW_ROWS,
     file_name: str | None = None,
 ) -> Preview:
-    """The first `rows` contacts of a file as they would be stored, with each row's own
-    problems (a channel that is not known shows as written). Only the file's first rows are
-    read (a queue_log is read whole, as a call spans lines), so duplicates and clashes between
-    rows are left to `import_file`."""
+    """The first `rows` contacts of a file as they would be stored, with the problems the
+    import would find in each. Only the file's first rows are read (a queue_log is read whole,
+    as a call spans lines) and checked exactly as `import_file` checks them (the same staff
+    matching, so a supervisor's preview says no more than their import), so repeats and clashes
+    with rows further down are left to `import_file`."""
     file = Path(path)
     name = file_name or file.name
-    with db.cursor() as cur:
+    check_timezone(db, timezone)
+    with _staging_area(db, file) as area, db.cursor() as cur:
         scope = _scope(cur, viewer)
         shape = _sniff(db, file, name)
         spec = _spec_for(shape, format, name)
         # A queue_log is read whole: a call's lines can be anywhere in it.
-        _stage(cur, file, shape, spec, name, timezone, None if spec is ASTERISK else rows)
-        params: dict[str, object] = {"own_team": scope.team_name}
+        _stage(cur, area, file, shape, spec, name, timezone, None if spec is ASTERISK else rows)
+        params: dict[str, object] = {
+            "source": spec.name,
+            "own_team": scope.team_name,
+            "tz": timezone,
+        }
         with _transaction(cur):
-            checks = _problems_sql(_row_checks(spec, scope))
+            _classify(cur, spec, scope, params)
             frame = _run(
                 cur,
                 f"""
-                WITH problems AS ({checks}),
-                per_row AS (
+                WITH per_row AS (
                     -- "channel: unknown channel ...", but not "queued_at: queued_at is ..."
                     SELECT row_number,
                            string_agg(CASE WHEN starts_with(reason, field) THEN reason
                                            ELSE field || ': ' || reason END, '; '
                                       ORDER BY field) AS problems
-                    FROM problems GROUP BY row_number
-                ), known AS (
-                    SELECT email, NULL AS name FROM staff
-                    UNION ALL SELECT NULL, nfc_normalize(trim(name)) FROM staff
+                    FROM (SELECT * FROM import_problems
+                          UNION ALL SELECT * FROM import_row_warnings)
+                    GROUP BY row_number
+                ), new_agents AS (
+                    SELECT r.row_number FROM import_rows r JOIN import_new_agents n
+                      ON (r.agent_email IS NOT NULL AND n.email = r.agent_email)
+                      OR (r.agent_email IS NULL AND n.email IS NULL AND n.name = r.agent_name)
                 )
                 SELECT r.row_number AS "Row", coalesce(p.problems, '') AS "Problems",
                        r.external_id AS "Id",
                        coalesce(r.channel, r.channel_raw) AS "Channel",
                        coalesce(r.agent_name, r.agent_email)
-                       || CASE WHEN (r.agent_email IS NOT NULL
-                                     AND r.agent_email NOT IN (SELECT email FROM known
-                                                              WHERE email IS NOT NULL))
-                                 OR (r.agent_email IS NULL AND r.agent_name IS NOT NULL
-                                     AND r.agent_name NOT IN (SELECT name FROM known
-                                                             WHERE name IS NOT NULL))
+                       || CASE WHEN r.row_number NOT IN (SELECT row_number FROM import_problems)
+                                    AND r.row_number IN (SELECT row_number FROM new_agents)
                                THEN ' (new)' ELSE '' END AS "Agent",
                        coalesce(r.team, $own_team) AS "Team",
                        r.queued_at AS "Queued", r.answered_at AS "Answered",
@@ -1007,8 +1485,8 @@ def preview_file(
 # --- History and removal -----------------------------------------------------------------------
 
 _BATCH_COLUMNS = (
-    "id, file_name, checksum, format, rows_read, loaded, rejected, duplicates, new_agents,"
-    " new_teams, imported_by, imported_at, removed_at, removed_by"
+    "id, file_name, checksum, format, timezone, rows_read, loaded, rejected, duplicates,"
+    " updated, warnings, new_agents, new_teams, imported_by, imported_at, removed_at, removed_by"
 )
 
 
@@ -1053,6 +1531,18 @@ def batch_rejects(db: Database, viewer: Viewer, batch_id: int) -> pd.DataFrame:
         _get_batch(cur, viewer, batch_id)
         frame = cur.execute(
             "SELECT row_number, external_id, field, value, reason FROM import_rejects"
+            " WHERE batch_id = ? ORDER BY row_number, field",
+            [batch_id],
+        ).df()
+    return _rejects_frame(frame)
+
+
+def batch_warnings(db: Database, viewer: Viewer, batch_id: int) -> pd.DataFrame:
+    """The warnings of one import (REJECT_COLUMNS): rows it loaded without a value."""
+    with db.cursor() as cur:
+        _get_batch(cur, viewer, batch_id)
+        frame = cur.execute(
+            "SELECT row_number, external_id, field, value, reason FROM import_warnings"
             " WHERE batch_id = ? ORDER BY row_number, field",
             [batch_id],
         ).df()

@@ -8,6 +8,10 @@ Python. Each function's docstring states its formula. Conventions shared by all 
 - A rate is a fraction from 0 to 1, or NULL when its denominator is zero, and it is always
   returned beside that denominator (its `n`) and a 95% Wilson interval.
 - "Within the standard" means a wait less than or equal to the channel's `answer_within_s`.
+- A contact nobody has answered that the customer did not give up on (a ticket with no reply
+  yet) is *waiting* while its channel's standard had not passed when it was last seen
+  unanswered (metrics/contacts/waiting.py); the queue's service level leaves it out until then,
+  and counts it as a miss after.
 - Nobody with fewer handled contacts than `standards.min_contacts` is judged: their status is
   `insufficient`, and recognition and coaching lists leave them out.
 """
@@ -24,6 +28,7 @@ from pydantic import BaseModel
 from metrics.contacts.case_sizes import cases_counted
 from metrics.contacts.ratings import GOOD_RATING
 from metrics.contacts.rollups import rollups_current
+from metrics.contacts.waiting import UNANSWERED_S
 from metrics.people import Viewer, get_staff_member
 from metrics.performance.period import (
     Period,
@@ -65,10 +70,12 @@ def _with_wilson_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**bounds)
 
 
-# One scan's queue totals: offered, answered, abandoned, answered within the standard.
+# One scan's queue totals: offered, answered, abandoned, answered within the standard, waiting.
+# `{within}` is the channel's standard (`within_s_sql`), twice: its parameters go in twice.
 _QUEUE_COUNTS = (
     "count(*), count(i.answered_at), count(*) FILTER (WHERE i.abandoned),"
-    " count(*) FILTER (WHERE epoch(i.answered_at) - epoch(i.queued_at) <= {within})"
+    " count(*) FILTER (WHERE epoch(i.answered_at) - epoch(i.queued_at) <= {within}),"
+    f" count(*) FILTER (WHERE {UNANSWERED_S} <= {{within}})"
 )
 
 
@@ -79,6 +86,10 @@ class QueueMetrics(BaseModel):
     answered: int
     abandoned: int
     answered_within: int
+    # Unanswered tickets still within their standard when last seen: not judged yet.
+    waiting: int
+    # The contacts the service level is judged on: offered − waiting.
+    judged: int
     abandonment_rate: float | None
     abandonment_low: float | None
     abandonment_high: float | None
@@ -91,47 +102,55 @@ def queue_metrics(db: Database, viewer: Viewer, policy: Policy, period: Period) 
     """Over the period's contacts (after the team and channel filters):
 
     - offered = all contacts; answered = contacts with `answered_at`; abandoned = contacts
-      marked abandoned;
+      marked abandoned (the customer gave up: a call or chat that ended unanswered);
+    - waiting = contacts nobody answered, not abandoned, whose channel's standard had not
+      passed when they were last seen unanswered (a wait equal to the standard is within it);
     - abandonment rate = abandoned ÷ offered;
-    - service level = contacts answered within their channel's standard ÷ offered (abandoned
-      contacts, and contacts never answered, count as missed).
+    - service level = contacts answered within their channel's standard ÷ (offered − waiting):
+      abandoned contacts, and contacts whose standard passed with no answer, count as missed.
     """
     return _queue(*_queue_counts(db, policy, visible_period(viewer, period)))
 
 
-def _queue_counts(db: Database, policy: Policy, period: Period) -> tuple[int, int, int, int]:
+def _queue_counts(db: Database, policy: Policy, period: Period) -> tuple[int, int, int, int, int]:
     """The counts of `_QUEUE_COUNTS` over the period (already narrowed to the viewer)."""
     where, params = scope_sql(policy, period)
     within_s, within_params = within_s_sql(policy)
     with db.cursor() as cur:
         row = cur.execute(
             f"SELECT {_QUEUE_COUNTS.format(within=within_s)} FROM interactions i WHERE {where}",
-            within_params + params,
+            within_params * 2 + params,
         ).fetchone()
     assert row is not None
-    offered, answered, abandoned, within = (int(v) for v in row)
-    return offered, answered, abandoned, within
+    offered, answered, abandoned, within, waiting = (int(v) for v in row)
+    return offered, answered, abandoned, within, waiting
 
 
-def _queue_rates(offered: int, abandoned: int, within: int) -> tuple[float | None, float | None]:
+def _queue_rates(
+    offered: int, abandoned: int, within: int, waiting: int
+) -> tuple[float | None, float | None]:
     """Abandonment and service level from the counts (see `queue_metrics`)."""
+    judged = offered - waiting
     abandonment = abandoned / offered if offered else None
-    service_level = within / offered if offered else None
+    service_level = within / judged if judged else None
     return abandonment, service_level
 
 
-def _queue(offered: int, answered: int, abandoned: int, within: int) -> QueueMetrics:
+def _queue(offered: int, answered: int, abandoned: int, within: int, waiting: int) -> QueueMetrics:
     """QueueMetrics from the counts of `_QUEUE_COUNTS`."""
     from metrics.performance.intervals import wilson_interval
 
-    abandonment, service_level = _queue_rates(offered, abandoned, within)
+    judged = offered - waiting
+    abandonment, service_level = _queue_rates(offered, abandoned, within, waiting)
     abandonment_low, abandonment_high = wilson_interval(abandoned, offered)
-    service_level_low, service_level_high = wilson_interval(within, offered)
+    service_level_low, service_level_high = wilson_interval(within, judged)
     return QueueMetrics(
         offered=offered,
         answered=answered,
         abandoned=abandoned,
         answered_within=within,
+        waiting=waiting,
+        judged=judged,
         abandonment_rate=abandonment,
         abandonment_low=abandonment_low,
         abandonment_high=abandonment_high,
@@ -257,7 +276,8 @@ _CONTACTS_COUNTED = """
         SELECT i.agent_id, i.resolved, i.abandoned, i.case_contacts,
                i.answered_at IS NOT NULL AS answered,
                i.answered_at IS NOT NULL AND i.agent_id IS NOT NULL AS handled,
-               epoch(i.answered_at) - epoch(i.queued_at) AS wait_s, {within} AS within_s
+               epoch(i.answered_at) - epoch(i.queued_at) AS wait_s, {within} AS within_s,
+               {unanswered} AS unanswered_s
         FROM interactions i
         WHERE {where}
     )
@@ -280,7 +300,8 @@ _CONTACTS_RECOUNTED = """
                CASE WHEN i.case_id IS NULL THEN 1 ELSE c.contacts END AS case_contacts,
                i.answered_at IS NOT NULL AS answered,
                i.answered_at IS NOT NULL AND i.agent_id IS NOT NULL AS handled,
-               epoch(i.answered_at) - epoch(i.queued_at) AS wait_s, {within} AS within_s
+               epoch(i.answered_at) - epoch(i.queued_at) AS wait_s, {within} AS within_s,
+               {unanswered} AS unanswered_s
         FROM interactions i
         LEFT JOIN case_sizes c ON c.source = i.source AND c.case_id = i.case_id
         WHERE {where}
@@ -299,6 +320,7 @@ _AGENT_SQL = """
                count(*) FILTER (WHERE answered) AS q_answered,
                count(*) FILTER (WHERE abandoned) AS q_abandoned,
                count(*) FILTER (WHERE wait_s <= within_s) AS q_within,
+               count(*) FILTER (WHERE unanswered_s <= within_s) AS q_waiting,
                count(*) FILTER (WHERE handled) AS handled,
                avg(wait_s) FILTER (WHERE handled) AS wait_mean_s,
                quantile_cont(wait_s, [0.5, 0.9]) FILTER (WHERE handled) AS wait_q,
@@ -313,7 +335,8 @@ _AGENT_SQL = """
         SELECT *, sum(offered) OVER () AS q_offered_all,
                sum(q_answered) OVER () AS q_answered_all,
                sum(q_abandoned) OVER () AS q_abandoned_all,
-               sum(q_within) OVER () AS q_within_all
+               sum(q_within) OVER () AS q_within_all,
+               sum(q_waiting) OVER () AS q_waiting_all
         FROM per_group
     ),
     rated AS (
@@ -334,7 +357,8 @@ _AGENT_SQL = """
            coalesce(r.ratings, 0) AS ratings, coalesce(r.good_ratings, 0) AS good_ratings,
            CASE WHEN r.ratings > 0 THEN r.good_ratings / r.ratings END AS csat,
            r.csat_mean,
-           p.q_offered_all, p.q_answered_all, p.q_abandoned_all, p.q_within_all
+           p.q_offered_all, p.q_answered_all, p.q_abandoned_all, p.q_within_all,
+           p.q_waiting_all
     FROM with_queue p
     JOIN staff st ON st.id = p.agent_id
     LEFT JOIN teams t ON t.id = st.team_id
@@ -342,13 +366,20 @@ _AGENT_SQL = """
     WHERE p.handled > 0
     ORDER BY st.name, p.agent_id
 """
-_QUEUE_TOTALS = ["q_offered_all", "q_answered_all", "q_abandoned_all", "q_within_all"]
+_QUEUE_TOTALS = [
+    "q_offered_all",
+    "q_answered_all",
+    "q_abandoned_all",
+    "q_within_all",
+    "q_waiting_all",
+]
 
 # The same numbers from the daily rollups (metrics/contacts/rollups.py), for a store whose rollups
 # are current: the counts of the period's whole UTC days from `contact_days`, plus the contacts
 # (and their ratings) of the hours before and after them read from interactions; the waits,
 # and "within the standard" under this policy, from `contact_waits`, one row per answered
-# contact, so that the mean and quantiles are those of the contacts themselves.
+# contact, so that the mean and quantiles are those of the contacts themselves; and the
+# waiting tickets, still within the standard under this policy, from `contact_unanswered`.
 _ROLLUP_SQL = """
     WITH waits AS (
         SELECT w.agent_id, avg(w.wait_s) AS wait_mean_s,
@@ -357,6 +388,12 @@ _ROLLUP_SQL = """
         FROM contact_waits w
         WHERE w.queued_at >= ? AND w.queued_at < ? {wait_filters}
         GROUP BY w.agent_id
+    ),
+    unanswered AS (
+        SELECT u.agent_id, count(*) FILTER (WHERE u.unanswered_s <= {within_u}) AS waiting
+        FROM contact_unanswered u
+        WHERE u.queued_at >= ? AND u.queued_at < ? {unanswered_filters}
+        GROUP BY u.agent_id
     ),
     counted AS (
         SELECT d.agent_id, d.offered, d.answered, d.abandoned, d.handled, d.resolved,
@@ -394,8 +431,10 @@ _ROLLUP_SQL = """
                sum(p.offered) OVER () AS q_offered_all,
                sum(p.answered) OVER () AS q_answered_all,
                sum(p.abandoned) OVER () AS q_abandoned_all,
-               sum(coalesce(w.within, 0)) OVER () AS q_within_all
+               sum(coalesce(w.within, 0)) OVER () AS q_within_all,
+               sum(coalesce(u.waiting, 0)) OVER () AS q_waiting_all
         FROM per_group p LEFT JOIN waits w ON w.agent_id IS NOT DISTINCT FROM p.agent_id
+        LEFT JOIN unanswered u ON u.agent_id IS NOT DISTINCT FROM p.agent_id
     )
     SELECT p.agent_id, st.email AS agent, st.name, t.name AS team, p.handled,
            p.wait_mean_s, p.wait_q[1] AS wait_median_s, p.wait_q[2] AS wait_p90_s,
@@ -406,7 +445,8 @@ _ROLLUP_SQL = """
            p.ratings, p.good_ratings,
            CASE WHEN p.ratings > 0 THEN p.good_ratings / p.ratings END AS csat,
            CASE WHEN p.ratings_1_5 > 0 THEN p.rating_1_5_sum / p.ratings_1_5 END AS csat_mean,
-           p.q_offered_all, p.q_answered_all, p.q_abandoned_all, p.q_within_all
+           p.q_offered_all, p.q_answered_all, p.q_abandoned_all, p.q_within_all,
+           p.q_waiting_all
     FROM with_queue p
     JOIN staff st ON st.id = p.agent_id
     LEFT JOIN teams t ON t.id = st.team_id
@@ -422,6 +462,7 @@ def _rollup_query(policy: Policy, period: Period) -> tuple[str, list[object]]:
     to_at = datetime.combine(day_to, time(0), UTC)
     within, within_params = within_s_sql(policy)
     wait_filters, wait_params = filters_sql(period, "w")
+    unanswered_filters, unanswered_params = filters_sql(period, "u")
     day_filters, day_params = filters_sql(period, "d")
     edge_filters, edge_params = filters_sql(period, "i")
     if day_from < day_to:
@@ -433,11 +474,25 @@ def _rollup_query(policy: Policy, period: Period) -> tuple[str, list[object]]:
     sql = _ROLLUP_SQL.format(
         good=GOOD_RATING,
         within=within.replace("i.channel", "w.channel"),
+        within_u=within.replace("i.channel", "u.channel"),
         wait_filters=wait_filters,
+        unanswered_filters=unanswered_filters,
         day_filters=day_filters,
         edges=edges + edge_filters,
     )
-    params = [*within_params, first, after, *wait_params, day_from, day_to, *day_params]
+    params = [
+        *within_params,
+        first,
+        after,
+        *wait_params,
+        *within_params,
+        first,
+        after,
+        *unanswered_params,
+        day_from,
+        day_to,
+        *day_params,
+    ]
     return sql, [*params, *edge_params, *edge_params]
 
 
@@ -455,10 +510,10 @@ def _agents_query(cur: Database, policy: Policy, period: Period) -> tuple[str, l
     if counted and rollups_current(cur):
         return _rollup_query(policy, period)
     if counted:
-        contact = _CONTACTS_COUNTED.format(within=within_s, where=where)
+        contact = _CONTACTS_COUNTED.format(within=within_s, where=where, unanswered=UNANSWERED_S)
         contact_params = within_params + params
     else:
-        contact = _CONTACTS_RECOUNTED.format(within=within_s, where=where)
+        contact = _CONTACTS_RECOUNTED.format(within=within_s, where=where, unanswered=UNANSWERED_S)
         contact_params = params + within_params + params
     sql = _AGENT_SQL.format(contact=contact, where=where, good=GOOD_RATING)
     return sql, contact_params + params
@@ -575,10 +630,10 @@ def agent_report(
         columns = [column[0] for column in result.description]
         rows = [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
     if rows:
-        offered, answered, abandoned, within = (int(rows[0][q]) for q in _QUEUE_TOTALS)
+        offered, answered, abandoned, within, waiting = (int(rows[0][q]) for q in _QUEUE_TOTALS)
     else:
-        offered, answered, abandoned, within = _queue_counts(db, policy, visible)
-    abandonment_rate, service_level = _queue_rates(offered, abandoned, within)
+        offered, answered, abandoned, within, waiting = _queue_counts(db, policy, visible)
+    abandonment_rate, service_level = _queue_rates(offered, abandoned, within, waiting)
     return {
         "period": {
             "from": period.start.isoformat(),
@@ -597,6 +652,7 @@ def agent_report(
             "offered": offered,
             "answered": answered,
             "abandoned": abandoned,
+            "waiting": waiting,
             "abandonment_rate": abandonment_rate,
             "service_level": service_level,
         },
@@ -648,11 +704,11 @@ def team_summary(db: Database, viewer: Viewer, policy: Policy, period: Period) -
             "  FROM feedback f JOIN interactions i ON i.id = f.interaction_id"
             f"  WHERE {where} AND i.answered_at IS NOT NULL)"
             " SELECT * FROM contacts, rated",
-            within_params + params + params,
+            within_params * 2 + params + params,
         ).fetchone()
     assert row is not None
-    offered, answered, abandoned, within, median, resolved, ratings, good = row
-    queue = _queue(int(offered), int(answered), int(abandoned), int(within))
+    offered, answered, abandoned, within, waiting, median, resolved, ratings, good = row
+    queue = _queue(int(offered), int(answered), int(abandoned), int(within), int(waiting))
     handled = queue.answered
     return TeamSummary(
         queue=queue,
@@ -669,11 +725,22 @@ def team_summary(db: Database, viewer: Viewer, policy: Policy, period: Period) -
 DEFINITIONS = {
     "Offered": "Every contact queued in the period (by its local date), answered or not.",
     "Service level": (
-        "Contacts answered within their channel's standard ÷ contacts offered. Abandoned and "
-        "unanswered contacts count as missed. For an agent: handled contacts answered within "
-        "the standard ÷ handled contacts. A wait equal to the standard is within it."
+        "Contacts answered within their channel's standard ÷ contacts offered, leaving out those "
+        "still waiting. Abandoned contacts, and contacts whose standard passed with no answer, "
+        "count as missed. For an agent: handled contacts answered within the standard ÷ handled "
+        "contacts. A wait equal to the standard is within it."
     ),
-    "Abandonment": "Contacts the customer gave up on before an answer ÷ contacts offered.",
+    "Waiting": (
+        "A ticket nobody has answered yet (a helpdesk ticket with no reply, an e-mail or social "
+        "message with no answer time) is waiting, not abandoned, while its channel's standard "
+        "had not passed when it was last seen unanswered: at the latest time in the export that "
+        "brought it. It is left out of the service level until then; once the standard has "
+        "passed with no reply it counts as missed. A later export with the reply updates it."
+    ),
+    "Abandonment": (
+        "Contacts the customer gave up on before an answer (a call or chat that ended "
+        "unanswered) ÷ contacts offered. A ticket with no reply is waiting, not abandoned."
+    ),
     "Wait": (
         "Answered at − queued at, in seconds, over answered contacts: mean, median (the middle "
         "value; the mean of the two middle values for an even count) and p90 (90% of customers "

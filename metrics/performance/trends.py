@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics.contacts.ratings import GOOD_RATING
+from metrics.contacts.waiting import UNANSWERED_S
 from metrics.people import Viewer, get_staff_member
 from metrics.performance.period import Period, scope_sql, standards_cte, visible_period
 from metrics.store import Database
@@ -24,8 +25,9 @@ WEEK = "CAST(date_trunc('week', CAST(timezone(?, i.queued_at) AS DATE)) AS DATE)
 def weekly_trends(db: Database, viewer: Viewer, policy: Policy, period: Period) -> pd.DataFrame:
     """One row per week (weeks start on Monday, local dates) with contacts in the period.
 
-    Per week, with the definitions of `queue_metrics` and `team_summary`: offered, answered
-    within the standard and service level (÷ offered), abandoned and abandonment rate,
+    Per week, with the definitions of `queue_metrics` and `team_summary`: offered, waiting,
+    answered within the standard and service level (÷ offered − waiting), abandoned and
+    abandonment rate,
     handled (answered), resolved and resolution rate (÷ handled), ratings, good ratings and CSAT
     (÷ ratings). `days` is how many of the week's days lie inside the period: an edge week with
     fewer than 7 days is partial and is labelled so by the pages.
@@ -37,12 +39,14 @@ def weekly_trends(db: Database, viewer: Viewer, policy: Policy, period: Period) 
         scoped AS (
             SELECT {WEEK} AS week, i.id, i.abandoned, i.resolved,
                    i.answered_at IS NOT NULL AS answered,
-                   epoch(i.answered_at) - epoch(i.queued_at) <= s.within_s AS within
+                   epoch(i.answered_at) - epoch(i.queued_at) <= s.within_s AS within,
+                   {UNANSWERED_S} <= s.within_s AS waiting
             FROM interactions i JOIN standard s USING (channel)
             WHERE {where}
         ),
         weekly AS (
             SELECT week, count(*) AS offered,
+                   count(*) FILTER (WHERE waiting) AS waiting,
                    count(*) FILTER (WHERE within) AS answered_within,
                    count(*) FILTER (WHERE abandoned) AS abandoned,
                    count(*) FILTER (WHERE answered) AS handled,
@@ -57,7 +61,9 @@ def weekly_trends(db: Database, viewer: Viewer, policy: Policy, period: Period) 
         SELECT w.week,
                date_diff('day', greatest(w.week, ?::DATE), least(w.week + 6, ?::DATE)) + 1
                    AS days,
-               w.offered, w.answered_within, w.answered_within / w.offered AS service_level,
+               w.offered, w.waiting, w.answered_within,
+               CASE WHEN w.offered > w.waiting
+                    THEN w.answered_within / (w.offered - w.waiting) END AS service_level,
                w.abandoned, w.abandoned / w.offered AS abandonment_rate,
                w.handled, w.resolved,
                CASE WHEN w.handled > 0 THEN w.resolved / w.handled END AS resolution_rate,
@@ -282,7 +288,8 @@ def contacts_by_hour(db: Database, viewer: Viewer, policy: Policy, period: Perio
     """When contacts arrive: one row per local weekday and hour with contacts queued.
 
     Columns: weekday (1 = Monday … 7 = Sunday), weekday_name, hour (0–23, local), offered,
-    answered_within and service level (answered within the standard ÷ offered), abandoned.
+    answered_within and service level (answered within the standard ÷ offered − waiting, as in
+    `queue_metrics`), abandoned.
     """
     where, params = scope_sql(policy, visible_period(viewer, period))
     standards, standard_params = standards_cte(policy)
@@ -290,11 +297,13 @@ def contacts_by_hour(db: Database, viewer: Viewer, policy: Policy, period: Perio
         frame = cur.execute(
             f"WITH {standards},"
             " scoped AS (SELECT timezone(?, i.queued_at) AS local_queued, i.abandoned,"
-            "   epoch(i.answered_at) - epoch(i.queued_at) <= s.within_s AS within"
+            "   epoch(i.answered_at) - epoch(i.queued_at) <= s.within_s AS within,"
+            f"   {UNANSWERED_S} <= s.within_s AS waiting"
             f"  FROM interactions i JOIN standard s USING (channel) WHERE {where})"
             " SELECT isodow(local_queued) AS weekday, hour(local_queued) AS hour,"
             "  count(*) AS offered, count(*) FILTER (WHERE within) AS answered_within,"
-            "  count(*) FILTER (WHERE within) / count(*) AS service_level,"
+            "  count(*) FILTER (WHERE within)"
+            "   / NULLIF(count(*) - count(*) FILTER (WHERE waiting), 0) AS service_level,"
             "  count(*) FILTER (WHERE abandoned) AS abandoned"
             " FROM scoped GROUP BY ALL ORDER BY weekday, hour",
             [*standard_params, policy.business_hours.timezone, *params],

@@ -250,7 +250,7 @@ def test_an_import_gives_the_command_lines_answer_and_records_the_token(
     [
         ({"format": "excel"}, "format: must be one of generic, zendesk, freshdesk, asterisk"),
         ({"dry_run": "maybe"}, "dry_run: must be true or false"),
-        ({"dryrun": "true"}, "unknown parameter 'dryrun' (known: file, format, dry_run)"),
+        ({"dryrun": "true"}, "unknown parameter 'dryrun' (known: file, format, dry_run, timezone)"),
     ],
 )
 def test_bad_import_fields_are_400(
@@ -358,3 +358,27 @@ def test_the_discovery_file_lives_while_the_api_serves(
         fields = json.loads(file.read_text())
         assert fields["url"] == "http://testserver" and fields["store"] == str(store_path.resolve())
     assert not file.exists()
+
+
+def test_an_import_reads_times_without_an_offset_in_the_zone_it_names(
+    client: TestClient, tokens: dict[str, str], contacts: Path, db: Database
+) -> None:
+    # 09:00 in the policy's zone (Europe/Zagreb, UTC+1 in March) is 08:00 UTC; named as UTC it
+    # stays 09:00.
+    answer = upload(client, tokens["owner"], contacts, timezone="UTC")
+    assert answer.status_code == 200, answer.json()
+    stored = db.execute(
+        "SELECT strftime(queued_at AT TIME ZONE 'UTC', '%H:%M') FROM interactions"
+        " WHERE external_id = 'F1'"
+    ).fetchone()
+    assert stored == ("09:00",)
+    assert db.execute("SELECT timezone FROM import_batches").fetchone() == ("UTC",)
+
+
+def test_an_unknown_time_zone_is_400_naming_the_field(
+    client: TestClient, tokens: dict[str, str], contacts: Path, db: Database
+) -> None:
+    answer = upload(client, tokens["owner"], contacts, timezone="Europe/Zagrebb")
+    assert answer.status_code == 400
+    assert answer.json()["error"].startswith("import: timezone: unknown time zone 'Europe/Zagrebb'")
+    assert db.execute("SELECT count(*) FROM import_batches").fetchone() == (0,)

@@ -77,6 +77,7 @@ def test_an_owner_uploads_sees_the_preview_and_imports_with_rejects(viewers) -> 
         "Loaded": "3",
         "Rejected": "2",
         "Duplicates skipped": "0",
+        "Warnings": "0",
     }
     shown = texts(at)
     assert "Imported 3 contacts from november.csv (import #1)." in shown
@@ -153,3 +154,102 @@ def test_agents_cannot_reach_the_import_page(viewers) -> None:
     at = app_as(viewers["agent"]).run()
     with pytest.raises(ValueError):
         at.switch_page(PAGE).run()
+
+
+def test_a_supervisors_preview_tells_nothing_about_people_outside_their_team(viewers) -> None:
+    """The owner's e-mail and an e-mail nobody has look the same in a supervisor's preview and
+    are refused with the same reason."""
+    header = "interaction_id,channel,agent_email,queued_at,answered_at"
+    rows = [
+        "S1,phone,owner@demo.example,2026-11-18 10:00,2026-11-18 10:00:20",
+        "S2,phone,nobody@demo.example,2026-11-18 10:05,2026-11-18 10:05:20",
+    ]
+    at = upload(open_page(viewers["supervisor"]), ("\n".join([header, *rows]) + "\n").encode())
+    preview = at.dataframe[0].value
+    owner, nobody = (preview.iloc[i] for i in (0, 1))
+    assert owner["Agent"] == "owner@demo.example" and nobody["Agent"] == "nobody@demo.example"
+    assert owner["Problems"] == nobody["Problems"]
+    assert owner["Problems"].startswith("agent_email: nobody in your team (Front line)")
+    at.button(key="import_button").click().run()
+    assert metrics(at)["Rejected"] == "2"
+    rejects = at.dataframe[1].value
+    assert rejects["Reason"].nunique() == 1
+
+
+def test_the_zone_of_times_without_an_offset_can_be_chosen(viewers) -> None:
+    """The policy's zone by default, where 02:30 on 2024-03-31 did not exist; UTC on choice."""
+    rows = ["Z1,phone,Tamar Ben-David,Front line,2024-03-31 02:30,2024-03-31 02:31,,"]
+    at = upload(open_page(viewers["owner"]), contacts_csv(rows))
+    zone = at.selectbox(key="import_timezone")
+    assert zone.value == "Europe/Zagreb"
+    assert at.dataframe[0].value["Problems"].iloc[0] == (
+        "answered_at: 02:31 does not exist in Europe/Zagreb on 2024-03-31: clocks went forward; "
+        "queued_at: 02:30 does not exist in Europe/Zagreb on 2024-03-31: clocks went forward"
+    )
+    zone.set_value("UTC").run()
+    preview = at.dataframe[0].value
+    assert preview["Problems"].iloc[0] == ""
+    # Shown in the organisation's time: 02:30 UTC is 04:30 in Zagreb on summer time.
+    assert preview["Queued"].iloc[0] == "2024-03-31 04:30:00"
+    at.button(key="import_button").click().run()
+    assert metrics(at)["Loaded"] == "1"
+
+
+def test_team_performance_counts_a_ticket_with_no_reply_as_waiting(viewers) -> None:
+    """A Freshdesk e-mail ticket with no reply yet, created ten minutes before the export:
+    waiting (the standard is 4 hours), not abandoned, and not a missed standard."""
+    header = (
+        "Ticket ID,Subject,Status,Priority,Source,Type,Agent,Group,Created time,Resolved time,"
+        "Initial response time,First response time (in hrs),Survey results,Last updated time"
+    )
+    ticket = "F1,Hi,Open,Low,Email,,,Front line,2026-11-18 10:00,,,,,2026-11-18 10:10"
+    at = app_as(viewers["supervisor"]).run()
+    at.switch_page("app_pages/team_performance.py").run()
+    before = texts(at)
+    assert "0 waiting for a first reply" in before
+    at.switch_page(PAGE).run()
+    upload(at, f"{header}\n{ticket}\n".encode(), "freshdesk.csv")
+    at.button(key="import_button").click().run()
+    assert metrics(at)["Loaded"] == "1"
+    at.switch_page("app_pages/team_performance.py").run()
+    assert not at.exception, at.exception
+    assert "1 waiting for a first reply within their standard" in texts(at)
+
+
+def test_a_rating_that_cannot_be_read_is_shown_as_a_warning_and_downloadable(viewers) -> None:
+    rows = [
+        "W1,phone,Tamar Ben-David,Front line,2026-11-18 10:00,2026-11-18 10:00:20,,=1+1",
+        "W2,chat,Tamar Ben-David,Front line,2026-11-18 10:10,2026-11-18 10:11,,5",
+    ]
+    at = upload(open_page(viewers["owner"]), contacts_csv(rows))
+    assert at.dataframe[0].value["Problems"].iloc[0] == (
+        "csat is a rating from 1 to 5 (a whole number); the contact is loaded without its"
+        " rating and comment"
+    )
+    at.button(key="import_button").click().run()
+    assert not at.exception, at.exception
+    assert metrics(at) == {
+        "Rows read": "2",
+        "Loaded": "2",
+        "Rejected": "0",
+        "Duplicates skipped": "0",
+        "Warnings": "1",
+    }
+    warnings = at.dataframe[1].value
+    assert list(warnings["Row"]) == [2] and list(warnings["Value"]) == ["=1+1"]
+    assert "1 row loaded without a rating that could not be read" in texts(at)
+    download = next(
+        b
+        for b in at.get("download_button")
+        if b.proto.label.startswith("Download the warnings (CSV)")
+    )
+    assert download is not None
+    history = at.dataframe[2].value
+    assert history.iloc[0]["Warnings"] == 1
+
+
+def test_a_file_with_only_a_header_says_so_and_offers_nothing_to_import(viewers) -> None:
+    at = upload(open_page(viewers["owner"]), contacts_csv([]), "empty.csv")
+    assert [e.value for e in at.error] == ["empty.csv: only a header: the file has no rows"]
+    assert not any(b.key == "import_button" for b in at.button)
+    assert "No imports yet." in texts(at)

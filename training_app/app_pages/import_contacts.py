@@ -48,21 +48,24 @@ scope = (
     else "Your own team's contacts: rows naming another team are refused."
 )
 st.caption(
-    f"A generic CSV or Parquet file, a Zendesk or Freshdesk ticket export, or an Asterisk "
-    f"queue_log. Times without an offset are read as {md(zone)} time. " + scope
+    "A generic CSV or Parquet file, a Zendesk or Freshdesk ticket export, or an Asterisk "
+    "queue_log. Times without an offset are read in the time zone chosen below (a time the "
+    "clocks skipped there is refused; one they repeated is its first occurrence). " + scope
 )
 with st.expander("What a file must hold"):
     st.markdown(
         "**Generic** (CSV, comma or semicolon, or Parquet), one row per contact, columns in any "
         "order: `interaction_id`, `channel` (phone, chat, email or social) and `queued_at` are "
-        "required; `agent_email` and/or `agent_name` (only an abandoned contact may have no "
-        "agent); optional `team`, `answered_at`, `resolved_at`, `abandoned` and `resolved` "
+        "required; `agent_email` and/or `agent_name` (only a contact nobody answered may have "
+        "no agent); optional `team`, `answered_at`, `resolved_at`, `abandoned` and `resolved` "
         "(true/false, yes/no, 1/0), `case_id`, `category`, `csat` (1 to 5) and `comment`. "
         "Times in ISO 8601: `2026-03-02 09:15:00`, or with an offset, "
         "`2026-03-02T09:15:00+01:00`.\n\n"
-        "**Zendesk**: the full ticket CSV export. **Freshdesk**: the ticket export. "
-        "**Asterisk**: the `queue_log` file, one contact per call. The README says how each "
-        "column is read; `data/samples/` holds an example of every format."
+        "**Zendesk**: the full ticket CSV export. **Freshdesk**: the ticket export (the "
+        "classic and the newer survey answers are ratings; one no survey has is a warning, "
+        "and its ticket loads without it). A ticket with no reply yet is waiting, not "
+        "abandoned. **Asterisk**: the `queue_log` file, one contact per call. The README says "
+        "how each column is read; `data/samples/` holds an example of every format."
     )
 
 
@@ -122,15 +125,23 @@ def show_result(result: importing.ImportResult) -> None:
         )
     else:
         st.warning(f"Nothing new was loaded from {md(result.file)} (import #{result.batch_id:d}).")
-    tiles = st.columns(4)
+    tiles = st.columns(5)
     tiles[0].metric("Rows read", count(result.rows_read))
     tiles[1].metric("Would load" if result.dry_run else "Loaded", count(result.loaded))
     tiles[2].metric("Rejected", count(result.rejected))
     tiles[3].metric("Duplicates skipped", count(result.duplicates))
+    tiles[4].metric("Warnings", count(result.warnings))
     st.caption(
         "Rows read = loaded + rejected + duplicates. A duplicate repeats a contact already "
-        "stored, or an earlier row of the file, exactly; it is skipped, not refused."
+        "stored, or an earlier row of the file, exactly; it is skipped, not refused. A warning "
+        "refuses nothing: its row loads without the value it names."
     )
+    if result.updated:
+        st.info(
+            f"{md(plural(result.updated, 'loaded row'))} "
+            f"{'would update' if result.dry_run else 'updated'} a ticket an earlier export "
+            "stored while it was still waiting for a reply."
+        )
     earlier = [batch for batch in result.earlier_imports if batch != result.batch_id]
     if earlier:
         st.info(
@@ -146,6 +157,24 @@ def show_result(result: importing.ImportResult) -> None:
         )
     if result.new_teams:
         st.markdown(f"**New teams {made}:**\n\n" + md_bullets(result.new_teams))
+    if result.warnings:
+        st.subheader("Warnings")
+        st.caption(
+            f"{md(plural(result.warnings, 'row'))} "
+            f"{'would load' if result.dry_run else 'loaded'} without a rating that could not "
+            "be read (the README lists the survey answers each format knows)."
+        )
+        st.dataframe(
+            result.warning_rows.rename(columns=REJECT_HEADINGS), hide_index=True, width="stretch"
+        )
+        st.download_button(
+            "Download the warnings (CSV)",
+            frame_csv(result.warning_rows),
+            file_name=f"warnings-{Path(result.file).stem or 'import'}.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key="download_warnings",
+        )
     if result.rejected:
         st.subheader("Rejected rows")
         st.caption(
@@ -188,17 +217,28 @@ if saved is not None:
         placeholder="Choose the format",
         key=f"import_format_{saved['id']}",
     )
-    if choice is not None:
+    zones = importing.time_zones(db)
+    read_zone = st.selectbox(
+        "Times without an offset are in",
+        zones,
+        index=zones.index(zone) if zone in zones else None,
+        help="The time zone the file's local times were written in; the policy's by default. "
+        "Times with an offset or Z are exact whatever is chosen.",
+        key="import_timezone",
+    )
+    if choice is not None and read_zone is not None:
         try:
-            preview = importing.preview_file(db, path, viewer, zone, format=choice, file_name=name)
-        except importing.ImportFileError as exc:
+            preview = importing.preview_file(
+                db, path, viewer, read_zone, format=choice, file_name=name
+            )
+        except (importing.ImportFileError, importing.ImportOptionError) as exc:
             st.error(md(exc))
         else:
             st.subheader("The first rows, as they will be stored")
             st.caption(
-                f"Times in {md(zone)}; “(new)” marks an agent the store does not know yet. Each "
-                "row's own problems are listed; repeats and clashes between rows show when "
-                "the whole file is checked."
+                f"Shown in {md(zone)} time; “(new)” marks an agent the import would create. Each "
+                "row's own problems are listed; repeats and clashes with rows further down "
+                "show when the whole file is checked."
             )
             st.dataframe(local_times(preview.rows, TIME_COLUMNS), hide_index=True, width="stretch")
             # Each button as wide as its label, the second under the first when both don't fit.
@@ -216,12 +256,16 @@ if saved is not None:
                             db,
                             path,
                             viewer,
-                            zone,
+                            read_zone,
                             format=choice,
                             dry_run=dry_run,
                             file_name=name,
                         )
-                except (importing.ImportFileError, importing.ImportFailed) as exc:
+                except (
+                    importing.ImportFileError,
+                    importing.ImportFailed,
+                    importing.ImportOptionError,
+                ) as exc:
                     st.error(md(exc))
                 else:
                     st.session_state[RESULT_KEY] = (saved["id"], result)
@@ -267,6 +311,7 @@ st.dataframe(
                 "Loaded": b.loaded,
                 "Rejected": b.rejected,
                 "Duplicates": b.duplicates,
+                "Warnings": b.warnings,
                 "State": state(b),
             }
             for b in history
@@ -294,6 +339,16 @@ if not rejects.empty:
         mime="text/csv",
         icon=":material/download:",
         key="download_batch_rejects",
+    )
+warnings = importing.batch_warnings(db, viewer, batch.id)
+if not warnings.empty:
+    st.download_button(
+        f"Download the warnings of import #{batch.id:d} (CSV)",
+        frame_csv(warnings),
+        file_name=f"warnings-import-{batch.id}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="download_batch_warnings",
     )
 if batch.removed_at is not None:
     st.caption(f"Import #{batch.id:d} was {md(state(batch))}.")

@@ -55,7 +55,8 @@ tiles[0].metric(
     f"Service level (target {standards.service_level_target:.0%})",
     percent(now.queue.service_level),
     change(now.queue.service_level, before.queue.service_level),
-    help=f"n = {now.queue.offered:,} offered; answered within the channel's standard ÷ offered",
+    help=f"n = {now.queue.judged:,} offered and not waiting ({now.queue.waiting:,} waiting); "
+    "answered within the channel's standard ÷ (offered − waiting)",
 )
 tiles[1].metric(
     "Abandoned",
@@ -78,7 +79,9 @@ tiles[3].metric(
 )
 median = "–" if now.wait_median_s is None else f"{now.wait_median_s:.0f} s"
 st.caption(
-    f"{now.queue.offered:,} contacts offered, {now.handled:,} handled, median wait {median}."
+    f"{now.queue.offered:,} contacts offered, {now.handled:,} handled, "
+    f"{now.queue.waiting:,} waiting for a first reply within their standard, "
+    f"median wait {median}."
 )
 
 st.subheader("Agents")

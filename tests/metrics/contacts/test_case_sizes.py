@@ -83,13 +83,14 @@ def test_the_migration_counts_the_contacts_already_stored(
     tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     every = store.migrations()
-    before = [m for m in every if m.name != "case_contacts"]
+    (case_contacts,) = [m.version for m in every if m.name == "case_contacts"]
+    before = [m for m in every if m.version < case_contacts]
     monkeypatch.setattr(store, "migrations", lambda: before)
     db = open_database(tmp_path / "old.duckdb")
     for n, case in [(1, "A"), (2, "A"), (3, "B"), (4, None)]:
         add_contact(db, n, case)
     monkeypatch.setattr(store, "migrations", lambda: every)
-    assert migrate(db) == [m.version for m in every if m.name == "case_contacts"]
+    assert migrate(db) == [m.version for m in every if m.version >= case_contacts]
     assert counts(db) == {1: 2, 2: 2, 3: 1, 4: 1}
     assert cases_counted(db)
 
@@ -145,6 +146,7 @@ def test_the_report_of_a_period_nobody_handled_still_has_the_queue(
         "offered": 1,
         "answered": 0,
         "abandoned": 1,
+        "waiting": 0,
         "abandonment_rate": 1.0,
         "service_level": 0.0,
     }

@@ -66,6 +66,7 @@ def assert_tables_as_if_built_afresh(db: Database) -> None:
     tables = {
         "contact_days": "SELECT * FROM contact_days ORDER BY ALL",
         "contact_waits": "SELECT * FROM contact_waits ORDER BY ALL",
+        "contact_unanswered": "SELECT * FROM contact_unanswered ORDER BY ALL",
     }
     kept = {name: db.execute(sql).fetchall() for name, sql in tables.items()}
     with transaction(db) as cur:
@@ -248,7 +249,8 @@ def test_a_store_migrated_from_before_the_rollups_gets_them_built(
     tmp_path, policy: Policy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     every = store.migrations()
-    before = [m for m in every if m.name != "contact_rollups"]
+    (rollups,) = [m.version for m in every if m.name == "contact_rollups"]
+    before = [m for m in every if m.version < rollups]
     monkeypatch.setattr(store, "migrations", lambda: before)
     path = tmp_path / "old.duckdb"
     old = open_database(path)
@@ -259,7 +261,7 @@ def test_a_store_migrated_from_before_the_rollups_gets_them_built(
         generate_demo(old, policy, agents=6, days=60, until=DEMO_UNTIL)
     assert "contact_days" not in store.table_columns(old)
     monkeypatch.setattr(store, "migrations", lambda: every)
-    assert migrate(old) == [m.version for m in every if m.name == "contact_rollups"]
+    assert migrate(old) == [m.version for m in every if m.version >= rollups]
     assert rollups_current(old)
     assert_identical(old, policy, demo_periods(old), monkeypatch)
     assert_tables_as_if_built_afresh(old)
@@ -290,4 +292,67 @@ def test_an_import_and_its_removal_keep_the_rollups_exact(
     remove_batch(demo, ADMIN, result.batch_id)
     assert rollups_current(demo)
     assert_identical(demo, policy, periods, monkeypatch)
+    assert_tables_as_if_built_afresh(demo)
+
+
+def waiting_policies(policy: Policy) -> list[Policy]:
+    """The policy, and one whose e-mail standard is a second longer: the edge moves."""
+    email = policy.standards.email.model_copy(update={"answer_within_s": 4 * 3600 + 1})
+    standards = policy.standards.model_copy(update={"email": email})
+    return [policy, policy.model_copy(update={"standards": standards})]
+
+
+def test_waiting_tickets_read_the_same_from_the_rollups(
+    demo: Database, policy: Policy, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    """Unanswered tickets (metrics/contacts/waiting.py) on several days, some still within the
+    standard at the export and some past it, one exactly at it, assigned or not: the rollups
+    give the same queue as the contacts, contact for contact, under either standard; and after
+    a later export updates them and after that import is removed."""
+    (email,) = one(demo, "SELECT email FROM staff WHERE role = 'agent' ORDER BY id LIMIT 1")
+    header = "interaction_id,channel,agent_email,queued_at,answered_at,resolved_at,abandoned"
+    lines = [
+        header,
+        f"U1,email,{email},2026-03-10T08:00:00Z,,,",  # 4 h before the export's 12:00: waiting
+        "U2,email,,2026-03-10T07:59:59Z,,,",  # a second more: missed
+        "U3,social,,2026-03-09T23:30:00Z,,,",  # another UTC day, long missed
+        "U4,phone,,2026-03-10T11:59:50Z,,,false",  # a call not abandoned, 10 s ago: waiting
+        f"U5,chat,{email},2026-03-10T11:00:00Z,2026-03-10T11:00:30Z,2026-03-10T12:00:00Z,",
+    ]
+    file = tmp_path / "tickets.csv"
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert import_file(demo, file, ADMIN, policy.business_hours.timezone).loaded == 5
+    assert rollups_current(demo)
+    assert one(demo, "SELECT count(*) FROM contact_unanswered") == (4,)
+    periods = [
+        Period(start=date(2026, 3, 9), end=date(2026, 3, 11)),
+        Period(start=date(2026, 3, 10), end=date(2026, 3, 10)),
+        Period(start=date(2026, 3, 1), end=date(2026, 3, 31), channel="email"),
+        *demo_periods(demo),
+    ]
+    report = agent_report(demo, ADMIN, policy, periods[0], None)
+    team = report["team"]
+    assert isinstance(team, dict) and team["waiting"] == 2  # U1 and U4
+    for each in waiting_policies(policy):
+        assert_identical(demo, each, periods, monkeypatch)
+    assert_tables_as_if_built_afresh(demo)
+
+    # The next export: U1 answered, U2 still open (seen at 13:00 now), U4 gone from the file.
+    later = [
+        header,
+        f"U1,email,{email},2026-03-10T08:00:00Z,2026-03-10T12:30:00Z,,",
+        "U2,email,,2026-03-10T07:59:59Z,,,",
+        f"U6,phone,{email},2026-03-10T12:59:00Z,2026-03-10T12:59:10Z,2026-03-10T13:00:00Z,",
+    ]
+    file.write_text("\n".join(later) + "\n", encoding="utf-8")
+    result = import_file(demo, file, ADMIN, policy.business_hours.timezone)
+    assert (result.loaded, result.updated, result.duplicates) == (2, 1, 1)
+    assert rollups_current(demo)
+    for each in waiting_policies(policy):
+        assert_identical(demo, each, periods, monkeypatch)
+    assert_tables_as_if_built_afresh(demo)
+    assert result.batch_id is not None
+    remove_batch(demo, ADMIN, result.batch_id)
+    for each in waiting_policies(policy):
+        assert_identical(demo, each, periods, monkeypatch)
     assert_tables_as_if_built_afresh(demo)

@@ -55,6 +55,7 @@ def test_the_report_has_exactly_the_numbers_of_the_frames(
         "offered": queue.offered,
         "answered": queue.answered,
         "abandoned": queue.abandoned,
+        "waiting": queue.waiting,
         "abandonment_rate": queue.abandonment_rate,
         "service_level": queue.service_level,
     }

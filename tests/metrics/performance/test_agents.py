@@ -188,6 +188,7 @@ def test_the_report_command_prints_the_documented_json_and_csv(
         "offered": 7,
         "answered": 6,
         "abandoned": 1,
+        "waiting": 0,
         "abandonment_rate": pytest.approx(1 / 7),
         "service_level": pytest.approx(5 / 7),
     }
