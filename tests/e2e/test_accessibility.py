@@ -39,6 +39,7 @@ DESKTOP_WIDTH = 1400
 PHONE_WIDTH = 390
 # 200% zoom of a 1400 px window: the page lays out in 700 CSS pixels.
 ZOOMED_WIDTH = 700
+ZOOMED_HEIGHT = 1400  # tall enough to hold a page's tiles and its buttons in one capture
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 FAILING_IMPACTS = ("critical", "serious")
 MODULE = "handling-complaints"  # it holds every kind of step, role-plays included
@@ -81,8 +82,8 @@ class AxeFindings:
 
 
 def axe_check(page: Page, where: str, findings: AxeFindings) -> None:
-    """Run axe on the page as it stands; record what fails and what Streamlit leaves."""
-    settle(page)
+    """Run axe on the page as it stands (settled); record what fails and what Streamlit
+    leaves."""
     # axe-core as axe-playwright-python bundles it, put in once per document: Streamlit
     # changes pages without loading a new one, and reading the script again costs a second.
     if not page.evaluate("() => typeof window.axe === 'object'"):
@@ -186,10 +187,12 @@ def settle(page: Page) -> None:
 
 
 def screenshots(page: Page, name: str) -> None:
-    """The page at desktop width and at a phone's 390 px, then back at desktop width."""
+    """The page at desktop width and at a phone's 390 px, then back at desktop width. The
+    window is tall: Streamlit scrolls inside its own container, so a capture stops at the
+    window's bottom."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for width, suffix in ((DESKTOP_WIDTH, ""), (PHONE_WIDTH, "-phone")):
-        page.set_viewport_size({"width": width, "height": 1000 if width > 1000 else 844})
+    for width, height, suffix in ((DESKTOP_WIDTH, 1600, ""), (PHONE_WIDTH, 2600, "-phone")):
+        page.set_viewport_size({"width": width, "height": height})
         settle(page)
         page.screenshot(path=str(SCREENSHOTS / f"a11y-{name}{suffix}.png"), full_page=True)
     page.set_viewport_size({"width": DESKTOP_WIDTH, "height": 900})
@@ -236,6 +239,7 @@ def test_every_page_a_manager_reaches_passes_axe(browser: Browser, store_url: st
             screenshots(page, f"{role}-{title.lower().replace(' ', '-')}")
         if title == "Team performance":
             open_an_agent(page)
+            settle(page)
             axe_check(page, "Agent performance", findings)
     page.context.close()
     report(role, findings)
@@ -249,6 +253,7 @@ def test_an_agent_signs_in_and_takes_a_module_passing_axe_on_every_screen(
     page = new_page(browser)
     page.goto(store_url)
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    settle(page)
     axe_check(page, "Sign in", findings)
     screenshots(page, "sign-in")
 
@@ -282,6 +287,7 @@ def test_an_agent_signs_in_and_takes_a_module_passing_axe_on_every_screen(
             expect(main(page).get_by_role("button", name=label)).to_be_visible()
             if first_of_its_kind and not isinstance(step, Lesson):
                 kind = "role-play ending" if isinstance(step, RolePlay) else "feedback"
+                settle(page)
                 axe_check(page, f"module: {step.kind} {kind}", findings)
             main(page).get_by_role("button", name=label, exact=True).click()
         seen.add(step.kind)
@@ -289,6 +295,7 @@ def test_an_agent_signs_in_and_takes_a_module_passing_axe_on_every_screen(
             break
         expect(progress).to_contain_text(f"Step {number + 1} of {total}")
     expect(main(page).get_by_text("Result of attempt")).to_be_visible()
+    settle(page)
     axe_check(page, "module: result", findings)
     assert {"single_choice", "multiple_choice", "true_false", "role_play"} <= seen
     page.context.close()
@@ -446,19 +453,20 @@ def test_metric_and_button_labels_show_whole_at_200_percent_zoom(
     cut: list[str] = []
     for role in ("agent", "supervisor", "owner"):
         page = new_page(browser, ZOOMED_WIDTH, scale=2)
+        page.set_viewport_size({"width": ZOOMED_WIDTH, "height": ZOOMED_HEIGHT})
         signed_in(page, store_url, role)
         cut += labels_cut_short(page, f"{role} Home")
         zoomed(page, f"{role}-home")
         for title in ZOOMED_PAGES[role]:
             page.set_viewport_size({"width": DESKTOP_WIDTH, "height": 900})
             open_page(page, title)
-            page.set_viewport_size({"width": ZOOMED_WIDTH, "height": 900})
+            page.set_viewport_size({"width": ZOOMED_WIDTH, "height": ZOOMED_HEIGHT})
             cut += labels_cut_short(page, title)
             zoomed(page, f"{role}-{title.lower().replace(' ', '-')}")
         if role == "supervisor":
             page.set_viewport_size({"width": DESKTOP_WIDTH, "height": 900})
             open_page(page, "Import contacts")
-            page.set_viewport_size({"width": ZOOMED_WIDTH, "height": 900})
+            page.set_viewport_size({"width": ZOOMED_WIDTH, "height": ZOOMED_HEIGHT})
             upload = tmp_path / "contacts.csv"
             upload.write_text(
                 "interaction_id,channel,agent_name,team,queued_at,answered_at\n"
