@@ -91,10 +91,11 @@ def agent_weekly_trends(
 
     Per agent and week, over handled contacts (as in `agent_metrics`): service level (answered
     within the standard ÷ handled), resolution rate (resolved ÷ handled), CSAT (good ÷ ratings)
-    and median wait. `team_<metric>` is the median of that number over the agents of the
-    agent's team who handled contacts that week (the agent included); `team_agents` says how
-    many. The period's team filter is replaced by the agent's own team; the channel filter
-    stays. Agents may ask for themselves only; supervisors for their team.
+    and median wait; `days` as in `weekly_trends` (under 7: a partial week). `team_<metric>` is
+    the median of that number over the agents of the agent's team who handled contacts that
+    week (the agent included); `team_agents` says how many. The period's team filter is
+    replaced by the agent's own team; the channel filter stays. Agents may ask for themselves
+    only; supervisors for their team.
 
     Asked by an agent, a week's `team_<metric>` is left empty (NaN) unless at least
     `standards.min_agents_for_comparison` agents were judged on it that week (handled
@@ -163,6 +164,7 @@ def agent_weekly_trends(
             ],
         ).df()
     frame = frame.astype({"handled": "int64", "ratings": "int64", "team_agents": "int64"})
+    frame.insert(1, "days", [period.days_in_week(week.date()) for week in frame["week"]])
     if viewer.role == "agent":
         least = policy.standards.min_agents_for_comparison
         for metric, judged in _TEAM_TREND_JUDGED.items():

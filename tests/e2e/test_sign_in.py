@@ -36,7 +36,7 @@ def test_each_role_signs_in_to_their_home_page(page: Page, app_url: str, role: s
     sign_in(page, app_url, DEMO_ACCOUNTS[role], DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Welcome,")).to_be_visible()
     expect(page.get_by_text(HOME_CAPTION[role]).first).to_be_visible()
-    expect(page.get_by_role("heading", name="What to do next")).to_be_visible()
+    expect(page.get_by_role("heading", name="What is left for you")).to_be_visible()
     nav = page.get_by_test_id("stSidebarNav")
     for label in NAVIGATION[role]:
         expect(nav.get_by_text(label, exact=True)).to_be_visible()

@@ -3,6 +3,7 @@ it, with the empty store, and with a role that must not reach it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def test_owner_home_counts_the_organisation_and_says_what_next(viewers) -> None:
     at = app_as(viewers["owner"]).run()
     assert not at.exception
     page = texts(at)
-    assert "What to do next" in page
+    assert "What is left for you" in page
     assert "version 1" in page
     assert "Customer contacts stored" in page and "generated demo data" in page
     staff = next(m for m in at.metric if m.label == "Staff")
@@ -182,7 +183,7 @@ def test_an_empty_organisation_shows_zeros_not_errors(tmp_path: Path) -> None:
     assert "generated demo data" not in texts(owner)
     supervisor = app_as(viewers["supervisor"]).run()
     assert not supervisor.exception
-    assert "No contacts reached Front line in the last 30 days." in texts(supervisor)
+    assert "No contacts reached Front line in the last 28 days." in texts(supervisor)
     agent = app_as(viewers["agent"]).run()
     assert not agent.exception
     assert next(m for m in agent.metric if "handled" in m.label).value == "0"
@@ -289,9 +290,14 @@ def test_thirty_quick_wrong_passwords_do_not_let_the_right_one_in(demo_db_path: 
     at.text_input[1].input(DEMO_PASSWORD)
     at.button[0].click().run()
     assert TOKEN_KEY not in at.session_state
-    assert at.error[0].value == (
-        "Too many wrong passwords for this e-mail: wait 5 seconds, then try again."
+    # The wait counts down from 5 s after the last wrong one; a busy machine spends some of it
+    # between that click and this one.
+    told = re.fullmatch(
+        r"Too many wrong passwords for this e-mail: wait (\d) seconds?, then try again\.",
+        at.error[0].value,
     )
+    assert told is not None, at.error[0].value
+    assert 1 <= int(told.group(1)) <= 5
 
 
 def lock(db_path: Path, email: str) -> None:

@@ -16,6 +16,7 @@ from metrics.contacts import imports as importing
 from metrics.contacts.formats import FORMAT_TITLES, FORMATS
 from training_app import data, session
 from training_app.components.formatting import count, local_time
+from training_app.components.tables import show_table
 from training_app.components.text import md, md_bullets
 from training_app.csv_writer import frame_csv
 
@@ -27,6 +28,7 @@ NOTICE_KEY = "import_notice"  # what the last removal did, shown once
 UPLOADS_FOLDER = "academy-imports"
 UPLOAD_MAX_AGE_S = 24 * 3600
 TIME_COLUMNS = ("Queued", "Answered", "Resolved at")
+PREVIEW_WRAPPED = ["Problems"]  # a row's problems can run to a sentence or two
 # On screen; the CSV keeps the short lower-case names, easier for a script.
 REJECT_HEADINGS = {
     "row": "Row",
@@ -164,8 +166,8 @@ def show_result(result: importing.ImportResult) -> None:
             f"{'would load' if result.dry_run else 'loaded'} without a rating that could not "
             "be read (the README lists the survey answers each format knows)."
         )
-        st.dataframe(
-            result.warning_rows.rename(columns=REJECT_HEADINGS), hide_index=True, width="stretch"
+        show_table(
+            result.warning_rows.rename(columns=REJECT_HEADINGS), pinned="Row", wrap=["Reason"]
         )
         st.download_button(
             "Download the warnings (CSV)",
@@ -183,9 +185,7 @@ def show_result(result: importing.ImportResult) -> None:
             "call's first event). Fix the rows and import the file again; the rows already "
             "loaded will be skipped as duplicates."
         )
-        st.dataframe(
-            result.rejects.rename(columns=REJECT_HEADINGS), hide_index=True, width="stretch"
-        )
+        show_table(result.rejects.rename(columns=REJECT_HEADINGS), pinned="Row", wrap=["Reason"])
         st.download_button(
             "Download the rejected rows (CSV)",
             rejects_csv(result.rejects),
@@ -240,7 +240,7 @@ if saved is not None:
                 "row's own problems are listed; repeats and clashes with rows further down "
                 "show when the whole file is checked."
             )
-            st.dataframe(local_times(preview.rows, TIME_COLUMNS), hide_index=True, width="stretch")
+            show_table(local_times(preview.rows, TIME_COLUMNS), wrap=PREVIEW_WRAPPED)
             # Each button as wide as its label, the second under the first when both don't fit.
             buttons = st.container(horizontal=True)
             dry_run = buttons.button(
@@ -298,7 +298,7 @@ def name_only(who: str) -> str:
     return re.sub(r"\s*<[^>]*>$", "", who)
 
 
-st.dataframe(
+show_table(
     pd.DataFrame(
         [
             {
@@ -316,9 +316,7 @@ st.dataframe(
             }
             for b in history
         ]
-    ),
-    hide_index=True,
-    width="stretch",
+    )
 )
 st.caption(f"Times in {md(zone)}.")
 
