@@ -10,8 +10,10 @@ from modules.content_errors import ContentError
 from training_app import data, navigation, session
 from training_app.components.errors import failures_reported
 from training_app.components.text import md
+from training_app.components.theme import apply_accessibility_styles
 
 st.set_page_config(page_title="Service Academy", page_icon=":material/school:", layout="wide")
+apply_accessibility_styles()
 
 # Every failure below, in the entry script or in a page, is shown as a reference, not a traceback.
 with failures_reported():

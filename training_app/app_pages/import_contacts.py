@@ -251,11 +251,12 @@ if saved is not None:
                 "show when the whole file is checked."
             )
             show_table(local_times(preview.rows, TIME_COLUMNS), wrap=PREVIEW_WRAPPED)
-            check_col, import_col, _ = st.columns([1.3, 0.6, 2.1])
-            dry_run = check_col.button(
+            # Each button as wide as its label, the second under the first when both don't fit.
+            buttons = st.container(horizontal=True)
+            dry_run = buttons.button(
                 "Check the whole file (nothing is stored)", icon=":material/fact_check:"
             )
-            do_import = import_col.button(
+            do_import = buttons.button(
                 "Import", type="primary", icon=":material/upload:", key="import_button"
             )
             if dry_run or do_import:
