@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from axe_playwright_python.base import AXE_SCRIPT
@@ -179,8 +180,16 @@ def main(page: Page):  # type: ignore[no-untyped-def]
     return page.get_by_test_id("stMain")
 
 
+# Served as plain HTML forms beside the app (training_app/sign_in_routes.py), not by Streamlit.
+FORM_PATHS = ("/sign-in", "/first-owner", "/choose-password")
+
+
 def settle(page: Page) -> None:
-    """Streamlit idle, twice: a click's rerun can start just after the first look."""
+    """Streamlit idle, twice: a click's rerun can start just after the first look. A plain HTML
+    form is settled once it has loaded."""
+    if urlparse(page.url).path in FORM_PATHS:
+        page.wait_for_load_state("load")
+        return
     page.wait_for_selector(IDLE)
     page.wait_for_timeout(500)
     page.wait_for_selector(IDLE)
