@@ -112,6 +112,19 @@ def rejects_csv(rejects: pd.DataFrame) -> bytes:
     return frame_csv(rejects)
 
 
+def first_only(result: importing.ImportResult, shown: int, total: int, what: str) -> None:
+    """Say so when the result holds only the first lines (`PROBLEM_ROWS_KEPT`) of the import's
+    problems or warnings, and where the others are."""
+    if shown >= total:
+        return
+    where = (
+        "a dry run keeps none: import the file to keep them all with the import"
+        if result.dry_run
+        else "the import's entry in the history below offers all of them as CSV"
+    )
+    st.caption(f"The first {count(shown)} of {count(total)} {what} are shown here; {where}.")
+
+
 def show_result(result: importing.ImportResult) -> None:
     if result.dry_run:
         st.info(
@@ -164,6 +177,7 @@ def show_result(result: importing.ImportResult) -> None:
             f"{'would load' if result.dry_run else 'loaded'} without a rating that could not "
             "be read (the README lists the survey answers each format knows)."
         )
+        first_only(result, len(result.warning_rows), result.warnings, "warnings")
         st.dataframe(
             result.warning_rows.rename(columns=REJECT_HEADINGS), hide_index=True, width="stretch"
         )
@@ -183,6 +197,7 @@ def show_result(result: importing.ImportResult) -> None:
             "call's first event). Fix the rows and import the file again; the rows already "
             "loaded will be skipped as duplicates."
         )
+        first_only(result, len(result.rejects), result.problems, "problems")
         st.dataframe(
             result.rejects.rename(columns=REJECT_HEADINGS), hide_index=True, width="stretch"
         )
