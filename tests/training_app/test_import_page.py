@@ -100,13 +100,16 @@ def test_only_the_first_problems_are_shown_and_the_history_offers_them_all(
     monkeypatch.setattr(importing, "PROBLEM_ROWS_KEPT", 1)
     at = upload(open_page(viewers["owner"]), contacts_csv())
     next(b for b in at.button if b.label.startswith("Check the whole file")).click().run()
-    assert "The first 1 of 2 problems are shown here; a dry run keeps none" in texts(at)
+    assert (
+        "The first 1 of 2 problems are shown here and in the download below; a dry run keeps"
+        " none: import the file to keep them all with the import." in texts(at)
+    )
     at.button(key="import_button").click().run()
     assert not at.exception, at.exception
     assert list(at.dataframe[1].value["Row"]) == [5]
     assert (
-        "The first 1 of 2 problems are shown here; the import's entry in the history below"
-        " offers all of them as CSV." in texts(at)
+        "The first 1 of 2 problems are shown here and in the download below; the import's entry"
+        " in the history below offers all of them as CSV." in texts(at)
     )
     offered_csv = next(b for b in at.get("download_button") if "of import #1" in b.proto.label)
     assert offered_csv.proto.label == "Download the rejected rows of import #1 (CSV)"

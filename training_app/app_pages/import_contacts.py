@@ -122,7 +122,10 @@ def first_only(result: importing.ImportResult, shown: int, total: int, what: str
         if result.dry_run
         else "the import's entry in the history below offers all of them as CSV"
     )
-    st.caption(f"The first {count(shown)} of {count(total)} {what} are shown here; {where}.")
+    st.caption(
+        f"The first {count(shown)} of {count(total)} {what} are shown here and in the download"
+        f" below; {where}."
+    )
 
 
 def show_result(result: importing.ImportResult) -> None:
