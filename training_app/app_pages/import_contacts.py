@@ -117,15 +117,17 @@ def first_only(result: importing.ImportResult, shown: int, total: int, what: str
     problems or warnings, and where the others are."""
     if shown >= total:
         return
-    where = (
-        "a dry run keeps none: import the file to keep them all with the import"
-        if result.dry_run
-        else "the import's entry in the history below offers all of them as CSV"
-    )
-    st.caption(
-        f"The first {count(shown)} of {count(total)} {what} are shown here and in the download"
-        f" below; {where}."
-    )
+    if result.dry_run:
+        st.caption(
+            f"The first {count(shown)} of {count(total)} {md(what)} are shown here and in the"
+            " download below; a dry run keeps none: import the file to keep them all with the"
+            " import."
+        )
+    else:
+        st.caption(
+            f"The first {count(shown)} of {count(total)} {md(what)} are shown here and in the"
+            " download below; the import's entry in the history below offers all of them as CSV."
+        )
 
 
 def show_result(result: importing.ImportResult) -> None:
