@@ -50,7 +50,7 @@ import duckdb
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from metrics.organisation import get_setting
+from metrics.organisation import get_setting, set_setting
 from metrics.people import (
     PASSWORD_HASHER,
     AccessDenied,
@@ -59,6 +59,7 @@ from metrics.people import (
     check_password,
     hash_password,
     keep_another_owner,
+    managed_row,
     staff_viewer,
 )
 from metrics.store import Database, transaction
@@ -242,22 +243,15 @@ def end_sessions_of(cur: duckdb.DuckDBPyConnection, staff_id: int, why: str) -> 
 
 
 def set_active(db: Database, email: str, active: bool) -> None:
-    """Let someone sign in, or stop them: deactivation ends their open sessions in the same
-    transaction and keeps their records. The last owner who can sign in stays active."""
-    with transaction(db) as cur:
+    """`academy users activate|deactivate EMAIL`: as the Staff page does it, with an owner's
+    rights (`set_member_active`)."""
+    with db.cursor() as cur:
         row = cur.execute(
-            "SELECT id, name, role = 'owner' AND active AND password_hash IS NOT NULL"
-            " FROM staff WHERE email = ?",
-            [email.strip().lower()],
+            "SELECT id FROM staff WHERE email = ?", [email.strip().lower()]
         ).fetchone()
-        if row is None:
-            raise PeopleError(f"no staff member with e-mail {email}")
-        staff_id, name, signs_in_as_owner = row
-        if not active and signs_in_as_owner:
-            keep_another_owner(cur, staff_id, name)
-        cur.execute("UPDATE staff SET active = ? WHERE id = ?", [active, staff_id])
-        if not active:
-            end_sessions_of(cur, staff_id, DEACTIVATED)
+    if row is None:
+        raise PeopleError(f"no staff member with e-mail {email}")
+    set_member_active(db, Viewer.local_admin(), int(row[0]), active)
 
 
 def set_password(db: Database, email: str, password: str) -> None:
@@ -271,6 +265,89 @@ def set_password(db: Database, email: str, password: str) -> None:
         if not updated:
             raise PeopleError(f"no staff member with e-mail {email}")
         end_sessions_of(cur, updated[0][0], PASSWORD_CHANGED)
+
+
+# --- Managing staff in the app: who may is decided in `metrics.people` ---------------------------
+
+# How long an owner may let a sign-in last: at least a quarter of an hour (shorter would sign
+# people out between two questions), at most a week (a lost laptop stays signed in no longer).
+MIN_SESSION_HOURS = 0.25
+MAX_SESSION_HOURS = 168.0
+SAME_PASSWORD = "choose a password other than the temporary one you were given"
+
+
+def set_member_active(db: Database, viewer: Viewer, staff_id: int, active: bool) -> None:
+    """Deactivate or reactivate someone from the Staff page: owners anyone, supervisors their
+    own team's agents. Deactivation ends their open sessions in the same transaction and keeps
+    their records; the last owner who can sign in stays active."""
+    with transaction(db) as cur:
+        member = managed_row(cur, viewer, staff_id)
+        if not active and member.signs_in_as_owner:
+            keep_another_owner(cur, staff_id, member.name)
+        cur.execute("UPDATE staff SET active = ? WHERE id = ?", [active, staff_id])
+        if not active:
+            end_sessions_of(cur, staff_id, DEACTIVATED)
+
+
+def set_temporary_password(db: Database, viewer: Viewer, staff_id: int, password: str) -> None:
+    """Set or reset someone's password from the Staff page. It is temporary: at their next
+    sign-in they choose their own before anything else. Their open sessions end with it."""
+    password_hash = hash_password(check_password(password))
+    with transaction(db) as cur:
+        member = managed_row(cur, viewer, staff_id)
+        if not member.email:
+            raise PeopleError(f"{member.name} has no e-mail to sign in with; add one first")
+        cur.execute(
+            "UPDATE staff SET password_hash = ?, must_choose_password = true WHERE id = ?",
+            [password_hash, staff_id],
+        )
+        end_sessions_of(cur, staff_id, PASSWORD_CHANGED)
+
+
+def choose_own_password(db: Database, token: str, password: str) -> None:
+    """The person signed in with a temporary password chooses their own. Decided against the
+    stored rows inside the transaction: the session is live and its account still has a
+    temporary password. Their other sessions end; this one goes on."""
+    check_password(password)
+    with db.cursor() as cur:
+        row = cur.execute(
+            "SELECT s.password_hash FROM sign_in_sessions x JOIN staff s ON s.id = x.staff_id"
+            " WHERE x.token_sha256 = ? AND x.ended_at IS NULL AND x.expires_at > ? AND s.active",
+            [_digest(token), _now()],
+        ).fetchone()
+    if row is not None and password_matches(row[0], password):
+        raise PeopleError(SAME_PASSWORD)
+    password_hash = hash_password(password)
+    with transaction(db) as cur:
+        found = cur.execute(
+            "SELECT s.id FROM sign_in_sessions x JOIN staff s ON s.id = x.staff_id"
+            " WHERE x.token_sha256 = ? AND x.ended_at IS NULL AND x.expires_at > ? AND s.active"
+            " AND s.must_choose_password",
+            [_digest(token), _now()],
+        ).fetchone()
+        if found is None:
+            raise PeopleError("this sign-in has no temporary password to replace")
+        (staff_id,) = found
+        cur.execute(
+            "UPDATE staff SET password_hash = ?, must_choose_password = false WHERE id = ?",
+            [password_hash, staff_id],
+        )
+        cur.execute(
+            "UPDATE sign_in_sessions SET ended_at = ?, ended_why = ?"
+            " WHERE staff_id = ? AND ended_at IS NULL AND token_sha256 <> ?",
+            [_now(), PASSWORD_CHANGED, staff_id, _digest(token)],
+        )
+
+
+def set_session_hours(db: Database, viewer: Viewer, hours: float) -> None:
+    """How long a sign-in lasts from now on (sessions open already keep their end): owners only."""
+    if viewer.role != "owner":
+        raise AccessDenied("only an owner may change how long a sign-in lasts")
+    if not math.isfinite(hours) or not MIN_SESSION_HOURS <= hours <= MAX_SESSION_HOURS:
+        raise PeopleError(
+            f"a sign-in lasts between {MIN_SESSION_HOURS:g} and {MAX_SESSION_HOURS:g} hours"
+        )
+    set_setting(db, SESSION_HOURS_SETTING, f"{hours:g}")
 
 
 # --- Checking a password, with the limits on guessing -------------------------------------------

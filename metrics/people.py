@@ -39,6 +39,8 @@ class Viewer(BaseModel):
     email: str
     role: Role
     team_id: int | None
+    # Given a temporary password: they choose their own before anything else.
+    must_choose_password: bool = False
 
     @classmethod
     def local_admin(cls) -> Viewer:
@@ -64,6 +66,7 @@ class StaffMember(BaseModel):
     active: bool
     can_sign_in: bool
     is_demo: bool
+    must_choose_password: bool = False
 
 
 def check_password(password: str) -> str:
@@ -104,15 +107,19 @@ def hash_password(password: str) -> str:
 
 
 def add_team(db: Database, name: str, *, is_demo: bool = False) -> int:
+    with transaction(db) as cur:
+        return _insert_team(cur, name, is_demo)
+
+
+def _insert_team(cur: duckdb.DuckDBPyConnection, name: str, is_demo: bool) -> int:
     name = name.strip()
     if not name:
         raise PeopleError("a team needs a name")
-    with transaction(db) as cur:
-        if cur.execute("SELECT 1 FROM teams WHERE name = ?", [name]).fetchone():
-            raise PeopleError(f"a team named {name!r} already exists")
-        (team_id,) = cur.execute(
-            "INSERT INTO teams (name, is_demo) VALUES (?, ?) RETURNING id", [name, is_demo]
-        ).fetchone()  # type: ignore[misc]
+    if cur.execute("SELECT 1 FROM teams WHERE name = ?", [name]).fetchone():
+        raise PeopleError(f"a team named {name!r} already exists")
+    (team_id,) = cur.execute(
+        "INSERT INTO teams (name, is_demo) VALUES (?, ?) RETURNING id", [name, is_demo]
+    ).fetchone()  # type: ignore[misc]
     return int(team_id)
 
 
@@ -124,16 +131,31 @@ def _team_id(cur: duckdb.DuckDBPyConnection, name: str) -> int:
     return int(found[0])
 
 
-def _insert_staff(cur: duckdb.DuckDBPyConnection, new: NewStaffMember, is_demo: bool) -> int:
+def _insert_staff(
+    cur: duckdb.DuckDBPyConnection,
+    new: NewStaffMember,
+    is_demo: bool,
+    *,
+    temporary_password: bool = False,
+) -> int:
     team_id = _team_id(cur, new.team) if new.team else None
     if new.email and cur.execute("SELECT 1 FROM staff WHERE email = ?", [new.email]).fetchone():
         raise PeopleError(f"{new.email} already has an account")
     # Hashed here, inside the caller's transaction: a hash takes ~0.1 s, short beside a form.
     password_hash = hash_password(new.password) if new.password else None
     (staff_id,) = cur.execute(
-        "INSERT INTO staff (name, email, team_id, role, password_hash, is_demo)"
-        " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        [new.name, new.email, team_id, new.role, password_hash, is_demo],
+        "INSERT INTO staff"
+        " (name, email, team_id, role, password_hash, is_demo, must_choose_password)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        [
+            new.name,
+            new.email,
+            team_id,
+            new.role,
+            password_hash,
+            is_demo,
+            temporary_password and password_hash is not None,
+        ],
     ).fetchone()  # type: ignore[misc]
     return int(staff_id)
 
@@ -254,24 +276,42 @@ def staff_viewer(db: Database, staff_id: int) -> Viewer | None:
     """The viewer a staff member is now, read from their row: None once deactivated."""
     with db.cursor() as cur:
         row = cur.execute(
-            "SELECT id, name, coalesce(email, ''), role, team_id FROM staff"
-            " WHERE id = ? AND active",
+            "SELECT id, name, coalesce(email, ''), role, team_id, must_choose_password"
+            " FROM staff WHERE id = ? AND active",
             [staff_id],
         ).fetchone()
     if row is None:
         return None
-    return Viewer(staff_id=row[0], name=row[1], email=row[2], role=row[3], team_id=row[4])
+    return Viewer(
+        staff_id=row[0],
+        name=row[1],
+        email=row[2],
+        role=row[3],
+        team_id=row[4],
+        must_choose_password=row[5],
+    )
 
 
 _STAFF_SELECT = (
     "SELECT s.id, s.name, s.email, s.team_id, t.name, s.role, s.active,"
-    " s.password_hash IS NOT NULL, s.is_demo"
+    " s.password_hash IS NOT NULL, s.is_demo, s.must_choose_password"
     " FROM staff s LEFT JOIN teams t ON t.id = s.team_id"
 )
 
 
 def _staff_member(row: tuple) -> StaffMember:
-    keys = ("id", "name", "email", "team_id", "team", "role", "active", "can_sign_in", "is_demo")
+    keys = (
+        "id",
+        "name",
+        "email",
+        "team_id",
+        "team",
+        "role",
+        "active",
+        "can_sign_in",
+        "is_demo",
+        "must_choose_password",
+    )
     return StaffMember(**dict(zip(keys, row, strict=True)))
 
 
@@ -337,3 +377,180 @@ def staff_count(db: Database) -> int:
     with db.cursor() as cur:
         (count,) = cur.execute("SELECT count(*) FROM staff").fetchone()  # type: ignore[misc]
     return int(count)
+
+
+# --- Managing staff in the app: owners anyone, supervisors their own team's agents -------------
+#
+# Every rule is checked inside the write's transaction against the stored rows: the one asking
+# as they are now (a supervisor moved to another team a moment ago manages that team), and the
+# person changed as they are now (an agent promoted meanwhile is no longer a supervisor's).
+
+
+class StaffChange(BaseModel):
+    """An edit of someone's record, as the Staff page's form sends it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    role: Role
+    team: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def strip_name(cls, value: str) -> str:
+        return value.strip()
+
+    @field_validator("team")
+    @classmethod
+    def strip_team(cls, value: str | None) -> str | None:
+        return (value.strip() or None) if value is not None else None
+
+    @field_validator("email", mode="before")
+    @classmethod
+    def lower(cls, value: object) -> object:
+        return (value.strip().lower() or None) if isinstance(value, str) else value
+
+
+class Manager(BaseModel):
+    """Who is managing staff, read from their stored row inside the write's transaction."""
+
+    role: Role
+    team_id: int | None
+    team: str | None
+
+
+def manager(cur: duckdb.DuckDBPyConnection, viewer: Viewer) -> Manager:
+    """The viewer as the store has them now, if they may manage staff at all."""
+    if viewer.staff_id == Viewer.local_admin().staff_id:
+        return Manager(role="owner", team_id=None, team=None)
+    row = cur.execute(
+        "SELECT s.role, s.team_id, t.name FROM staff s LEFT JOIN teams t ON t.id = s.team_id"
+        " WHERE s.id = ? AND s.active",
+        [viewer.staff_id],
+    ).fetchone()
+    if row is None or row[0] == "agent":
+        raise AccessDenied("only owners and supervisors manage staff")
+    if row[0] == "supervisor" and row[1] is None:
+        raise AccessDenied("you supervise no team yet; ask an owner to assign you one")
+    return Manager(role=row[0], team_id=row[1], team=row[2])
+
+
+def check_may_give(who: Manager, role: Role, team_id: int | None) -> None:
+    """A supervisor gives only the role agent, and only in their own team."""
+    if who.role == "owner":
+        return
+    if role != "agent":
+        raise AccessDenied("a supervisor adds and edits agents only; ask an owner for other roles")
+    if team_id != who.team_id:
+        raise AccessDenied(f"a supervisor manages their own team ({who.team}) only")
+
+
+class ManagedRow(BaseModel):
+    id: int
+    name: str
+    email: str | None
+    role: Role
+    team_id: int | None
+    signs_in_as_owner: bool
+
+
+def managed_row(cur: duckdb.DuckDBPyConnection, viewer: Viewer, staff_id: int) -> ManagedRow:
+    """The stored row of someone the viewer may manage (checked against it), or a refusal."""
+    who = manager(cur, viewer)
+    row = cur.execute(
+        "SELECT id, name, email, role, team_id,"
+        " role = 'owner' AND active AND password_hash IS NOT NULL FROM staff WHERE id = ?",
+        [staff_id],
+    ).fetchone()
+    if row is None:
+        raise PeopleError(f"no staff member with id {staff_id}")
+    member = ManagedRow(
+        id=row[0],
+        name=row[1],
+        email=row[2],
+        role=row[3],
+        team_id=row[4],
+        signs_in_as_owner=row[5],
+    )
+    if who.role == "supervisor" and (member.role != "agent" or member.team_id != who.team_id):
+        raise AccessDenied(f"a supervisor manages the agents of their own team ({who.team}) only")
+    return member
+
+
+def may_manage(viewer: Viewer, member: StaffMember) -> bool:
+    """Whether the Staff page offers to change this person (the write checks it again)."""
+    if viewer.role == "owner":
+        return True
+    return (
+        viewer.role == "supervisor"
+        and viewer.team_id is not None
+        and member.role == "agent"
+        and member.team_id == viewer.team_id
+    )
+
+
+def add_member(db: Database, viewer: Viewer, new: NewStaffMember) -> int:
+    """Add someone from the Staff page. A password given is temporary: they choose their own at
+    their first sign-in. A supervisor adds agents to their own team only (no team named: theirs)."""
+    with transaction(db) as cur:
+        who = manager(cur, viewer)
+        if who.role == "supervisor" and new.team is None:
+            new = new.model_copy(update={"team": who.team})
+        team_id = _team_id(cur, new.team) if new.team else None
+        check_may_give(who, new.role, team_id)
+        return _insert_staff(cur, new, is_demo=False, temporary_password=True)
+
+
+def update_member(db: Database, viewer: Viewer, staff_id: int, change: StaffChange) -> None:
+    """Edit someone's name, e-mail, role and team (moving them to another team). A supervisor
+    edits their own team's agents and keeps them agents in that team; the last owner who can
+    sign in stays an owner. An open session of theirs sees the change at its next click."""
+    with transaction(db) as cur:
+        member = managed_row(cur, viewer, staff_id)
+        team_id = _team_id(cur, change.team) if change.team else None
+        check_may_give(manager(cur, viewer), change.role, team_id)
+        if (
+            change.email
+            and cur.execute(
+                "SELECT 1 FROM staff WHERE email = ? AND id <> ?", [change.email, staff_id]
+            ).fetchone()
+        ):
+            raise PeopleError(f"{change.email} already has an account")
+        if member.email and not change.email:
+            raise PeopleError("an e-mail cannot be removed: it is how they sign in")
+        if member.signs_in_as_owner and change.role != "owner":
+            keep_another_owner(cur, staff_id, member.name)
+        cur.execute(
+            "UPDATE staff SET name = ?, email = ?, role = ?, team_id = ? WHERE id = ?",
+            [change.name, change.email, change.role, team_id, staff_id],
+        )
+
+
+def _owner_only(cur: duckdb.DuckDBPyConnection, viewer: Viewer, what: str) -> None:
+    if manager(cur, viewer).role != "owner":
+        raise AccessDenied(f"only an owner may {what}")
+
+
+def create_team(db: Database, viewer: Viewer, name: str) -> int:
+    """A new team, from the Staff page: owners only."""
+    with transaction(db) as cur:
+        _owner_only(cur, viewer, "add teams")
+        return _insert_team(cur, name, is_demo=False)
+
+
+def rename_team(db: Database, viewer: Viewer, team_id: int, name: str) -> None:
+    """Give a team a new name (its people, numbers and imports stay with it): owners only."""
+    name = name.strip()
+    if not name:
+        raise PeopleError("a team needs a name")
+    with transaction(db) as cur:
+        _owner_only(cur, viewer, "rename teams")
+        if cur.execute(
+            "SELECT 1 FROM teams WHERE name = ? AND id <> ?", [name, team_id]
+        ).fetchone():
+            raise PeopleError(f"a team named {name!r} already exists")
+        if not cur.execute(
+            "UPDATE teams SET name = ? WHERE id = ? RETURNING id", [name, team_id]
+        ).fetchall():
+            raise PeopleError(f"no team with id {team_id}")

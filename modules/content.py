@@ -9,6 +9,7 @@ change the standard and the lesson, its questions and the dashboard change toget
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Iterator
@@ -41,6 +42,11 @@ ModuleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
 # A choice in a role-play is worth 0 (harmful), 1 (acceptable) or 2 (what the policy asks).
 ChoicePoints = Annotated[int, Field(ge=0, le=2)]
 Points = Annotated[int, Field(ge=1, le=5)]
+# The verdict the player writes beside each reply, from its points; its feedback says why.
+REPLY_VERDICTS = {2: "Best reply", 1: "Acceptable", 0: "Harmful"}
+# A retake is a new test, not the old one again: by default at least half of the graded items
+# a retake asks were not asked in the attempt before it. A module may ask for more, or less.
+DEFAULT_RETAKE_NEW_SHARE = 0.5
 
 
 class Lesson(StrictModel):
@@ -179,6 +185,16 @@ class RolePlayChoice(StrictModel):
     points: ChoicePoints
     next: StepId
 
+    @property
+    def repeats_the_verdict(self) -> bool:
+        opening = self.feedback.strip().casefold()
+        return any(opening.startswith(label.casefold()) for label in REPLY_VERDICTS.values())
+
+
+def verdict_line(points: int) -> str:
+    """What the player writes beside a reply worth `points`: "Harmful (0 of 2)"."""
+    return f"{REPLY_VERDICTS[points]} ({points} of {max(REPLY_VERDICTS)})"
+
 
 class RolePlayNode(StrictModel):
     """What the customer says; then either the agent's possible replies or, at an ending, the
@@ -208,6 +224,8 @@ class RolePlay(StrictModel):
     kind: Literal["role_play"]
     id: StepId
     title: Text
+    # The customer's own name, never that of someone who might play the conversation.
+    customer_name: Text
     scenario: Text
     start: StepId
     nodes: dict[StepId, RolePlayNode]
@@ -224,6 +242,25 @@ class RolePlay(StrictModel):
     @property
     def decision_points(self) -> int:
         return sum(not node.is_ending for node in self.nodes.values())
+
+    @property
+    def can_keep_the_customer(self) -> bool:
+        return any(node.outcome == "kept" for node in self.nodes.values())
+
+    def best_path(self) -> list[tuple[str, int]]:
+        """The (node, reply) pairs of the path that earns the most points, from the start to
+        an ending; the first such reply where two tie."""
+        path: list[tuple[str, int]] = []
+        node = self.start
+        while not self.nodes[node].is_ending:
+            choices = self.nodes[node].choices
+            best = max(
+                range(len(choices)),
+                key=lambda i: choices[i].points + self.best_points(choices[i].next),
+            )
+            path.append((node, best))
+            node = choices[best].next
+        return path
 
 
 class Reflection(StrictModel):
@@ -243,6 +280,12 @@ def _role_play_problems(play: RolePlay) -> Iterator[tuple[tuple[int | str, ...],
         yield ("start",), f"`start` names {play.start!r}, which is not one of `nodes`"
     for name, node in play.nodes.items():
         for number, choice in enumerate(node.choices):
+            if choice.repeats_the_verdict:
+                yield (
+                    ("nodes", name, "choices", number, "feedback"),
+                    "start with the reason, not the verdict: the app already writes "
+                    f"'{verdict_line(choice.points)}' from the reply's points",
+                )
             if choice.next not in play.nodes:
                 dangling = True
                 yield (
@@ -310,6 +353,23 @@ def structure_problems(module: TrainingModule) -> Iterator[tuple[tuple[int | str
         if isinstance(step, RolePlay):
             for loc, problem in _role_play_problems(step):
                 yield ("steps", index, *loc), problem
+    keepable = sum(play.can_keep_the_customer for play in module.role_plays)
+    if module.customers_kept_to_pass > keepable:
+        yield (
+            ("customers_kept_to_pass",),
+            f"{module.customers_kept_to_pass} role-play customers must be kept to pass, but only "
+            f"{keepable} role-play{'' if keepable == 1 else 's'} can end with the customer kept",
+        )
+    graded = module.graded_per_attempt
+    needed = math.ceil(module.retake_new_share * graded - 1e-9)
+    if module.new_on_retake < needed:
+        yield (
+            ("steps",),
+            f"a retake must ask at least {needed} of its {graded} graded items new "
+            f"(retake_new_share {module.retake_new_share:.0%}), but its pools can renew only "
+            f"{module.new_on_retake}: add questions to a pool, which renews "
+            "min(draw, questions - draw)",
+        )
 
 
 Question = Annotated[
@@ -372,6 +432,10 @@ class TrainingModule(StrictModel):
     mandatory: bool
     # Passing this module is followed by signing the policy version in force.
     acknowledges_policy: bool = False
+    # To pass, besides the pass mark: this many role-plays end with the customer kept.
+    customers_kept_to_pass: Annotated[int, Field(ge=0)] = 0
+    # The share of a retake's graded items that its previous attempt did not ask.
+    retake_new_share: Annotated[float, Field(ge=0, le=1)] = DEFAULT_RETAKE_NEW_SHARE
     steps: list[Step] = Field(min_length=1)
 
     @cached_property
@@ -397,6 +461,16 @@ class TrainingModule(StrictModel):
             elif step.kind in GRADED_KINDS:
                 count += 1
         return count
+
+    @property
+    def new_on_retake(self) -> int:
+        """How many graded items a retake can ask that the attempt before it did not: each pool
+        renews as many of its draw as it holds questions besides the ones drawn last time."""
+        return sum(
+            min(step.draw, len(step.questions) - step.draw)
+            for step in self.steps
+            if isinstance(step, QuestionPool)
+        )
 
     @property
     def role_plays(self) -> list[RolePlay]:

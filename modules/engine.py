@@ -7,8 +7,8 @@ so a closed browser comes back to exactly the same screen.
 
 from __future__ import annotations
 
+import math
 import random
-from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
@@ -47,9 +47,11 @@ class PlannedStep(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     step_id: str
-    # Display order of options (choice questions) or the starting order of items (ordering),
-    # as indexes into the module file's lists.
+    # Display order of options (choice questions), of pairs (matching) or the starting order of
+    # items (ordering), as indexes into the module file's lists.
     shuffle: list[int] | None = None
+    # A role-play's replies, per decision node: the order they are offered in.
+    reply_orders: dict[str, list[int]] | None = None
 
 
 class AttemptPlan(BaseModel):
@@ -60,36 +62,76 @@ class AttemptPlan(BaseModel):
     def index_of(self, step_id: str) -> int:
         return [planned.step_id for planned in self.steps].index(step_id)
 
+    @property
+    def step_ids(self) -> list[str]:
+        return [planned.step_id for planned in self.steps]
 
-def _shuffled(count: int, rng: random.Random, *, avoid_identity: bool = False) -> list[int]:
+
+def _shuffled(
+    count: int, rng: random.Random, avoid: list[list[int] | None], *, not_in_order: bool = False
+) -> list[int]:
+    """A random order of `count` indexes that is none of `avoid` (the order the last attempt
+    showed), nor, with `not_in_order`, the right order itself (an ordering exercise that starts
+    solved asks nothing); as far as `count` leaves another order to take."""
+    unwanted = [order for order in avoid if order is not None]
+    if not_in_order:
+        unwanted.append(list(range(count)))
+    possible = math.factorial(count) > len({tuple(order) for order in unwanted})
     order = list(range(count))
     rng.shuffle(order)
-    # An ordering exercise that starts in the right order asks nothing.
-    while avoid_identity and count > 1 and order == sorted(order):
+    while possible and order in unwanted:
         rng.shuffle(order)
     return order
 
 
-def _planned(step: object, rng: random.Random) -> PlannedStep:
+def _planned(step: object, rng: random.Random, before: PlannedStep | None) -> PlannedStep:
+    """How `step` is shown in this attempt; asked in the attempt before too (`before`), its
+    options, items, pairs or replies come in another order than they did then."""
+    last = before.shuffle if before is not None else None
     if isinstance(step, SingleChoice | MultipleChoice):
-        return PlannedStep(step_id=step.id, shuffle=_shuffled(len(step.options), rng))
+        return PlannedStep(step_id=step.id, shuffle=_shuffled(len(step.options), rng, [last]))
     if isinstance(step, Ordering):
-        order = _shuffled(len(step.items), rng, avoid_identity=True)
+        order = _shuffled(len(step.items), rng, [last], not_in_order=True)
         return PlannedStep(step_id=step.id, shuffle=order)
-    assert isinstance(step, Lesson | TrueFalse | Matching | RolePlay | Reflection)
+    if isinstance(step, Matching):
+        return PlannedStep(step_id=step.id, shuffle=_shuffled(len(step.pairs), rng, [last]))
+    if isinstance(step, RolePlay):
+        orders = before.reply_orders if before is not None else None
+        return PlannedStep(
+            step_id=step.id,
+            reply_orders={
+                name: _shuffled(len(node.choices), rng, [(orders or {}).get(name)])
+                for name, node in step.nodes.items()
+                if not node.is_ending
+            },
+        )
+    assert isinstance(step, Lesson | TrueFalse | Reflection)
     return PlannedStep(step_id=step.id)
 
 
-def build_plan(module: TrainingModule, rng: random.Random) -> AttemptPlan:
+def build_plan(
+    module: TrainingModule, rng: random.Random, previous: AttemptPlan | None = None
+) -> AttemptPlan:
     """The steps one attempt shows, in order: every step of the module, except that a pool
-    contributes `draw` of its questions, drawn at random and shuffled."""
+    contributes `draw` of its questions, in a random order.
+
+    A retake (`previous`: the plan of the person's attempt before) draws first the questions
+    the attempt before did not ask, so each pool renews min(draw, questions − draw) of its draw
+    (`TrainingModule.new_on_retake`) whatever the luck; and whatever is asked again comes with
+    its options, items, pairs and replies in another order."""
+    before = {planned.step_id: planned for planned in previous.steps} if previous else {}
     planned: list[PlannedStep] = []
     for step in module.steps:
         if isinstance(step, QuestionPool):
-            drawn = rng.sample(step.questions, step.draw)
-            planned.extend(_planned(question, rng) for question in drawn)
+            unseen = [q for q in step.questions if q.id not in before]
+            seen = [q for q in step.questions if q.id in before]
+            rng.shuffle(unseen)
+            rng.shuffle(seen)
+            drawn = (unseen + seen)[: step.draw]
+            rng.shuffle(drawn)
+            planned.extend(_planned(question, rng, before.get(question.id)) for question in drawn)
         else:
-            planned.append(_planned(step, rng))
+            planned.append(_planned(step, rng, before.get(step.id)))
     return AttemptPlan(steps=planned)
 
 
@@ -192,6 +234,7 @@ class ItemResult(BaseModel):
     kind: str
     credit: float
     points: int
+    right_answer: str
     explanation: str
 
 
@@ -200,8 +243,21 @@ class AttemptResult(BaseModel):
     max_points: int
     score: float
     pass_mark: float
+    # The module's other condition: role-plays that ended with the customer kept, of those
+    # asked, against how many must.
+    role_plays: int = 0
+    customers_kept: int = 0
+    customers_to_keep: int = 0
     passed: bool
     items: list[ItemResult]
+
+    @property
+    def reached_pass_mark(self) -> bool:
+        return self.score >= self.pass_mark - SCORE_EPSILON
+
+    @property
+    def kept_enough_customers(self) -> bool:
+        return self.customers_kept >= self.customers_to_keep
 
     @property
     def missed(self) -> list[ItemResult]:
@@ -235,6 +291,30 @@ def describe_answer(step: PlayableStep, answer: AnyAnswer) -> str:
     raise WrongAnswer(f"{step.id}: a {type(answer).__name__} does not answer a {step.kind} step")
 
 
+def right_answer(step: PlayableStep) -> str:
+    """The answer the step's key asks for, in the words of `describe_answer`: what a missed
+    item shows beside the agent's own answer."""
+    if isinstance(step, SingleChoice | MultipleChoice):
+        return "; ".join(option.text for option in step.options if option.correct)
+    if isinstance(step, TrueFalse):
+        return "True" if step.answer else "False"
+    if isinstance(step, Ordering):
+        return " → ".join(step.items)
+    if isinstance(step, Matching):
+        return "; ".join(f"{pair.item} → {pair.answer}" for pair in step.pairs)
+    if isinstance(step, RolePlay):
+        lines = []
+        node = step.start
+        for node, reply in step.best_path():
+            chosen = step.nodes[node].choices[reply]
+            lines += [f"Customer: {step.nodes[node].customer}", f"Agent: {chosen.reply}"]
+            node = chosen.next
+        ending = step.nodes[node]
+        lines += [f"Customer: {ending.customer}", f"Outcome: customer {ending.outcome}"]
+        return "\n".join(lines)
+    raise WrongAnswer(f"{step.id}: a {step.kind} step has no right answer")
+
+
 def credit_for(step: PlayableStep, answer: AnyAnswer) -> float | None:
     """Credit for a stored answer; None while it earns none yet (a reflection, which is never
     graded, or a conversation still going on)."""
@@ -261,14 +341,19 @@ def score_attempt(
     pass_mark: float,
 ) -> AttemptResult:
     """Score = points earned ÷ points available over the graded steps of the plan; a graded
-    step left unanswered earns nothing. Passed when the score reaches the pass mark."""
+    step left unanswered earns nothing. Passed when the score reaches the pass mark and at
+    least the module's `customers_kept_to_pass` role-plays ended with the customer kept."""
     items: list[ItemResult] = []
+    role_plays = kept = 0
     for planned in plan.steps:
         step = module.step(planned.step_id)
         if isinstance(step, Lesson | Reflection):
             continue
         answer = answers.get(planned.step_id)
         credit = grade(step, answer) if answer is not None else 0.0
+        if isinstance(step, RolePlay):
+            role_plays += 1
+            kept += isinstance(answer, RolePlayAnswer) and answer.outcome == "kept"
         items.append(
             ItemResult(
                 step_id=step.id,
@@ -276,23 +361,22 @@ def score_attempt(
                 kind=step.kind,
                 credit=credit,
                 points=step.points,
+                right_answer=right_answer(step),
                 explanation=step.explanation,
             )
         )
     earned = sum(item.credit * item.points for item in items)
     available = sum(item.points for item in items)
     score = earned / available if available else 1.0
+    to_keep = min(module.customers_kept_to_pass, role_plays)
     return AttemptResult(
         points=earned,
         max_points=available,
         score=score,
         pass_mark=pass_mark,
-        passed=score >= pass_mark - SCORE_EPSILON,
+        role_plays=role_plays,
+        customers_kept=kept,
+        customers_to_keep=to_keep,
+        passed=score >= pass_mark - SCORE_EPSILON and kept >= to_keep,
         items=items,
     )
-
-
-def due_date(started_on: date, effective_from: date, due_within_days: int) -> date:
-    """A mandatory module is due `due_within_days` after the later of the day the person joined
-    and the day the policy took effect."""
-    return max(started_on, effective_from) + timedelta(days=due_within_days)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.organisation import PolicyVersionConflict
-from metrics.people import owner_can_sign_in
 from metrics.store import DatabaseLockedError
 from modules.content_errors import ContentError
 from training_app import data, navigation, session
 from training_app.components.errors import failures_reported
 from training_app.components.text import md
+from training_app.components.theme import apply_accessibility_styles
 
 st.set_page_config(page_title="Service Academy", page_icon=":material/school:", layout="wide")
+apply_accessibility_styles()
 
 # Every failure below, in the entry script or in a page, is shown as a reference, not a traceback.
 with failures_reported():
@@ -34,10 +35,12 @@ with failures_reported():
     # is seen as they are now at their next click.
     viewer = session.current_viewer()
     if viewer is None:
-        offer = not owner_can_sign_in(data.db())
-        page = st.navigation(
-            navigation.signed_out_pages(offer_first_owner=offer), position="hidden"
-        )
+        pages = navigation.signed_out_pages(session.send_to_sign_in, session.unserved)
+        page = st.navigation(pages, position="hidden")
+    elif viewer.must_choose_password:
+        # Given a temporary password: every address goes to choosing their own first.
+        pages = navigation.signed_out_pages(session.send_to_choose_password, session.unserved)
+        page = st.navigation(pages, position="hidden")
     else:
         with st.sidebar:
             st.markdown(
@@ -50,4 +53,8 @@ with failures_reported():
             if data.demo_in_store():
                 st.caption("Demo data: generated, not real customers.")
         page = st.navigation(navigation.pages_for(viewer))
+        if page.url_path == "":  # Home, the default page, is the root address
+            refused = navigation.refusal_notice()
+            if refused is not None:
+                st.warning(md(refused), icon=":material/block:")
     page.run()

@@ -166,13 +166,9 @@ def cmd_serve(args: argparse.Namespace, inv: Invocation) -> int:
     env[DB_ENV_VAR] = str(inv.store)
     env[POLICY_ENV_VAR] = str(loaded.path.resolve())
     env[MODULES_ENV_VAR] = str(inv.modules)
-    settings = {
-        "server.port": args.port,
-        "server.address": args.address,
-        "server.headless": "true",
-        "browser.gatherUsageStats": "false",
-        "client.toolbarMode": "viewer",  # staff need no "Deploy" or "Clear cache"
-    }
+    # Everything else (headless, no usage statistics, the staff's menu) is in
+    # training_app/.streamlit/config.toml, which every way of starting the app reads.
+    settings = {"server.port": args.port, "server.address": args.address}
     server = PROJECT_ROOT / "training_app" / "server.py"
     command = [sys.executable, "-m", "streamlit", "run", str(server)]
     for name, value in settings.items():

@@ -93,13 +93,13 @@ def _store_overview(viewer: Viewer, db_path: str) -> overview.StoreOverview:
 
 
 @st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner=False)
-def _team_overview(viewer: Viewer, db_path: str) -> overview.TeamOverview:
-    return overview.team_overview(db(), viewer)
+def _team_overview(viewer: Viewer, db_path: str, policy_checksum: str) -> overview.TeamOverview:
+    return overview.team_overview(db(), viewer, policy().policy)
 
 
 @st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner=False)
-def _agent_overview(viewer: Viewer, db_path: str) -> overview.AgentOverview:
-    return overview.agent_overview(db(), viewer)
+def _agent_overview(viewer: Viewer, db_path: str, policy_checksum: str) -> overview.AgentOverview:
+    return overview.agent_overview(db(), viewer, policy().policy)
 
 
 def store_overview(viewer: Viewer) -> overview.StoreOverview:
@@ -107,11 +107,11 @@ def store_overview(viewer: Viewer) -> overview.StoreOverview:
 
 
 def team_overview(viewer: Viewer) -> overview.TeamOverview:
-    return _team_overview(viewer, _db_key())
+    return _team_overview(viewer, _db_key(), policy().checksum)
 
 
 def agent_overview(viewer: Viewer) -> overview.AgentOverview:
-    return _agent_overview(viewer, _db_key())
+    return _agent_overview(viewer, _db_key(), policy().checksum)
 
 
 def staff(viewer: Viewer, team_id: int | None = None) -> list[StaffMember]:

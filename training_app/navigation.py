@@ -1,134 +1,176 @@
-"""Which pages exist for a session: decided by the signed-in viewer's role, nothing else."""
+"""Which pages exist for a session: decided by the signed-in viewer's role, nothing else.
+
+Every page the app has is listed once, in `PAGES_BY_PATH`, with the roles it is open to. A
+role's navigation holds its own pages; each address it may not open is there too, hidden, as
+one line on Home saying so ("Team performance is not open to agents"), so that a bookmark or a
+link sent by a colleague never falls back silently. The server reads the same list to send a
+signed-out request for any page to the sign-in page first (`training_app/sign_in_routes.py`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from metrics.people import Viewer
+from modules.policy import Role
 
 PAGES = Path(__file__).parent / "app_pages"
+HOME_PATH = "home"
+# The signed-out session's own addresses, which the server answers itself (sign-in pages that
+# set the session cookie): the app reaches them only when it is served without that server.
+SIGN_IN_PATHS = ("sign-in", "first-owner", "choose-password")
+REFUSED_KEY = "address_refused"  # the page a role may not open, told once on Home
 
 HOME_PAGE_BY_ROLE = {
     "owner": "home_owner.py",
     "supervisor": "home_supervisor.py",
     "agent": "home_agent.py",
 }
+ROLE_PLURAL = {"owner": "owners", "supervisor": "supervisors", "agent": "agents"}
+EVERYONE: tuple[Role, ...] = ("owner", "supervisor", "agent")
+MANAGERS: tuple[Role, ...] = ("owner", "supervisor")
 
 
-def signed_out_pages(*, offer_first_owner: bool) -> list[StreamlitPage]:
-    """Sign in; and while nobody can sign in as an owner, creating the first owner, first."""
-    sign_in = st.Page(
-        PAGES / "sign_in.py",
-        title="Sign in",
-        icon=":material/login:",
-        default=not offer_first_owner,
-    )
-    if not offer_first_owner:
-        return [sign_in]
-    first_owner = st.Page(
-        PAGES / "first_owner.py",
-        title="Create the first owner",
-        icon=":material/person_add:",
-        url_path="first-owner",
+@dataclass(frozen=True)
+class PageSpec:
+    file: str
+    title: str
+    icon: str
+    section: str
+    roles: tuple[Role, ...]
+    # Opened from another page with something chosen; no use on its own in the menu.
+    hidden: bool = False
+    # The title a role reads instead (a supervisor's staff page is their team).
+    title_for: tuple[tuple[Role, str], ...] = ()
+
+
+# Address (URL path) -> page, in menu order. Home's address is also the app's root.
+PAGES_BY_PATH: dict[str, PageSpec] = {
+    "policy": PageSpec("policy.py", "Policy", ":material/policy:", "", EVERYONE),
+    "training": PageSpec(
+        "my_training.py", "My training", ":material/school:", "Training", EVERYONE
+    ),
+    "module": PageSpec(
+        "take_module.py",
+        "Training module",
+        ":material/play_lesson:",
+        "Training",
+        EVERYONE,
+        hidden=True,
+    ),
+    "training-records": PageSpec(
+        "training_records.py", "Training records", ":material/fact_check:", "Training", MANAGERS
+    ),
+    "verify": PageSpec(
+        "verify_certificate.py", "Verify a certificate", ":material/verified:", "Training", MANAGERS
+    ),
+    "my-performance": PageSpec(
+        "my_performance.py", "My performance", ":material/monitoring:", "Performance", ("agent",)
+    ),
+    "performance": PageSpec(
+        "team_performance.py", "Team performance", ":material/monitoring:", "Performance", MANAGERS
+    ),
+    "import": PageSpec(
+        "import_contacts.py", "Import contacts", ":material/upload_file:", "Performance", MANAGERS
+    ),
+    "agent": PageSpec(
+        "agent_performance.py",
+        "Agent performance",
+        ":material/person:",
+        "Performance",
+        MANAGERS,
+        hidden=True,
+    ),
+    "recognition": PageSpec(
+        "recognition.py", "Recognition", ":material/emoji_events:", "Performance", MANAGERS
+    ),
+    "coaching": PageSpec(
+        "coaching.py", "Coaching candidates", ":material/support_agent:", "Performance", MANAGERS
+    ),
+    "staff": PageSpec(
+        "staff.py",
+        "Staff and teams",
+        ":material/groups:",
+        "Organisation",
+        MANAGERS,
+        title_for=(("supervisor", "My team"),),
+    ),
+}
+# Every address the app answers with a page: the root (Home) included.
+PAGE_PATHS = ("", HOME_PATH, *PAGES_BY_PATH)
+
+
+def _title(spec: PageSpec, role: Role) -> str:
+    return dict(spec.title_for).get(role, spec.title)
+
+
+def _section(spec: PageSpec, role: Role) -> str:
+    return "Team" if spec.section == "Organisation" and role == "supervisor" else spec.section
+
+
+def _home(role: Role) -> StreamlitPage:
+    return st.Page(
+        PAGES / HOME_PAGE_BY_ROLE[role],
+        title="Home",
+        icon=":material/home:",
+        url_path=HOME_PATH,
         default=True,
     )
-    return [first_owner, sign_in]
+
+
+def _refusal(title: str, role: Role) -> Callable[[], None]:
+    def refuse() -> None:
+        st.session_state[REFUSED_KEY] = f"{title} is not open to {ROLE_PLURAL[role]}."
+        st.switch_page(_home(role))
+
+    return refuse
 
 
 def pages_for(viewer: Viewer) -> dict[str, list[StreamlitPage]]:
-    """The navigation for a role; a page not listed here cannot be reached by that role."""
-    home = st.Page(
-        PAGES / HOME_PAGE_BY_ROLE[viewer.role],
-        title="Home",
-        icon=":material/home:",
-        url_path="home",
-        default=True,
-    )
-    policy = st.Page(PAGES / "policy.py", title="Policy", icon=":material/policy:")
-    sections: dict[str, list[StreamlitPage]] = {"": [home, policy]}
-    training = [
-        st.Page(
-            PAGES / "my_training.py",
-            title="My training",
-            icon=":material/school:",
-            url_path="training",
-        ),
-        # Opened from My training with a module chosen; no use on its own in the menu.
-        st.Page(
-            PAGES / "take_module.py",
-            title="Training module",
-            icon=":material/play_lesson:",
-            url_path="module",
-            visibility="hidden",
-        ),
-    ]
-    if viewer.role in ("owner", "supervisor"):
-        training += [
-            st.Page(
-                PAGES / "training_records.py",
-                title="Training records",
-                icon=":material/fact_check:",
-                url_path="training-records",
-            ),
-            st.Page(
-                PAGES / "verify_certificate.py",
-                title="Verify a certificate",
-                icon=":material/verified:",
-                url_path="verify",
-            ),
-        ]
-    sections["Training"] = training
-    if viewer.role == "agent":
-        sections["Performance"] = [
-            st.Page(
-                PAGES / "my_performance.py",
-                title="My performance",
-                icon=":material/monitoring:",
-                url_path="my-performance",
+    """The navigation for a role: its pages, and every other address as a hidden page that
+    says on Home that it is not open to the role. A page not listed here cannot be reached."""
+    role = viewer.role
+    sections: dict[str, list[StreamlitPage]] = {"": [_home(role)]}
+    refused: list[StreamlitPage] = []
+    for path, spec in PAGES_BY_PATH.items():
+        title = _title(spec, role)
+        if role not in spec.roles:
+            refused.append(
+                st.Page(_refusal(title, role), title=title, url_path=path, visibility="hidden")
             )
-        ]
-    else:
-        sections["Performance"] = [
+            continue
+        sections.setdefault(_section(spec, role), []).append(
             st.Page(
-                PAGES / "team_performance.py",
-                title="Team performance",
-                icon=":material/monitoring:",
-                url_path="performance",
-            ),
-            st.Page(
-                PAGES / "import_contacts.py",
-                title="Import contacts",
-                icon=":material/upload_file:",
-                url_path="import",
-            ),
-            # Opened from a list of agents with one chosen; no use on its own in the menu.
-            st.Page(
-                PAGES / "agent_performance.py",
-                title="Agent performance",
-                icon=":material/person:",
-                url_path="agent",
-                visibility="hidden",
-            ),
-            st.Page(
-                PAGES / "recognition.py",
-                title="Recognition",
-                icon=":material/emoji_events:",
-                url_path="recognition",
-            ),
-            st.Page(
-                PAGES / "coaching.py",
-                title="Coaching candidates",
-                icon=":material/support_agent:",
-                url_path="coaching",
-            ),
-        ]
-    if viewer.role == "owner":
-        sections["Organisation"] = [
-            st.Page(PAGES / "staff.py", title="Staff and teams", icon=":material/groups:")
-        ]
-    elif viewer.role == "supervisor":
-        sections["Team"] = [st.Page(PAGES / "staff.py", title="My team", icon=":material/groups:")]
+                PAGES / spec.file,
+                title=title,
+                icon=spec.icon,
+                url_path=path,
+                visibility="hidden" if spec.hidden else "visible",
+            )
+        )
+    # Hidden pages draw nothing in the menu; they are listed last, under the first section.
+    sections[""].extend(refused)
     return sections
+
+
+def refusal_notice() -> str | None:
+    """The line Home shows after an address the role may not open, once."""
+    notice = st.session_state.pop(REFUSED_KEY, None)
+    return notice if isinstance(notice, str) else None
+
+
+def signed_out_pages(
+    send_to_sign_in: Callable[[], None], unserved: Callable[[], None]
+) -> list[StreamlitPage]:
+    """A signed-out session at any of the app's addresses is sent to the sign-in page, which
+    keeps the address to return to; the sign-in addresses themselves reach the app only when
+    it is served without its server (`unserved` says how to start it)."""
+    pages = [st.Page(send_to_sign_in, title="Sign in", url_path=HOME_PATH, default=True)]
+    pages += [st.Page(send_to_sign_in, title="Sign in", url_path=path) for path in PAGES_BY_PATH]
+    pages += [st.Page(unserved, title="Sign in", url_path=path) for path in SIGN_IN_PATHS]
+    return pages

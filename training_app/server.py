@@ -1,6 +1,9 @@
-"""The app server: the Streamlit pages (`app.py`) and the HTTP API (`api.py`) in one process,
-which alone holds the store. `academy serve` runs this file (`streamlit run` finds the `st.App`
-below); `streamlit run training_app/app.py` still serves the pages, without the API.
+"""The app server: the Streamlit pages (`app.py`), the sign-in pages that set the session
+cookie (`sign_in_routes.py`) and the HTTP API (`api.py`) in one process, which alone holds the
+store. `academy serve` runs this file (`streamlit run` finds the `st.App` below), as do
+`streamlit run training_app/server.py` and `uvicorn training_app.server:app`.
+`streamlit run training_app/app.py` would serve the pages without the sign-in pages, so nobody
+could sign in: its pages say to start the app with `academy serve` instead.
 
 The API's log (one line per request, with the token's name) goes to this process's standard
 error, next to Streamlit's own: the terminal that runs `academy serve`, or its service's journal.
@@ -12,11 +15,12 @@ import logging
 import sys
 from pathlib import Path
 
+from starlette.middleware import Middleware
 from streamlit import config
 from streamlit.starlette import App
 
 from metrics.store import Database, database_path
-from training_app import api
+from training_app import api, sign_in_routes
 
 WILDCARD_ADDRESSES = ("", "0.0.0.0", "::")  # listening everywhere: reach it on this machine
 
@@ -76,6 +80,18 @@ def _after_write() -> None:
     data.clear_performance()
 
 
+def _organisation_name() -> str:
+    from training_app import data
+
+    return data.organisation_name()
+
+
+def _demo_in_store() -> bool:
+    from training_app import data
+
+    return data.demo_in_store()
+
+
 _log_requests()
 context = api.ApiContext(
     store_path=database_path().resolve(),
@@ -84,4 +100,13 @@ context = api.ApiContext(
     base_url=base_url,
     after_write=_after_write,
 )
-app = App("app.py", routes=api.routes(context), lifespan=lambda _app: api.lifespan(context)(_app))
+sign_in = sign_in_routes.SignInContext(
+    store=_store, organisation_name=_organisation_name, demo_in_store=_demo_in_store
+)
+# The entry script by its full path: uvicorn resolves a relative one against its own folder.
+app = App(
+    Path(__file__).with_name("app.py"),
+    routes=[*sign_in_routes.routes(sign_in), *api.routes(context)],
+    middleware=[Middleware(sign_in_routes.SignInFirst, ctx=sign_in)],
+    lifespan=lambda _app: api.lifespan(context)(_app),
+)

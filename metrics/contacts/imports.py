@@ -9,10 +9,10 @@ decides every row's fate with queries, never row by row in Python:
   required field is missing, a timestamp does not parse or is a local time the clocks
   skipped, `answered_at` or `resolved_at` is before `queued_at`, the channel is unknown, a
   value is not what its column holds (a flag, a number, an e-mail address), an answered
-  contact names no
-  agent or a name several staff members share, a supervisor's file holds another team's
-  contacts, or the same id appears with different content: in the file (every row of that id
-  is rejected) or already stored (the stored contact stays as it was);
+  contact names no agent, or an agent only by a name that does not tell who (see below), a
+  supervisor's file holds another team's contacts, or the same id appears with different
+  content: in the file (every row of that id is rejected) or already stored (the stored
+  contact stays as it was);
 - **duplicate**, skipped and counted, when it repeats a contact already stored or an earlier
   row of the file exactly (same source and id, same content), so re-importing a file changes
   nothing;
@@ -29,9 +29,15 @@ the same text: the same instant written two ways is a change, refused rather tha
 digest is kept as `interactions.content_hash`. The source is the format's name: ids are unique
 per source.
 
-Agents are found by e-mail, else by name (Unicode NFC, exact); unknown ones are created as staff
-with role agent and no sign-in, in the team most of their contacts were queued to, and listed in
-the result. Unknown teams are created too (owners only). Imported rows are never demo rows.
+Agents are found by e-mail, else by name (Unicode NFC, exact; see `_agents`): a name is given to
+the one person of that name in the row's team, or, for a row naming no team, to the one person
+of that name; a name several people share, or whose one bearer is in another team, is refused,
+never made a second person. A name that is a phone interface (`PJSIP/201`,
+metrics/contacts/agent_names.py) is no person: its contacts go to whom a link names, or load
+with no agent, the interface kept, to be linked later. In an owner's import, unknown agents (a
+new e-mail, a name nobody has) are created as staff with role agent and no sign-in, in the team
+most of their contacts were queued to, and listed in the result. Unknown teams are created too
+(owners only). Imported rows are never demo rows.
 
 One transaction per file: the contacts, ratings, new staff and teams, the batch record (file
 name, checksum, format, counts, who, when) and its rejects are written together or not at all,
@@ -43,10 +49,10 @@ another team are rejected; rows naming none are queued to theirs), sees and remo
 imports; agents do not import. Staff are matched only within the importer's scope
 (`_staff_in_scope`, the one place rows meet people): a supervisor's rows reach their own team's
 staff and nobody else. An e-mail their team lacks is refused in the same words whether or not
-someone else has it (only an owner brings a new e-mail in); a name their team lacks is a new
-agent of their team, whatever names other teams hold. Neither the checks, nor the preview's
-"(new)", nor a conflict's reason (which names only imports the viewer may see) tells a
-supervisor anything about other teams.
+someone else has it (only an owner brings a new e-mail in), and so is a name their team lacks
+(only an owner brings a new person in); a link to someone outside their team is not used.
+Neither the checks, nor the preview's "(new)", nor a conflict's reason (which names only imports
+the viewer may see) tells a supervisor anything about other teams.
 """
 
 from __future__ import annotations
@@ -69,6 +75,7 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
+from metrics.contacts.agent_names import interface_sql
 from metrics.contacts.case_sizes import forget_case_contacts, refresh_case_contacts
 from metrics.contacts.formats import (
     ASTERISK,
@@ -162,6 +169,9 @@ class ImportResult(BaseModel):
     problems: int
     new_agents: list[str]
     new_teams: list[str]
+    # Interface names (PJSIP/201...) whose loaded contacts nobody has: to link on the Import page
+    # (metrics/contacts/agent_names.py).
+    unlinked_names: list[str]
     batch_id: int | None
     dry_run: bool
     checksum: str
@@ -266,7 +276,8 @@ def time_zones(db: Database) -> list[str]:
                 "SELECT name FROM pg_timezone_names() ORDER BY name"
             ).fetchall()
         ]
-    return [name for name in names if name in available_timezones() or name == "UTC"]
+    known = available_timezones()  # a walk of the zone files: once, not once per name
+    return [name for name in names if name in known or name == "UTC"]
 
 
 def file_checksum(path: Path) -> str:
@@ -622,25 +633,29 @@ def _scope(cur: Database, viewer: Viewer) -> _Scope:
 
 
 def _staff_in_scope(cur: Database, scope: _Scope) -> None:
-    """`import_staff` (id, email, name in NFC): the only staff this import may give contacts
-    to, and the only staff it compares names and e-mails with. Every match of a row to a person
-    (the checks, the preview's "(new)", the write) reads this table and never `staff`, so that
-    a supervisor's import neither reaches nor reveals anyone outside their team: an owner's
-    covers everyone; a supervisor's, the staff of their team other than owners."""
+    """`import_staff` (id, email, name and team name in NFC): the only staff this import may
+    give contacts to, and the only staff it compares names and e-mails with. Every match of a
+    row to a person (the checks, the preview's "(new)", the links, the write) reads this table
+    and never `staff`, so that a supervisor's import neither reaches nor reveals anyone outside
+    their team: an owner's covers everyone; a supervisor's, the staff of their team other than
+    owners."""
     cur.execute("DROP TABLE IF EXISTS import_staff")
     where, params = (
         ("true", [])
         if scope.team_id is None
         else (
-            "team_id = ? AND role <> 'owner'",
+            "s.team_id = ? AND s.role <> 'owner'",
             [scope.team_id],
         )
     )
-    cur.execute(
-        "CREATE TEMP TABLE import_staff AS"
-        f" SELECT id, email, nfc_normalize(trim(name)) AS name FROM staff WHERE {where}",
-        params,
-    )
+    cur.execute(f"CREATE TEMP TABLE import_staff AS {_STAFF_SQL} WHERE {where}", params)
+
+
+# A member of staff as an import compares them with rows (see `_staff_in_scope`).
+_STAFF_SQL = (
+    "SELECT s.id, s.email, nfc_normalize(trim(s.name)) AS name,"
+    " nfc_normalize(trim(t.name)) AS team FROM staff s LEFT JOIN teams t ON t.id = s.team_id"
+)
 
 
 def _row_checks(spec: FormatSpec, scope: _Scope) -> list[Check]:
@@ -868,7 +883,7 @@ def _classify(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, 
         "DELETE FROM import_problems WHERE external_id IN"
         " (SELECT external_id FROM import_stored WHERE same)"
     )
-    _agents(cur, spec, scope)
+    _agents(cur, spec, scope, params)
     # Each row's fate, and for a row that loads the size of its case once stored
     # (`interactions.case_contacts`, see metrics/contacts/case_sizes.py): the rows of the case
     # this file loads, when no stored contact shares the case; NULL when one does, and the case
@@ -926,9 +941,10 @@ def _classify(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, 
             """,
             params,
         )
-    # What remains to write needs only the rows, their status and the problems: the rest goes
-    # now, lowering the import's peak memory by a fifth at a million rows.
-    for table in ("import_candidates", "import_email_agents", "import_name_agents"):
+    # What remains to write needs only the rows, their status, the problems and the agents'
+    # names (a row per distinct name): the rest goes now, lowering the import's peak memory by
+    # a fifth at a million rows.
+    for table in ("import_candidates", "import_email_agents"):
         cur.execute(f"DROP TABLE {table}")
 
 
@@ -939,18 +955,64 @@ def _not_in_team(team: str) -> str:
     )
 
 
-def _agents(cur: Database, spec: FormatSpec, scope: _Scope) -> None:
-    """Match the agents of the rows that may load to staff: by e-mail, else by name. Names
-    shared by several staff members (stored, or new in this file) are problems; the rest that
-    match nobody are new agents, in the team most of their contacts went to."""
-    cur.execute(
+def _not_named_in_team(team: str) -> str:
+    """SQL for a supervisor's reason to refuse a name their team lacks (`c.agent_name`): the
+    same words whether or not someone outside their team has it."""
+    return (
+        f"{sql_text(f'nobody in your team ({team}) is named ')} || c.agent_name ||"
+        f" {sql_text(_NAMED_IN_TEAM_ONLY)}"
+    )
+
+
+_NAMED_IN_TEAM_ONLY = (
+    ": a supervisor's import gives contacts to their own team's staff only; give the agent's"
+    " e-mail, or ask an owner to add this person or to import the row"
+)
+
+
+def _agents(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, object]) -> None:
+    """Match the agents of the rows that may load to staff: by e-mail; else an interface name
+    (metrics/contacts/agent_names.py) by its link, or to nobody; else by name, within the
+    row's team (`import_name_agents`). A name matches the one person of that name in the row's
+    team, or, for a row naming no team, the one person of that name; a name several people
+    share, or whose one bearer is in another team, is refused and never a new person. A name
+    nobody has is a new agent of an owner's import, in the team most of their contacts went
+    to; a supervisor's import makes nobody (it could not tell a new name from someone outside
+    their team without revealing them)."""
+    _run(
+        cur,
         """
         CREATE TEMP TABLE import_candidates AS
-        SELECT row_number, external_id, agent_email, agent_name, team FROM import_rows
+        SELECT row_number, external_id, agent_email, agent_name,
+               coalesce(team, nfc_normalize(trim($own_team))) AS team
+        FROM import_rows
         WHERE row_number NOT IN (SELECT row_number FROM import_problems)
           AND external_id NOT IN (SELECT external_id FROM import_stored WHERE same)
           AND (agent_email IS NOT NULL OR agent_name IS NOT NULL)
-        """
+        """,
+        params,
+    )
+    # The distinct names first, on their own (see `_normalise_names`): a filter on the pattern
+    # would otherwise be pushed down to every row.
+    cur.execute(
+        "CREATE TEMP TABLE import_interfaces AS SELECT DISTINCT agent_name FROM import_candidates"
+        " WHERE agent_email IS NULL AND agent_name IS NOT NULL"
+    )
+    _run(
+        cur,
+        f"""
+        CREATE OR REPLACE TEMP TABLE import_interfaces AS
+        WITH named AS (
+            SELECT agent_name, {interface_sql("agent_name")} AS interface FROM import_interfaces
+        )
+        SELECT n.agent_name, n.interface, l.staff_id
+        FROM named n
+        LEFT JOIN (SELECT l.name, l.staff_id FROM agent_name_links l
+                   SEMI JOIN import_staff s ON s.id = l.staff_id
+                   WHERE l.source = $source) l ON l.name = n.interface
+        WHERE n.interface IS NOT NULL
+        """,
+        params,
     )
     cur.execute(
         """
@@ -967,7 +1029,6 @@ def _agents(cur: Database, spec: FormatSpec, scope: _Scope) -> None:
         # An e-mail names one person in the whole organisation: a supervisor's row may give a
         # contact only to someone of their team, and a row naming anyone else is refused with
         # the same words whether or not that person exists, so that nothing is revealed.
-        # (Names are no identity: a name their team lacks is a new agent of their team.)
         cur.execute(
             f"""
             INSERT INTO import_problems
@@ -978,29 +1039,54 @@ def _agents(cur: Database, spec: FormatSpec, scope: _Scope) -> None:
             """
         )
         cur.execute("DELETE FROM import_email_agents WHERE staff_id IS NULL")
+    # Each name and team the rows without an e-mail give, against the people of that name: the
+    # staff in scope, and the new agents this file brings in by e-mail (in the teams of their
+    # rows). `fate`: match (one person, found again by `_write`), new, or refused (`reason`).
+    refused_new = (
+        "NULL" if scope.team_name is None else _not_named_in_team(scope.team_name)
+    ).replace("c.agent_name", "k.name")
     cur.execute(
-        """
+        f"""
         CREATE TEMP TABLE import_name_agents AS
         WITH people AS (
-            SELECT name FROM import_staff
-            UNION ALL SELECT name FROM import_email_agents WHERE staff_id IS NULL
+            SELECT CAST(id AS VARCHAR) AS person, name, team FROM import_staff
+            UNION ALL
+            SELECT DISTINCT e.email, e.name, c.team FROM import_email_agents e
+            JOIN import_candidates c ON c.agent_email = e.email WHERE e.staff_id IS NULL
+        ), keys AS (
+            SELECT DISTINCT c.agent_name AS name, c.team FROM import_candidates c
+            ANTI JOIN import_interfaces f ON f.agent_name = c.agent_name
+            WHERE c.agent_email IS NULL
+        ), counted AS (
+            SELECT k.name, k.team, count(DISTINCT p.person) AS matches,
+                   count(DISTINCT p.person) FILTER (p.team = k.team) AS in_team,
+                   coalesce(any_value(p.team), 'no team') AS their_team
+            FROM keys k LEFT JOIN people p ON p.name = k.name
+            GROUP BY k.name, k.team
         )
-        SELECT k.agent_name AS name, count(p.name) AS matches
-        FROM (SELECT DISTINCT agent_name FROM import_candidates
-              WHERE agent_email IS NULL) k
-        LEFT JOIN people p ON p.name = k.agent_name
-        GROUP BY k.agent_name
+        SELECT k.name, k.team,
+               CASE WHEN k.in_team = 1 OR (k.team IS NULL AND k.matches = 1) THEN 'match'
+                    WHEN k.matches = 0 AND {"true" if scope.team_name is None else "false"}
+                    THEN 'new'
+                    ELSE 'refused' END AS fate,
+               CASE WHEN k.matches = 0 THEN {refused_new}
+                    WHEN k.in_team > 1
+                    THEN k.in_team || ' staff are named ' || k.name || ': give the agent''s e-mail'
+                    WHEN k.team IS NULL OR k.matches > 1
+                    THEN k.matches || ' staff are named ' || k.name || ': give the agent''s e-mail'
+                    ELSE k.name || ' is in ' || k.their_team || ', not ' || k.team
+                         || ': give the agent''s e-mail or fix the team' END AS reason
+        FROM counted k
         """
     )
-    hint = " (add agent_email to say which)" if spec.name == "generic" else ""
     cur.execute(
         f"""
         INSERT INTO import_problems
         SELECT c.row_number, c.external_id, {sql_text(spec.labels["agent_name"])}, c.agent_name,
-               n.matches || ' staff members have this name, so the contact cannot be given to'
-               || ' the right one{hint}'
-        FROM import_candidates c JOIN import_name_agents n ON n.name = c.agent_name
-        WHERE c.agent_email IS NULL AND n.matches > 1
+               n.reason
+        FROM import_candidates c
+        JOIN import_name_agents n ON n.name = c.agent_name AND n.team IS NOT DISTINCT FROM c.team
+        WHERE c.agent_email IS NULL AND n.fate = 'refused'
         """
     )
     own_team = sql_text(scope.team_name) if scope.team_name is not None else "NULL"
@@ -1012,7 +1098,7 @@ def _agents(cur: Database, spec: FormatSpec, scope: _Scope) -> None:
         WITH new_people AS (
             SELECT email, name FROM import_email_agents WHERE staff_id IS NULL
             UNION ALL
-            SELECT NULL, name FROM import_name_agents WHERE matches = 0
+            SELECT DISTINCT NULL, name FROM import_name_agents WHERE fate = 'new'
         ), their_rows AS (
             SELECT n.email, n.name, c.team FROM new_people n
             JOIN import_candidates c ON c.agent_email = n.email
@@ -1085,10 +1171,19 @@ def _write(
     )
     # The new agents join the staff this import may match (their ids are the sequence's next,
     # above every id this transaction could see).
+    cur.execute(f"INSERT INTO import_staff {_STAFF_SQL} WHERE s.id > ?", [int(row[0])])
+    # Who each name the classification let through is, new agents included: the one of that
+    # name in the row's team, else the one of that name (see `_agents`).
     cur.execute(
-        "INSERT INTO import_staff SELECT id, email, nfc_normalize(trim(name)) FROM staff"
-        " WHERE id > ?",
-        [int(row[0])],
+        """
+        CREATE TEMP TABLE import_name_staff AS
+        SELECT k.name, k.team,
+               CASE WHEN count(*) FILTER (s.team = k.team) = 1
+                    THEN any_value(s.id) FILTER (s.team = k.team)
+                    WHEN count(*) = 1 THEN any_value(s.id) END AS staff_id
+        FROM import_name_agents k JOIN import_staff s ON s.name = k.name
+        WHERE k.fate <> 'refused' GROUP BY k.name, k.team
+        """
     )
     # In slices of the file: each insert joins only its slice's rows to their status, so the
     # hash table it holds beside the table's index stays small whatever the file's size (see
@@ -1105,20 +1200,22 @@ def _write(
             INSERT INTO interactions (id, source, external_id, channel, agent_id, team_id,
                 case_id, queued_at, answered_at, resolved_at, abandoned, resolved, category,
                 is_demo, import_batch_id, content_hash, reopens, seen_unanswered_at,
-                case_contacts)
+                case_contacts, agent_interface)
             SELECT $first_id + l.row_number, $source, l.external_id, l.channel,
-                   coalesce(by_email.id, by_name.id),
+                   coalesce(by_email.id, by_name.staff_id, by_link.staff_id),
                    coalesce(t.id, $default_team), l.case_id, l.queued_at, l.answered_at,
                    l.resolved_at, l.abandoned, l.resolved, l.category, false, $batch,
                    l.content_hash, l.reopens,
                    CASE WHEN l.answered_at IS NULL AND NOT l.abandoned THEN $as_of END,
-                   s.case_contacts
+                   s.case_contacts, by_link.interface
             FROM import_rows l
             JOIN import_status s ON s.row_number = l.row_number AND s.status = 'load'
             LEFT JOIN import_staff by_email ON by_email.email = l.agent_email
-            LEFT JOIN (SELECT name, min(id) AS id FROM import_staff
-                       GROUP BY 1 HAVING count(*) = 1) by_name
+            LEFT JOIN import_name_staff by_name
               ON l.agent_email IS NULL AND by_name.name = l.agent_name
+             AND by_name.team IS NOT DISTINCT FROM coalesce(l.team, nfc_normalize(trim($own_team)))
+            LEFT JOIN import_interfaces by_link
+              ON l.agent_email IS NULL AND by_link.agent_name = l.agent_name
             LEFT JOIN (SELECT nfc_normalize(trim(name)) AS name, min(id) AS id FROM teams
                        GROUP BY 1) t
               ON t.name = l.team
@@ -1347,6 +1444,7 @@ def _import(
                     "SELECT name FROM import_new_teams ORDER BY name"
                 ).fetchall()
             ]
+            unlinked_names = _unlinked_names(cur)
             problems, rejects = _first_problems(cur, "import_problems")
             warnings, warning_rows = _first_problems(cur, "import_row_warnings")
             earlier = [
@@ -1391,6 +1489,7 @@ def _import(
         problems=problems,
         new_agents=new_agents,
         new_teams=new_teams,
+        unlinked_names=unlinked_names,
         batch_id=batch_id,
         dry_run=dry_run,
         checksum=checksum,
@@ -1398,6 +1497,25 @@ def _import(
         rejects=rejects,
         warning_rows=warning_rows,
     )
+
+
+def _unlinked_names(cur: Database) -> list[str]:
+    """The interfaces of the loading rows that no link gives to anyone (see `_agents`); the
+    rows are read only when the file names an unlinked interface at all."""
+    row = cur.execute("SELECT count(*) FROM import_interfaces WHERE staff_id IS NULL").fetchone()
+    if not (row and row[0]):
+        return []
+    return [
+        name
+        for (name,) in cur.execute(
+            """
+            SELECT DISTINCT f.interface FROM import_interfaces f
+            JOIN import_rows r ON r.agent_email IS NULL AND r.agent_name = f.agent_name
+            JOIN import_status s ON s.row_number = r.row_number AND s.status = 'load'
+            WHERE f.staff_id IS NULL ORDER BY 1
+            """
+        ).fetchall()
+    ]
 
 
 def _who(viewer: Viewer) -> str:
@@ -1472,9 +1590,14 @@ def preview_file(
                        r.external_id AS "Id",
                        coalesce(r.channel, r.channel_raw) AS "Channel",
                        coalesce(r.agent_name, r.agent_email)
-                       || CASE WHEN r.row_number NOT IN (SELECT row_number FROM import_problems)
-                                    AND r.row_number IN (SELECT row_number FROM new_agents)
-                               THEN ' (new)' ELSE '' END AS "Agent",
+                       || CASE WHEN r.row_number IN (SELECT row_number FROM import_problems)
+                               THEN ''
+                               WHEN r.row_number IN (SELECT row_number FROM new_agents)
+                               THEN ' (new)'
+                               WHEN r.agent_email IS NULL AND r.agent_name IN
+                                    (SELECT agent_name FROM import_interfaces
+                                     WHERE staff_id IS NULL)
+                               THEN ' (to link)' ELSE '' END AS "Agent",
                        coalesce(r.team, $own_team) AS "Team",
                        r.queued_at AS "Queued", r.answered_at AS "Answered",
                        r.resolved_at AS "Resolved at", r.abandoned AS "Abandoned",

@@ -7,14 +7,21 @@ Two tables (migration 0005), both functions of the stored contacts alone, never 
   ratings, and the count and sum of 1–5 ratings);
 - `contact_waits`: one row per answered contact with its wait, computed exactly as the metrics
   compute it, for the wait mean and quantiles (which no sum can give) and for "within the
-  standard", which is applied when reading, so that a policy change needs no rebuild;
+  standard", which is applied when reading, so that a policy change needs no rebuild; and
+  (migration 0010) whether it was resolved and its ratings and good ratings, for an agent's
+  weekly numbers;
 - `contact_unanswered` (migration 0007): one row per unanswered, unabandoned contact seen so
   (metrics/contacts/waiting.py), with how long it had waited by then, for "still waiting or
-  already missed", which is applied when reading too.
+  already missed", which is applied when reading too;
+- `contact_hours` (migration 0010): additive counts per UTC hour of `queued_at`, queue team and
+  channel (offered, answered, abandoned, resolved, and the ratings of answered contacts per
+  value), for Team performance's queue-wide reads by local week, weekday and hour
+  (metrics/performance/hours.py).
 
-A report period is local days; its whole UTC days are read from `contact_days` and the hours
-before the first and after the last whole UTC day from `interactions` (see
-metrics/performance/agents.py).
+A report period is local days; for the agent report its whole UTC days are read from
+`contact_days` and the hours before the first and after the last whole UTC day from
+`interactions` (see metrics/performance/agents.py). In a zone whose offset is whole hours a
+local day is whole UTC hours, so the queue-wide reads take it from `contact_hours` alone.
 
 Kept exact inside every writer's transaction, with no new call for a writer of contacts that
 already keeps `interactions.case_contacts` (a writer that moves a stored contact's
@@ -78,12 +85,59 @@ _DAYS_SQL = """
     GROUP BY c.day, c.agent_id, c.team_id, c.channel
     ORDER BY c.agent_id, c.day
 """
+# The hourly rows (kept in step with migration 0010, which built them for a store migrated
+# with contacts in it): UTC hour as a TIMESTAMP from the instant's microseconds, as UTC_DAY.
+UTC_HOUR = "date_trunc('hour', make_timestamp(epoch_us({column})))"
+_HOURS_SQL = """
+    INSERT INTO contact_hours
+    WITH period_contact AS (
+        SELECT i.id, {hour} AS utc_hour, i.team_id, i.channel,
+               i.answered_at IS NOT NULL AS answered, i.abandoned, i.resolved
+        FROM interactions i WHERE {where}
+    ),
+    rated AS (
+        SELECT f.interaction_id,
+               count(*) FILTER (WHERE f.scale = '1-5' AND f.rating = 1) AS rated_1,
+               count(*) FILTER (WHERE f.scale = '1-5' AND f.rating = 2) AS rated_2,
+               count(*) FILTER (WHERE f.scale = '1-5' AND f.rating = 3) AS rated_3,
+               count(*) FILTER (WHERE f.scale = '1-5' AND f.rating = 4) AS rated_4,
+               count(*) FILTER (WHERE f.scale = '1-5' AND f.rating = 5) AS rated_5,
+               count(*) FILTER (WHERE f.scale = 'good/bad' AND f.rating = 0) AS rated_bad,
+               count(*) FILTER (WHERE f.scale = 'good/bad' AND f.rating = 1) AS rated_good
+        FROM feedback f SEMI JOIN period_contact c ON c.id = f.interaction_id
+        GROUP BY f.interaction_id
+    )
+    SELECT c.utc_hour, c.team_id, c.channel,
+           count(*), count(*) FILTER (WHERE c.answered), count(*) FILTER (WHERE c.abandoned),
+           count(*) FILTER (WHERE c.answered AND c.resolved),
+           coalesce(sum(r.rated_1) FILTER (WHERE c.answered), 0),
+           coalesce(sum(r.rated_2) FILTER (WHERE c.answered), 0),
+           coalesce(sum(r.rated_3) FILTER (WHERE c.answered), 0),
+           coalesce(sum(r.rated_4) FILTER (WHERE c.answered), 0),
+           coalesce(sum(r.rated_5) FILTER (WHERE c.answered), 0),
+           coalesce(sum(r.rated_bad) FILTER (WHERE c.answered), 0),
+           coalesce(sum(r.rated_good) FILTER (WHERE c.answered), 0)
+    FROM period_contact c LEFT JOIN rated r ON r.interaction_id = c.id
+    GROUP BY c.utc_hour, c.team_id, c.channel
+    ORDER BY c.utc_hour
+"""
 _WAITS_SQL = """
     INSERT INTO contact_waits
-    SELECT i.queued_at, i.agent_id, i.team_id, i.channel,
-           epoch(i.answered_at) - epoch(i.queued_at) AS wait_s
-    FROM interactions i WHERE i.answered_at IS NOT NULL AND {where}
-    ORDER BY i.agent_id, wait_s
+    WITH answered AS (
+        SELECT i.id, i.queued_at, i.agent_id, i.team_id, i.channel,
+               epoch(i.answered_at) - epoch(i.queued_at) AS wait_s, i.resolved
+        FROM interactions i WHERE i.answered_at IS NOT NULL AND {where}
+    ),
+    rated AS (
+        SELECT f.interaction_id, count(*) AS ratings,
+               count(*) FILTER (WHERE {good}) AS good_ratings
+        FROM feedback f SEMI JOIN answered a ON a.id = f.interaction_id
+        GROUP BY f.interaction_id
+    )
+    SELECT a.queued_at, a.agent_id, a.team_id, a.channel, a.wait_s, a.resolved,
+           coalesce(r.ratings, 0), coalesce(r.good_ratings, 0)
+    FROM answered a LEFT JOIN rated r ON r.interaction_id = a.id
+    ORDER BY a.agent_id, a.wait_s
 """
 _UNANSWERED_SQL = f"""
     INSERT INTO contact_unanswered
@@ -130,9 +184,10 @@ def mark_contacts_changed(cur: Database, condition: str, params: list[object]) -
 
 
 def refresh_contact_rollups(cur: Database, *, everything: bool = False) -> int:
-    """Bring `contact_days` and `contact_waits` up to date; call it on the writer's cursor,
-    inside its transaction, after the contacts and their ratings are written and
-    `refresh_case_contacts` has run. Returns the number of days counted again.
+    """Bring `contact_days`, `contact_hours`, `contact_waits` and `contact_unanswered` up to
+    date; call it on the writer's cursor, inside its transaction, after the contacts and their
+    ratings are written and `refresh_case_contacts` has run.
+    Returns the number of days counted again.
 
     By default only the pending days are; with `everything`, the tables are rebuilt.
     """
@@ -143,6 +198,7 @@ def refresh_contact_rollups(cur: Database, *, everything: bool = False) -> int:
             f" SELECT DISTINCT {UTC_DAY.format(column='queued_at')} FROM interactions"
         )
         cur.execute("DELETE FROM contact_days")
+        cur.execute("DELETE FROM contact_hours")
         cur.execute("DELETE FROM contact_waits")
         cur.execute("DELETE FROM contact_unanswered")
     where, params, pending = _pending_sql(cur, "i.queued_at")
@@ -150,11 +206,17 @@ def refresh_contact_rollups(cur: Database, *, everything: bool = False) -> int:
         return 0
     if not everything:
         cur.execute("DELETE FROM contact_days WHERE day IN (SELECT day FROM contact_days_pending)")
+        cur.execute(
+            "DELETE FROM contact_hours"
+            " WHERE CAST(utc_hour AS DATE) IN (SELECT day FROM contact_days_pending)"
+        )
         for table in ("contact_waits", "contact_unanswered"):
             cur.execute(f"DELETE FROM {table} AS i WHERE {where}", params)
     day = UTC_DAY.format(column="i.queued_at")
     cur.execute(_DAYS_SQL.format(day=day, where=where, good=GOOD_RATING), params)
-    cur.execute(_WAITS_SQL.format(where=where), params)
+    hour = UTC_HOUR.format(column="i.queued_at")
+    cur.execute(_HOURS_SQL.format(hour=hour, where=where), params)
+    cur.execute(_WAITS_SQL.format(where=where, good=GOOD_RATING), params)
     cur.execute(_UNANSWERED_SQL.format(where=where), params)
     cur.execute("DELETE FROM contact_days_pending")
     return pending

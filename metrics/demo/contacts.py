@@ -90,9 +90,10 @@ FEEDBACK_MEAN_DELAY_S = 3 * 3600
 RESOLVED_BONUS = 0.9
 LATE_PENALTY = 0.7  # per standard's length of lateness, counted up to two
 MOOD_NOISE = 1.0
-# Mood thresholds between 1|2|3|4|5 stars: ~80% of ratings are 4 or 5 (near the CSAT target).
-STAR_THRESHOLDS = (-1.7, -1.0, -0.4, 0.8)
-GOOD_THRESHOLD = -0.5  # e-mail surveys ask good or bad: ~85% say good
+# Mood thresholds between 1|2|3|4|5 stars: a steady agent gets ~89% of ratings 4 or 5, above
+# the shipped 85% CSAT target, as a team that mostly meets it would.
+STAR_THRESHOLDS = (-2.0, -1.4, -0.85, 0.6)
+GOOD_THRESHOLD = -0.9  # e-mail surveys ask good or bad: ~89% say good
 COMMENT_SHARE = 0.40
 
 SENTIMENTS = ("positive", "neutral", "negative")
@@ -378,7 +379,7 @@ def _handle(
     typical = (
         standard
         * np.array(WAIT_MEDIAN_SHARE)[channel]
-        * Skills.at(skills.wait, agent, progress)
+        * skills.at(skills.wait, agent, progress)
         * load
     )
     answered = service_start + np.maximum(1, np.rint(typical * rng.lognormal(0, WAIT_SIGMA, n)))
@@ -394,7 +395,7 @@ def _handle(
         0, np.array(HANDLE_SIGMA)[channel]
     )
     ended = answered + np.maximum(MIN_HANDLE_S, np.rint(duration)).astype("int64")
-    resolves = rng.random(n) < Skills.at(skills.resolve, agent, progress)
+    resolves = rng.random(n) < skills.at(skills.resolve, agent, progress)
     resolved = handled & resolves & (ended < calendar.horizon)
     return Contacts(
         agent=agent,
@@ -449,7 +450,7 @@ def draw_feedback(
     lateness = np.clip(contacts.wait / standard - 1, 0, 2)
     progress = calendar.progress[contacts.day]
     mood = (
-        Skills.at(skills.rating, contacts.agent, progress)
+        skills.at(skills.rating, contacts.agent, progress)
         + RESOLVED_BONUS * contacts.resolved
         - LATE_PENALTY * lateness
         + rng.normal(0, MOOD_NOISE, n)

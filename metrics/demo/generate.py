@@ -16,7 +16,12 @@ from metrics.contacts.rollups import refresh_contact_rollups
 from metrics.demo.calendar import build_calendar
 from metrics.demo.contacts import draw_contacts, draw_feedback, insert_traffic, interaction_frame
 from metrics.demo.people import DEMO_ACCOUNTS, TEAM_NAMES, draw_people, draw_skills, insert_people
-from metrics.demo.training import Trainee, insert_training, training_history
+from metrics.demo.training import (
+    Trainee,
+    insert_training,
+    join_as_new_starter,
+    training_history,
+)
 from metrics.store import Database, transaction
 from modules.content import (
     TrainingModule,
@@ -107,7 +112,7 @@ def generate_demo(
         taken_teams = {name for (name,) in cur.execute("SELECT name FROM teams").fetchall()}
         people = draw_people(np.random.default_rng(names_seed), agents, taken_emails)
         traffic_rng = np.random.default_rng(traffic_seed)
-        skills = draw_skills(traffic_rng, agents)
+        skills = draw_skills(traffic_rng, agents, days)
         agent_team = np.array([p.team for p in people if p.role == "agent"])
         contacts = draw_contacts(traffic_rng, policy, calendar, skills, agent_team)
         feedback = draw_feedback(traffic_rng, policy, calendar, skills, contacts)
@@ -118,11 +123,21 @@ def generate_demo(
         insert_traffic(cur, interaction_frame(contacts, agent_ids, team_ids), feedback)
         refresh_case_contacts(cur)
         refresh_contact_rollups(cur)  # after the contacts' ratings, inserted with them
-        # The demo sign-in agent is left out: whoever tries the demo starts the training fresh.
+        # The demo sign-in agent is left out: whoever tries the demo starts the training fresh,
+        # as a new starter whose training is not due yet.
+        for staff_id, person in agents_staff:
+            if person.signs_in:
+                join_as_new_starter(cur, calendar, staff_id)
         trainees = [
             Trainee(staff_id, person.name, agent)
             for agent, (staff_id, person) in enumerate(agents_staff)
             if not person.signs_in
+        ]
+        # The owner and supervisor who sign in have done their own training already.
+        trainees += [
+            Trainee(staff_id, person.name, None)
+            for staff_id, person in zip(staff_ids, people, strict=True)
+            if person.signs_in and person.role != "agent"
         ]
         taken_codes = {code for (code,) in cur.execute("SELECT code FROM certificates").fetchall()}
         training = training_history(

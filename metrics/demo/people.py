@@ -30,20 +30,36 @@ TEAM_NAMES = ("Front line", "Orders & returns", "Billing")
 TEAM_AGENT_SHARES = (0.45, 0.30, 0.25)
 
 # Agent skill. Each agent has a wait factor (multiplies the typical wait), a resolution
-# probability and a rating skill; improving agents move linearly from weak to good.
+# probability and a rating skill (added to the customer's mood); improving agents move linearly
+# from weak to good over the period. A real team is mostly agents near or above the policy's
+# targets, a few clearly below one, a few improving: with the shipped policy (service level
+# 80%, resolution 75%, CSAT 85%) about three in four of the steady agents meet every target
+# over four weeks, and the rest fall just short of one, too close to call.
 IMPROVER_SHARE = 0.10
-WAIT_FACTOR_SIGMA = 0.25
-WAIT_FACTOR_RANGE = (0.7, 1.6)
-RESOLVE_MEAN = 0.75
-RESOLVE_SPREAD = 0.05
-RESOLVE_RANGE = (0.65, 0.85)
-RATING_SKILL_SPREAD = 0.35
-RATING_SKILL_RANGE = (-0.7, 0.7)
+STRUGGLING_SHARE = 0.10  # clearly below a target, whatever the sample
+# The steady agents (the rest): quick enough for ~85% within the standard, resolving ~82%,
+# rated well; spreads wide enough that some fall just under a target.
+WAIT_FACTOR_MEDIAN = 0.75
+WAIT_FACTOR_SIGMA = 0.12
+WAIT_FACTOR_RANGE = (0.6, 1.1)
+RESOLVE_MEAN = 0.83
+RESOLVE_SPREAD = 0.03
+RESOLVE_RANGE = (0.74, 0.90)
+RATING_SKILL_SPREAD = 0.30
+RATING_SKILL_RANGE = (-0.6, 0.7)
 VOLUME_SPREAD = 0.10  # some agents take more contacts than others
 VOLUME_RANGE = (0.8, 1.2)
-IMPROVER_WAIT = (1.5, 0.9)
-IMPROVER_RESOLVE = (0.50, 0.88)
-IMPROVER_RATING = (-0.9, 0.3)
+# Struggling agents: slow (~65% within the standard), resolving ~64%, rated lower.
+STRUGGLING_WAIT = 1.50
+STRUGGLING_RESOLVE = 0.64
+STRUGGLING_RATING = -0.60
+# Improving agents, from the start of the period to its end: weak at first, steady by the end.
+IMPROVER_WAIT = (1.6, 0.8)
+IMPROVER_RESOLVE = (0.55, 0.84)
+IMPROVER_RATING = (-0.9, 0.2)
+# An improving agent's coaching shows over the last eight weeks of the demo (all of a shorter
+# demo): the dashboard's four weeks and the four before them, so Most improved finds them.
+IMPROVEMENT_DAYS = 56
 
 
 @dataclass(frozen=True)
@@ -225,32 +241,53 @@ class Skills:
     resolve: tuple[np.ndarray, np.ndarray]  # probability a handled contact is resolved
     rating: tuple[np.ndarray, np.ndarray]  # added to the customer's mood
     volume: np.ndarray  # multiplies the contacts taken per day
+    # Per agent, how far into the period (0 to 1) their change starts: it then runs linearly
+    # to the end. Only improving agents change at all.
+    change_from: np.ndarray
 
-    @staticmethod
     def at(
-        trait: tuple[np.ndarray, np.ndarray], agent: np.ndarray, progress: np.ndarray
+        self, trait: tuple[np.ndarray, np.ndarray], agent: np.ndarray, progress: np.ndarray
     ) -> np.ndarray:
+        """Each contact's agent's `trait` at that point of the period (`progress`, 0 to 1)."""
         start, end = trait
-        return start[agent] + (end[agent] - start[agent]) * progress
+        began = self.change_from[agent]
+        done = np.clip((progress - began) / (1 - began), 0, 1)
+        return start[agent] + (end[agent] - start[agent]) * done
 
 
-def draw_skills(rng: np.random.Generator, agents: int) -> Skills:
-    wait = np.clip(rng.lognormal(0.0, WAIT_FACTOR_SIGMA, agents), *WAIT_FACTOR_RANGE)
+def draw_skills(rng: np.random.Generator, agents: int, days: int) -> Skills:
+    """Each agent's skill over a demo of `days` days (see the constants): most steady around
+    good values, a few struggling and a few improving; the demo agent (index 0) is a steady
+    agent at the centre."""
+    wait = np.clip(
+        rng.lognormal(np.log(WAIT_FACTOR_MEDIAN), WAIT_FACTOR_SIGMA, agents), *WAIT_FACTOR_RANGE
+    )
     resolve = np.clip(rng.normal(RESOLVE_MEAN, RESOLVE_SPREAD, agents), *RESOLVE_RANGE)
     rating = np.clip(rng.normal(0.0, RATING_SKILL_SPREAD, agents), *RATING_SKILL_RANGE)
     volume = np.clip(rng.normal(1.0, VOLUME_SPREAD, agents), *VOLUME_RANGE)
-    # The demo agent (index 0) sits in the middle, so signing in as them shows a typical page.
-    wait[0], resolve[0], rating[0], volume[0] = 1.0, RESOLVE_MEAN, 0.0, 1.0
+    # The demo agent sits in the middle, so signing in as them shows a typical page.
+    wait[0], resolve[0], rating[0], volume[0] = WAIT_FACTOR_MEDIAN, RESOLVE_MEAN, 0.0, 1.0
     wait_end, resolve_end, rating_end = wait.copy(), resolve.copy(), rating.copy()
-    improvers = rng.choice(
-        np.arange(1, agents), size=max(1, round(agents * IMPROVER_SHARE)), replace=False
-    )
+    others = np.arange(1, agents)
+    improving = max(1, round(agents * IMPROVER_SHARE))
+    struggling = max(1, round(agents * STRUGGLING_SHARE))
+    chosen = rng.choice(others, size=min(len(others), improving + struggling), replace=False)
+    improvers, strugglers = chosen[:improving], chosen[improving:]
     wait[improvers], wait_end[improvers] = IMPROVER_WAIT
     resolve[improvers], resolve_end[improvers] = IMPROVER_RESOLVE
     rating[improvers], rating_end[improvers] = IMPROVER_RATING
+    for trait, end, value in (
+        (wait, wait_end, STRUGGLING_WAIT),
+        (resolve, resolve_end, STRUGGLING_RESOLVE),
+        (rating, rating_end, STRUGGLING_RATING),
+    ):
+        trait[strugglers] = end[strugglers] = value
+    change_from = np.zeros(agents)
+    change_from[improvers] = max(0.0, 1 - IMPROVEMENT_DAYS / days)
     return Skills(
         wait=(wait, wait_end),
         resolve=(resolve, resolve_end),
         rating=(rating, rating_end),
         volume=volume,
+        change_from=change_from,
     )

@@ -30,6 +30,7 @@ from metrics.contacts.ratings import GOOD_RATING
 from metrics.contacts.rollups import rollups_current
 from metrics.contacts.waiting import UNANSWERED_S
 from metrics.people import Viewer, get_staff_member
+from metrics.performance.hours import hourly_rollups_apply, hours_where
 from metrics.performance.period import (
     Period,
     filters_sql,
@@ -688,24 +689,15 @@ class TeamSummary(BaseModel):
 def team_summary(db: Database, viewer: Viewer, policy: Policy, period: Period) -> TeamSummary:
     """Queue metrics (see `queue_metrics`) plus, over all handled contacts pooled: the median
     wait, resolution rate = resolved ÷ handled, and CSAT as in `agent_metrics` (ratings 4–5 and
-    good ÷ all ratings)."""
-    where, params = scope_sql(policy, visible_period(viewer, period))
-    within_s, within_params = within_s_sql(policy)
-    # One scan of the period for the queue and the handled contacts (handled = answered here:
-    # whoever answered); the ratings join feedback to a second scan.
+    good ÷ all ratings). From the rollups where they give the numbers exactly
+    (`hourly_rollups_apply`), else from the contacts."""
+    visible = visible_period(viewer, period)
     with db.cursor() as cur:
-        row = cur.execute(
-            f"WITH contacts AS (SELECT {_QUEUE_COUNTS.format(within=within_s)},"
-            "   quantile_cont(epoch(i.answered_at) - epoch(i.queued_at), 0.5),"
-            "   count(*) FILTER (WHERE i.answered_at IS NOT NULL AND i.resolved)"
-            f"  FROM interactions i WHERE {where}),"
-            " rated AS (SELECT count(*),"
-            f"   count(*) FILTER (WHERE {GOOD_RATING})"
-            "  FROM feedback f JOIN interactions i ON i.id = f.interaction_id"
-            f"  WHERE {where} AND i.answered_at IS NOT NULL)"
-            " SELECT * FROM contacts, rated",
-            within_params * 2 + params + params,
-        ).fetchone()
+        if hourly_rollups_apply(cur, policy, visible):
+            sql, params = _summary_from_rollups(policy, visible)
+        else:
+            sql, params = _summary_from_contacts(policy, visible)
+        row = cur.execute(sql, params).fetchone()
     assert row is not None
     offered, answered, abandoned, within, waiting, median, resolved, ratings, good = row
     queue = _queue(int(offered), int(answered), int(abandoned), int(within), int(waiting))
@@ -720,6 +712,78 @@ def team_summary(db: Database, viewer: Viewer, policy: Policy, period: Period) -
         good_ratings=int(good),
         csat=good / ratings if ratings else None,
     )
+
+
+def _summary_from_contacts(policy: Policy, period: Period) -> tuple[str, list[object]]:
+    """`team_summary`'s numbers (offered, answered, abandoned, within, waiting, median wait,
+    resolved, ratings, good ratings) in one row, from the contacts: one scan of the period for
+    the queue and the handled contacts (handled = answered here: whoever answered); the ratings
+    join feedback to a second scan."""
+    where, params = scope_sql(policy, period)
+    within_s, within_params = within_s_sql(policy)
+    sql = (
+        f"WITH contacts AS (SELECT {_QUEUE_COUNTS.format(within=within_s)},"
+        "   quantile_cont(epoch(i.answered_at) - epoch(i.queued_at), 0.5),"
+        "   count(*) FILTER (WHERE i.answered_at IS NOT NULL AND i.resolved)"
+        f"  FROM interactions i WHERE {where}),"
+        " rated AS (SELECT count(*),"
+        f"   count(*) FILTER (WHERE {GOOD_RATING})"
+        "  FROM feedback f JOIN interactions i ON i.id = f.interaction_id"
+        f"  WHERE {where} AND i.answered_at IS NOT NULL)"
+        " SELECT * FROM contacts, rated"
+    )
+    return sql, within_params * 2 + params + params
+
+
+def _summary_from_rollups(policy: Policy, period: Period) -> tuple[str, list[object]]:
+    """The row of `_summary_from_contacts` from the rollups: the counts from `contact_hours`, the
+    waits (within the standard, median) from `contact_waits` in one scan, the waiting tickets
+    from `contact_unanswered`."""
+    hours, hour_params = hours_where(policy, period)
+    first, after = period.bounds(policy.business_hours.timezone)
+    within, within_params = within_s_sql(policy)
+    wait_filters, wait_params = filters_sql(period, "w")
+    unanswered_filters, unanswered_params = filters_sql(period, "u")
+    sql = f"""
+        WITH counts AS (
+            SELECT coalesce(sum(h.offered), 0) AS offered,
+                   coalesce(sum(h.answered), 0) AS answered,
+                   coalesce(sum(h.abandoned), 0) AS abandoned,
+                   coalesce(sum(h.resolved), 0) AS resolved,
+                   coalesce(sum(h.rated_1 + h.rated_2 + h.rated_3 + h.rated_4 + h.rated_5
+                                + h.rated_bad + h.rated_good), 0) AS ratings,
+                   coalesce(sum(h.rated_4 + h.rated_5 + h.rated_good), 0) AS good_ratings
+            FROM contact_hours h WHERE {hours}
+        ),
+        waits AS (
+            SELECT count(*) FILTER (WHERE w.wait_s <= {within.replace("i.channel", "w.channel")})
+                       AS answered_within,
+                   quantile_cont(w.wait_s, 0.5) AS wait_median_s
+            FROM contact_waits w
+            WHERE w.queued_at >= ? AND w.queued_at < ?{wait_filters}
+        ),
+        unanswered AS (
+            SELECT count(*) FILTER (WHERE u.unanswered_s
+                                    <= {within.replace("i.channel", "u.channel")}) AS waiting
+            FROM contact_unanswered u
+            WHERE u.queued_at >= ? AND u.queued_at < ?{unanswered_filters}
+        )
+        SELECT c.offered, c.answered, c.abandoned, w.answered_within, u.waiting,
+               w.wait_median_s, c.resolved, c.ratings, c.good_ratings
+        FROM counts c, waits w, unanswered u
+    """
+    params = [
+        *hour_params,
+        *within_params,
+        first,
+        after,
+        *wait_params,
+        *within_params,
+        first,
+        after,
+        *unanswered_params,
+    ]
+    return sql, params
 
 
 DEFINITIONS = {

@@ -1,7 +1,9 @@
 """What each role's home page summarises: plain counts, scoped to what the viewer may see.
 
 These are counts, not judgements: rates measured against the policy live with the metric
-definitions, where each carries its sample size.
+definitions, where each carries its sample size. A home page counts the dashboard's default
+period (`metrics.performance.period.default_period`, named DEFAULT_PERIOD_NAME), selected as
+every reading of contacts selects it (`scope_sql`), so Home and the dashboard agree.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from datetime import datetime
 from pydantic import BaseModel
 
 from metrics.people import AccessDenied, Viewer, visible_team_id
+from metrics.performance.agents import contact_days
+from metrics.performance.period import Period, default_period, scope_sql
 from metrics.store import Database
-
-RECENT_DAYS = 30  # "recent" on a home page: about one coaching cycle
+from modules.policy import Policy
 
 
 class StoreOverview(BaseModel):
@@ -30,21 +33,27 @@ class StoreOverview(BaseModel):
 class TeamOverview(BaseModel):
     team: str
     agents: int
+    period: Period | None  # None: no contacts are stored, so there is no period to count
     contacts: int
     answered: int
     abandoned: int
     ratings: int
-    days: int
 
 
 class AgentOverview(BaseModel):
     name: str
     team: str | None
     supervisors: list[str]
+    period: Period | None
     handled: int
     resolved: int
     ratings: int
-    days: int
+
+
+def home_period(db: Database, policy: Policy) -> Period | None:
+    """The period a home page counts: the default period over the stored contacts."""
+    stored = contact_days(db, policy)
+    return None if stored is None else default_period(stored[1], stored[0])
 
 
 def store_overview(db: Database, viewer: Viewer) -> StoreOverview:
@@ -74,40 +83,50 @@ def store_overview(db: Database, viewer: Viewer) -> StoreOverview:
     )
 
 
-def team_overview(db: Database, viewer: Viewer, team_id: int | None = None) -> TeamOverview:
-    """A supervisor's own team (owners may name any team) over the last RECENT_DAYS days."""
+def team_overview(
+    db: Database, viewer: Viewer, policy: Policy, team_id: int | None = None
+) -> TeamOverview:
+    """A supervisor's own team (owners may name any team) over the `home_period`: contacts
+    queued to the team's queue, answered, abandoned, and ratings of its answered contacts."""
     team = visible_team_id(viewer, team_id)
     if team is None:
         raise AccessDenied("name a team")
+    period = home_period(db, policy)
     with db.cursor() as cur:
-        row = cur.execute(
-            "SELECT t.name,"
-            " (SELECT count(*) FROM staff s WHERE s.team_id = t.id AND s.role = 'agent'"
-            "  AND s.active),"
-            " count(i.id), count(i.answered_at), count(i.id) FILTER (WHERE i.abandoned),"
-            " (SELECT count(*) FROM feedback f JOIN interactions fi ON fi.id = f.interaction_id"
-            "  WHERE fi.team_id = t.id AND fi.queued_at >= now() - to_days(?))"
-            " FROM teams t LEFT JOIN interactions i"
-            "  ON i.team_id = t.id AND i.queued_at >= now() - to_days(?)"
-            " WHERE t.id = ? GROUP BY t.id, t.name",
-            [RECENT_DAYS, RECENT_DAYS, team],
+        found = cur.execute(
+            "SELECT t.name, (SELECT count(*) FROM staff s WHERE s.team_id = t.id"
+            " AND s.role = 'agent' AND s.active) FROM teams t WHERE t.id = ?",
+            [team],
         ).fetchone()
-    if row is None:
-        raise AccessDenied("no such team")
-    name, agents, contacts, answered, abandoned, ratings = row
+        if found is None:
+            raise AccessDenied("no such team")
+        counts = (0, 0, 0, 0)
+        if period is not None:
+            where, params = scope_sql(policy, period.model_copy(update={"team_id": team}))
+            counts = cur.execute(  # type: ignore[assignment]
+                "SELECT count(*), count(i.answered_at), count(*) FILTER (WHERE i.abandoned),"
+                " (SELECT count(*) FROM feedback f JOIN interactions i ON i.id = f.interaction_id"
+                f"  WHERE {where} AND i.answered_at IS NOT NULL)"
+                f" FROM interactions i WHERE {where}",
+                params + params,
+            ).fetchone()
+    name, agents = found
+    contacts, answered, abandoned, ratings = counts
     return TeamOverview(
         team=name,
         agents=agents,
+        period=period,
         contacts=contacts,
         answered=answered,
         abandoned=abandoned,
         ratings=ratings,
-        days=RECENT_DAYS,
     )
 
 
-def agent_overview(db: Database, viewer: Viewer) -> AgentOverview:
-    """The viewer's own recent work; nobody else's."""
+def agent_overview(db: Database, viewer: Viewer, policy: Policy) -> AgentOverview:
+    """The viewer's own work over the `home_period` (contacts they handled, resolved, and the
+    ratings of those); nobody else's."""
+    period = home_period(db, policy)
     with db.cursor() as cur:
         team, supervisors = cur.execute(
             "SELECT t.name, coalesce(list(sup.name ORDER BY sup.name)"
@@ -117,19 +136,23 @@ def agent_overview(db: Database, viewer: Viewer) -> AgentOverview:
             " WHERE s.id = ? GROUP BY t.name",
             [viewer.staff_id],
         ).fetchone() or (None, [])
-        handled, resolved, ratings = cur.execute(  # type: ignore[misc]
-            "SELECT count(DISTINCT i.id), count(DISTINCT i.id) FILTER (WHERE i.resolved),"
-            " count(f.id)"
-            " FROM interactions i LEFT JOIN feedback f ON f.interaction_id = i.id"
-            " WHERE i.agent_id = ? AND i.queued_at >= now() - to_days(?)",
-            [viewer.staff_id, RECENT_DAYS],
-        ).fetchone()
+        counts = (0, 0, 0)
+        if period is not None:
+            where, params = scope_sql(policy, period)
+            counts = cur.execute(  # type: ignore[assignment]
+                "SELECT count(DISTINCT i.id), count(DISTINCT i.id) FILTER (WHERE i.resolved),"
+                " count(f.id)"
+                " FROM interactions i LEFT JOIN feedback f ON f.interaction_id = i.id"
+                f" WHERE {where} AND i.agent_id = ? AND i.answered_at IS NOT NULL",
+                [*params, viewer.staff_id],
+            ).fetchone()
+    handled, resolved, ratings = counts
     return AgentOverview(
         name=viewer.name,
         team=team,
         supervisors=supervisors,
+        period=period,
         handled=handled,
         resolved=resolved,
         ratings=ratings,
-        days=RECENT_DAYS,
     )

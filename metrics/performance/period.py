@@ -16,6 +16,13 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from metrics.people import AccessDenied, Viewer, visible_team_id
 from modules.policy import CHANNELS, Channel, Policy
 
+# The period every page opens on, home pages and dashboard alike, so that they count the same
+# contacts: four whole weeks, in which every weekday comes equally often (a month's five
+# Mondays would weigh the busiest day more), ending on the last day with stored contacts (an
+# export may end days ago; a period ending today would then be partly empty).
+DEFAULT_DAYS = 28
+DEFAULT_PERIOD_NAME = f"Last {DEFAULT_DAYS} days"
+
 
 class Period(BaseModel):
     """Which contacts count: the dates (inclusive, local) and optional team and channel."""
@@ -42,6 +49,12 @@ class Period(BaseModel):
         after = datetime.combine(self.end + timedelta(days=1), time(0), zone)
         return first, after
 
+    def days_in_week(self, monday: date) -> int:
+        """How many days of the week starting on `monday` lie in the period: under 7, the
+        week is partial (an edge of the dates chosen cuts it)."""
+        first, last = max(self.start, monday), min(self.end, monday + timedelta(days=6))
+        return max(0, (last - first).days + 1)
+
     def previous(self) -> Period:
         """The period of the same length just before this one, for 'change from last period'."""
         days = (self.end - self.start).days + 1
@@ -51,6 +64,13 @@ class Period(BaseModel):
                 "end": self.start - timedelta(days=1),
             }
         )
+
+
+def default_period(last_day: date, first_day: date | None = None) -> Period:
+    """The DEFAULT_DAYS days ending on `last_day` (the last local day with stored contacts),
+    cut to start no earlier than `first_day` when the store holds fewer days."""
+    start = last_day - timedelta(days=DEFAULT_DAYS - 1)
+    return Period(start=start if first_day is None else max(start, first_day), end=last_day)
 
 
 def visible_period(viewer: Viewer, period: Period) -> Period:

@@ -96,43 +96,63 @@ CANDIDATE_COLUMNS = {
     "high": "float64",
     "gap": "float64",
     "clearly_below": "bool",
+    "clear_by": "float64",
+    "other_gaps": "object",
 }
 
 
 def coaching_candidates(agents: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """One row per agent and metric below the policy's target, among agents with enough data.
+    """One row per agent with enough data who is below at least one of the policy's targets.
 
-    Columns: agent_id, name, team, handled, metric (its label), value, target, n (the rate's
-    denominator), low and high (the 95% interval), gap = target − value, and `clearly_below`:
-    the whole interval lies under the target, so chance alone is an unlikely explanation.
-    Sorted with the clear cases first, then by the largest gap.
+    For each metric an agent is below on: gap = target − value; `clearly_below` when the whole
+    95% interval lies under the target (chance alone is then an unlikely explanation); and
+    clear_by = target − the interval's top (above zero exactly when clearly below).
+
+    The row names the agent's main gap: their largest clear gap, or their largest gap if none
+    is clear, with its metric (label), value, target, n (the rate's denominator), low and high,
+    gap and clearly_below. `other_gaps` lists the agent's other metrics below target, each
+    {metric, gap, clearly_below, clear_by}, the clearest first. The row's `clear_by` is the
+    agent's largest over all their gaps: how clearly they are below anything. Rows are sorted
+    by it, the clearest first (so every clearly-below agent comes before the others).
     """
     policy_targets = targets(policy)
     rows = []
     for record in agents.to_dict("records"):
         if record["status"] == "insufficient":
             continue
-        for metric, target in policy_targets.items():
-            if record[f"status_{metric}"] != "below":
-                continue
-            rows.append(
-                {
-                    "agent_id": record["agent_id"],
-                    "name": record["name"],
-                    "team": record["team"],
-                    "handled": record["handled"],
-                    "metric": METRIC_LABELS[metric],
-                    "value": record[metric],
-                    "target": target,
-                    "n": record[DENOMINATORS[metric]],
-                    "low": record[f"{metric}_low"],
-                    "high": record[f"{metric}_high"],
-                    "gap": target - record[metric],
-                    "clearly_below": bool(record[f"{metric}_high"] < target),
-                }
-            )
+        gaps = [
+            {
+                "metric": METRIC_LABELS[metric],
+                "value": record[metric],
+                "target": target,
+                "n": record[DENOMINATORS[metric]],
+                "low": record[f"{metric}_low"],
+                "high": record[f"{metric}_high"],
+                "gap": target - record[metric],
+                "clearly_below": bool(record[f"{metric}_high"] < target),
+                "clear_by": target - record[f"{metric}_high"],
+            }
+            for metric, target in policy_targets.items()
+            if record[f"status_{metric}"] == "below"
+        ]
+        if not gaps:
+            continue
+        main = max(gaps, key=lambda gap: (gap["clearly_below"], gap["gap"]))
+        others = sorted((gap for gap in gaps if gap is not main), key=lambda gap: -gap["clear_by"])
+        rows.append(
+            {
+                "agent_id": record["agent_id"],
+                "name": record["name"],
+                "team": record["team"],
+                "handled": record["handled"],
+                **{key: value for key, value in main.items() if key != "clear_by"},
+                "clear_by": max(gap["clear_by"] for gap in gaps),
+                "other_gaps": [
+                    {key: gap[key] for key in ("metric", "gap", "clearly_below", "clear_by")}
+                    for gap in others
+                ],
+            }
+        )
     # Typed columns, so that a list with nobody on it still reads like one with somebody.
     frame = pd.DataFrame(rows, columns=list(CANDIDATE_COLUMNS)).astype(CANDIDATE_COLUMNS)
-    return frame.sort_values(["clearly_below", "gap"], ascending=[False, False]).reset_index(
-        drop=True
-    )
+    return frame.sort_values(["clear_by", "gap"], ascending=[False, False]).reset_index(drop=True)

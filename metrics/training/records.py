@@ -7,6 +7,7 @@ returns someone's records takes the `Viewer` asking and refuses what that viewer
 
 from __future__ import annotations
 
+import random
 import time
 import unicodedata
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from modules.content import TrainingModule
 from modules.engine import (
     AttemptPlan,
     AttemptResult,
+    build_plan,
     credit_for,
     describe_answer,
     score_attempt,
@@ -188,7 +190,7 @@ def _stored_attempt(cur: duckdb.DuckDBPyConnection, attempt_id: int) -> Attempt:
         f"SELECT {_ATTEMPT_COLUMNS} FROM training_attempts WHERE id = ?", [attempt_id]
     ).fetchone()
     if row is None:
-        raise TrainingError(f"no attempt {attempt_id}")
+        raise TrainingError(f"No attempt {attempt_id}.")
     return _attempt(row)
 
 
@@ -217,9 +219,11 @@ def start_attempt(
     viewer: Viewer,
     module: TrainingModule,
     policy_version: int,
-    plan: AttemptPlan,
+    rng: random.Random,
 ) -> Attempt:
-    """Open a new attempt for the viewer, numbered after their last one at this module.
+    """Open a new attempt for the viewer, numbered after their last one at this module, with a
+    plan drawn (by `modules.engine.build_plan`, from `rng`) against the plan of that last
+    attempt as stored: a retake asks what it did not, and in a new order.
 
     There is one open attempt per person and module: if one is stored already (started in
     another tab or window, or at the same moment), AttemptAlreadyOpen names it instead."""
@@ -227,12 +231,13 @@ def start_attempt(
     def decide(cur: duckdb.DuckDBPyConnection) -> Attempt:
         row = cur.execute(
             f"SELECT {_ATTEMPT_COLUMNS} FROM training_attempts"
-            " WHERE staff_id = ? AND module_id = ? AND completed_at IS NULL"
-            " ORDER BY attempt_number DESC LIMIT 1",
+            " WHERE staff_id = ? AND module_id = ? ORDER BY attempt_number DESC LIMIT 1",
             [viewer.staff_id, module.id],
         ).fetchone()
-        if row is not None:
-            raise AttemptAlreadyOpen(_attempt(row))
+        last = _attempt(row) if row is not None else None
+        if last is not None and last.in_progress:
+            raise AttemptAlreadyOpen(last)
+        plan = build_plan(module, rng, last.plan if last is not None else None)
         # Two tabs starting at once both number their attempt max + 1: the unique attempt
         # number refuses the second, which then finds the first one open.
         row = cur.execute(
@@ -265,7 +270,7 @@ def get_attempt(db: Database, viewer: Viewer, attempt_id: int) -> Attempt:
             f"SELECT {_ATTEMPT_COLUMNS} FROM training_attempts WHERE id = ?", [attempt_id]
         ).fetchone()
     if row is None:
-        raise TrainingError(f"no attempt {attempt_id}")
+        raise TrainingError(f"No attempt {attempt_id}.")
     attempt = _attempt(row)
     get_staff_member(db, viewer, attempt.staff_id)  # raises AccessDenied
     return attempt
@@ -298,7 +303,7 @@ def save_answer(
     AttemptFinished when the stored attempt is finished, whatever the caller's copy says."""
     _check_own(viewer, attempt.staff_id)
     if step_id not in {planned.step_id for planned in attempt.plan.steps}:
-        raise TrainingError(f"step {step_id!r} is not part of this attempt")
+        raise TrainingError(f"Step {step_id!r} is not part of this attempt.")
     step = module.step(step_id)
     credit = credit_for(step, answer)
     points = getattr(step, "points", None)
@@ -337,7 +342,7 @@ def move_to(db: Database, viewer: Viewer, attempt: Attempt, position: int, secon
     _check_own(viewer, attempt.staff_id)
     if not 0 <= position < len(attempt.plan.steps):
         # Past the last step is the result: that is finish_attempt's, never a position.
-        raise TrainingError(f"position {position} is outside the attempt's plan")
+        raise TrainingError(f"Position {position} is outside the attempt's plan.")
 
     def decide(cur: duckdb.DuckDBPyConnection) -> None:
         _open_stored_attempt(cur, attempt.id)
@@ -423,7 +428,7 @@ def attempt_result(
     """The result of a finished attempt, item by item, scored from its stored answers with the
     pass mark it was taken under."""
     if attempt.in_progress or attempt.pass_mark is None:
-        raise TrainingError("this attempt is not finished yet")
+        raise TrainingError("This attempt is not finished yet.")
     answers = {stored.step_id: stored.answer for stored in answers_of(db, viewer, attempt.id)}
     return score_attempt(module, attempt.plan, answers, attempt.pass_mark)
 
@@ -439,7 +444,7 @@ def _issue_certificate(
         if taken is None:
             break
     else:
-        raise TrainingError("could not find a free certificate code; try again")
+        raise TrainingError("Could not find a free certificate code; try again.")
     cur.execute(
         "INSERT INTO certificates (code, attempt_id, staff_id, staff_name, module_id,"
         " module_title, module_version, policy_version, score, pass_mark, issued_at)"
@@ -562,8 +567,14 @@ def training_standing(
 ) -> pd.DataFrame:
     """One row per module and person: one person (`staff_id`, any role), else the active agents
     of a team or of every team the viewer may see. Columns: attempts, best completed score,
-    state, due date (mandatory modules: see `modules.engine.due_date`), whether it is overdue,
-    and when the person signed the policy version in force (NULL if not yet)."""
+    state, due date (mandatory modules only), whether it is overdue, and when the person signed
+    the policy version in force (NULL if not yet).
+
+    The one rule for when training is due, for every page and report: a mandatory module is
+    due `training.due_within_days` days after the later of the day the person joined (their
+    staff record's creation, as a day in the policy's time zone) and the day the policy took
+    effect; it is overdue from the day after that, until passed. So nobody is ever due before
+    the day they joined plus the days to train."""
     today = today or datetime.now(ZoneInfo(policy.business_hours.timezone)).date()
     team: int | None
     if staff_id is not None:
@@ -625,16 +636,18 @@ def acknowledge_policy(
     typed_name: str,
     required_module_id: str,
 ) -> Acknowledgement:
-    """Sign the policy version: the viewer types their full name as it is on the staff list,
-    having passed the module that teaches the policy. Signing twice keeps the first signature."""
+    """Sign the policy version: the viewer types their full name as it is on the staff list
+    (compared by `name_key`, so any keyboard will do) and what they typed is kept, having passed
+    the module that teaches the policy. Signing twice keeps the first signature."""
     member = get_staff_member(db, viewer, viewer.staff_id)
-    if _normalised(typed_name) != _normalised(member.name):
+    if name_key(typed_name) != name_key(member.name):
         raise TrainingError(
-            f"type your full name exactly as it is on the staff list ({member.name}) to sign"
+            f"Type your full name as it is on the staff list ({member.name}) to sign; capitals "
+            "and accents do not matter."
         )
     progress = module_progress(db, viewer, viewer.staff_id).get(required_module_id)
     if progress is None or progress.state != "passed":
-        raise TrainingError("pass the policy module before signing the policy")
+        raise TrainingError("Pass the policy module before signing the policy.")
     with transaction(db) as cur:
         cur.execute(
             "INSERT INTO policy_acknowledgements (staff_id, policy_version, typed_name,"
@@ -646,9 +659,29 @@ def acknowledge_policy(
     return found
 
 
-def _normalised(name: str) -> str:
-    # Same letters, any case, any spacing: "elif  yılmaz" signs for "Elif Yılmaz".
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+# Letters Unicode does not decompose into a plain letter and an accent, written as people
+# without that keyboard write them (after casefolding: Đ, Ł, Ø, Æ are lower case by then, and
+# ß is ss already).
+_PLAIN_LETTERS = str.maketrans(
+    {"ı": "i", "đ": "d", "ð": "d", "ħ": "h", "ł": "l", "ŀ": "l", "ø": "o", "ŧ": "t", "æ": "ae",
+     "œ": "oe", "þ": "th"}
+)  # fmt: skip
+
+
+def name_key(name: str) -> str:
+    """A name as compared when someone types it: without regard to case, accents (š, ā, ç,
+    Hebrew vowel points, and the letters of _PLAIN_LETTERS), punctuation or spacing, so
+    "ELIF YILMAZ" and "elif yılmaz" both match "Elif Yılmaz", and "O'Brien" matches "O’Brien".
+    """
+    folded = unicodedata.normalize("NFKD", name.casefold()).translate(_PLAIN_LETTERS)
+    kept = []
+    for character in folded:
+        category = unicodedata.category(character)
+        if category == "Pd":  # a hyphen joins two names: "Anna-Maria" is "Anna Maria"
+            kept.append(" ")
+        elif not (category.startswith("M") or category.startswith("P")):
+            kept.append(character)
+    return " ".join("".join(kept).split())
 
 
 def acknowledgement(

@@ -32,6 +32,8 @@ IDLE = (
     '[data-testid="stApp"][data-test-script-state="notRunning"]'
     '[data-test-connection-state="CONNECTED"]'
 )
+# The sign-in pages are plain HTML served beside the app (training_app/sign_in_routes.py).
+FORM_PAGE = "main.form-page"
 
 
 # A rerun on this 2-core machine can take a few seconds while another test's session works.
@@ -115,7 +117,8 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def wait_idle(page: Page) -> None:
-    page.wait_for_selector(IDLE)
+    """Until the app has drawn the page (or the page is one of the sign-in forms)."""
+    page.wait_for_selector(f"{IDLE}, {FORM_PAGE}")
 
 
 def screenshot(page: Page, name: str, height: int | None = None) -> Path:

@@ -33,7 +33,6 @@ from metrics.people import NewStaffMember, Viewer, add_staff, add_team, list_sta
 from metrics.store import Database, open_database
 from metrics.training import records
 from modules.content import DEFAULT_MODULES_DIR, load_modules
-from modules.engine import build_plan
 from modules.grading import ChoiceAnswer, ReflectionAnswer
 from modules.policy import load_policy
 from tests.e2e.conftest import IDLE, SCREENSHOTS, SERVER_START_TIMEOUT_S, free_port, sign_in
@@ -206,9 +205,7 @@ def build_store(folder: Path, text: Hostile) -> tuple[Path, Path]:
         # The signing-in agent is part-way through the hostile module.
         agent = viewer_of(db, "agent@h.example")
         tiny = next(m.module for m in load_modules(policy, modules) if m.module.id == "tiny")
-        attempt = records.start_attempt(
-            db, agent, tiny, policy.version, build_plan(tiny, random.Random(1))
-        )
+        attempt = records.start_attempt(db, agent, tiny, policy.version, random.Random(1))
         records.save_answer(db, agent, attempt, tiny, "phone-time", ChoiceAnswer(selected=[1]), 9)
         reflection = ReflectionAnswer(text=f"I will read {text.comment}")
         records.save_answer(db, agent, attempt, tiny, "reflect", reflection, 9)

@@ -6,6 +6,7 @@ from metrics.store import migrate, migrations, open_database, table_columns
 
 # Pinned: a migration that changes these must be a new numbered file, and this test says so.
 EXPECTED_COLUMNS = {
+    "agent_name_links": ["source", "name", "staff_id", "linked_by", "linked_at"],
     "api_tokens": [
         "id",
         "name",
@@ -72,6 +73,7 @@ EXPECTED_COLUMNS = {
         "reopens",
         "case_contacts",
         "seen_unanswered_at",
+        "agent_interface",
     ],
     "organisation_settings": ["key", "value", "updated_at"],
     "owner_roster": ["id", "changed_at"],
@@ -107,6 +109,7 @@ EXPECTED_COLUMNS = {
         "password_hash",
         "is_demo",
         "created_at",
+        "must_choose_password",
     ],
     "teams": ["id", "name", "is_demo", "created_at"],
     "contact_days": [
@@ -126,7 +129,32 @@ EXPECTED_COLUMNS = {
         "rating_1_5_sum",
     ],
     "contact_days_pending": ["day"],
-    "contact_waits": ["queued_at", "agent_id", "team_id", "channel", "wait_s"],
+    "contact_hours": [
+        "utc_hour",
+        "team_id",
+        "channel",
+        "offered",
+        "answered",
+        "abandoned",
+        "resolved",
+        "rated_1",
+        "rated_2",
+        "rated_3",
+        "rated_4",
+        "rated_5",
+        "rated_bad",
+        "rated_good",
+    ],
+    "contact_waits": [
+        "queued_at",
+        "agent_id",
+        "team_id",
+        "channel",
+        "wait_s",
+        "resolved",
+        "ratings",
+        "good_ratings",
+    ],
     "contact_unanswered": ["queued_at", "agent_id", "team_id", "channel", "unanswered_s"],
     "certificates": [
         "code",

@@ -29,6 +29,7 @@ from metrics.people import (
     staff_viewer,
 )
 from metrics.performance import overview
+from modules.policy import load_policy
 
 PASSWORD = "correct horse battery"
 
@@ -108,7 +109,7 @@ def test_supervisors_see_only_their_own_team(
     assert get_staff_member(db, supervisor, org["elif"].staff_id).name == "Elif Yılmaz"
     assert [t.name for t in list_teams(db, supervisor)] == ["Front line"]
     with pytest.raises(AccessDenied):
-        overview.team_overview(db, supervisor, team_id=billing)
+        overview.team_overview(db, supervisor, load_policy().policy, team_id=billing)
 
 
 def test_agents_see_only_themselves(db: duckdb.DuckDBPyConnection, org: dict[str, Viewer]) -> None:
@@ -120,9 +121,9 @@ def test_agents_see_only_themselves(db: duckdb.DuckDBPyConnection, org: dict[str
     with pytest.raises(AccessDenied):
         overview.store_overview(db, agent)
     with pytest.raises(AccessDenied):
-        overview.team_overview(db, agent)
+        overview.team_overview(db, agent, load_policy().policy)
     assert get_staff_member(db, agent, agent.staff_id).email == "elif@x.example"
-    assert overview.agent_overview(db, agent).supervisors == ["Daniel Brooks"]
+    assert overview.agent_overview(db, agent, load_policy().policy).supervisors == ["Daniel Brooks"]
 
 
 def test_a_role_or_team_change_is_read_by_the_next_viewer(

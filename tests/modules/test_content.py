@@ -19,6 +19,8 @@ title: Tiny module
 summary: Every kind of step, once.
 estimated_minutes: 5
 mandatory: true
+# Every kind once, and a pool too small to renew half of a retake: this fixture may repeat.
+retake_new_share: 0
 steps:
   - kind: lesson
     id: phone
@@ -65,7 +67,8 @@ steps:
   - kind: role_play
     id: broken-kettle
     title: A broken kettle
-    scenario: A customer calls about a kettle that stopped working.
+    customer_name: Vesna Kralj
+    scenario: Vesna Kralj calls about a kettle that stopped working.
     start: opening
     explanation: Listen first.
     nodes:
@@ -260,3 +263,64 @@ def test_a_placeholder_naming_a_whole_section_is_a_problem() -> None:
     assert problems == [
         "placeholder {standards} names a whole section of the policy, not one value"
     ]
+
+
+def test_a_role_play_customer_has_a_name_of_their_own(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    file = write_module(tmp_path, VALID_MODULE.replace("    customer_name: Vesna Kralj\n", ""))
+    status, _, err = check_content(capsys, tmp_path)
+    assert status == 1
+    assert f"{file}:{line_containing(file, 'kind: role_play')}: steps[6].customer_name: " in err
+
+
+def test_a_reply_whose_feedback_repeats_the_verdict_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # The app writes "Harmful (0 of 2)" from the points itself: the feedback says why.
+    file = write_module(
+        tmp_path, VALID_MODULE.replace("feedback: Sounds like blame.", "feedback: Harmful. Blame.")
+    )
+    status, _, err = check_content(capsys, tmp_path)
+    assert status == 1
+    assert (
+        f"{file}:{line_containing(file, 'Harmful. Blame.')}: "
+        "steps[6].nodes.opening.choices[1].feedback: start with the reason, not the verdict: the "
+        "app already writes 'Harmful (0 of 2)' from the reply's points"
+    ) in err.splitlines()
+
+
+def test_a_module_may_require_customers_kept_but_not_more_than_it_can_keep(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    write_module(
+        tmp_path,
+        VALID_MODULE.replace("mandatory: true\n", "mandatory: true\ncustomers_kept_to_pass: 1\n"),
+    )
+    [loaded] = load_modules(load_policy().policy, tmp_path)
+    assert loaded.module.customers_kept_to_pass == 1
+    file = write_module(
+        tmp_path,
+        VALID_MODULE.replace("mandatory: true\n", "mandatory: true\ncustomers_kept_to_pass: 2\n"),
+    )
+    status, _, err = check_content(capsys, tmp_path)
+    assert status == 1
+    assert (
+        f"{file}:{line_containing(file, 'customers_kept_to_pass')}: customers_kept_to_pass: 2 "
+        "role-play customers must be kept to pass, but only 1 role-play can end with the "
+        "customer kept"
+    ) in err.splitlines()
+
+
+def test_pools_too_small_to_renew_half_of_a_retake_are_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Without the fixture's exemption, the default rule: half of a retake is new.
+    file = write_module(tmp_path, VALID_MODULE.replace("retake_new_share: 0\n", ""))
+    status, _, err = check_content(capsys, tmp_path)
+    assert status == 1
+    assert (
+        f"{file}:{line_containing(file, 'kind: lesson')}: steps: a retake must ask at least 4 of "
+        "its 7 graded items new (retake_new_share 50%), but its pools can renew only 1: add "
+        "questions to a pool, which renews min(draw, questions - draw)"
+    ) in err.splitlines()

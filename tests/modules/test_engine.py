@@ -1,19 +1,19 @@
-"""Attempt plans, scoring an attempt against the pass mark, feedback and due dates."""
+"""Attempt plans, scoring an attempt against the pass mark and feedback; due dates are
+metrics.training.records.training_standing's."""
 
 from __future__ import annotations
 
 import random
-from datetime import date
 
 import pytest
 
 from modules.content import TrainingModule
 from modules.engine import (
+    AttemptPlan,
     build_plan,
     choose_reply,
     credit_for,
     describe_answer,
-    due_date,
     feedback,
     score_attempt,
 )
@@ -99,11 +99,6 @@ def test_feedback_shows_each_chosen_options_reason_and_what_was_missed(
     assert feedback(tiny, "policy-excuse", TrueFalseAnswer(value=False)).verdict == "Correct"
 
 
-def test_a_mandatory_module_is_due_after_joining_or_the_policy_whichever_is_later() -> None:
-    assert due_date(date(2026, 11, 2), date(2026, 1, 1), 14) == date(2026, 11, 16)
-    assert due_date(date(2025, 3, 1), date(2026, 1, 1), 14) == date(2026, 1, 15)
-
-
 def test_reflections_and_unfinished_conversations_earn_no_credit_yet(tiny: TrainingModule) -> None:
     kettle = tiny.step("broken-kettle")
     reflect = tiny.step("reflect")
@@ -126,3 +121,94 @@ def test_answers_are_described_in_words_for_supervisors(tiny: TrainingModule) ->
     assert describe_answer(matching, MatchingAnswer(picked=["Agent", None])) == (
         "A small credit → Agent; A full refund → (none)"
     )
+
+
+def all_wrong(tiny: TrainingModule) -> dict[str, AnyAnswer]:
+    kettle = tiny.step("broken-kettle")
+    return {
+        "phone-time": ChoiceAnswer(selected=[1]),
+        "record": ChoiceAnswer(selected=[2]),
+        "policy-excuse": TrueFalseAnswer(value=True),
+        "steps": OrderingAnswer(order=[2, 1, 0]),
+        "compensation": MatchingAnswer(picked=["Supervisor", "Agent"]),
+        "broken-kettle": choose_reply(kettle, None, 1),  # type: ignore[arg-type]
+        "pool-a": TrueFalseAnswer(value=False),
+        "pool-b": TrueFalseAnswer(value=True),
+    }
+
+
+def test_every_missed_item_states_the_right_answer_and_why(tiny: TrainingModule) -> None:
+    plan = build_plan(tiny, random.Random(1))
+    result = score_attempt(tiny, plan, all_wrong(tiny), pass_mark=0.8)
+    missed = {item.step_id: item for item in result.missed}
+    assert {
+        step_id: item.right_answer
+        for step_id, item in missed.items()
+        if step_id != ("broken-kettle")
+    } == {
+        "phone-time": "Within 30 seconds",
+        "record": "The customer's name; The date and time",
+        "policy-excuse": "False",
+        "steps": "Listen → Find the cause → Resolve",
+        "compensation": "A small credit → Agent; A full refund → Supervisor",
+        **{
+            drawn: {"pool-a": "True", "pool-b": "False"}[drawn]
+            for drawn in missed
+            if drawn.startswith("pool-")
+        },
+    }
+    # A role-play's right answer is the conversation the policy asks for, to its ending.
+    assert missed["broken-kettle"].right_answer.splitlines() == [
+        "Customer: My kettle broke after a week!",
+        "Agent: I'm sorry, tell me what happened.",
+        "Customer: It just stopped.",
+        "Agent: I'll send a new one today.",
+        "Customer: Thank you!",
+        "Outcome: customer kept",
+    ]
+    assert missed["policy-excuse"].explanation == "Never hide behind policy."  # and why
+    assert all(item.explanation for item in missed.values())
+
+
+def test_a_module_can_require_role_play_customers_to_be_kept(tiny: TrainingModule) -> None:
+    strict = tiny.model_copy(update={"customers_kept_to_pass": 1})
+    plan = build_plan(strict, random.Random(1))
+    answers = all_right(strict)
+    kettle = strict.step("broken-kettle")
+    # Right everywhere else; the customer walks out after the first, harmful, reply.
+    answers["broken-kettle"] = choose_reply(kettle, None, 1)  # type: ignore[arg-type]
+    result = score_attempt(strict, plan, answers, pass_mark=0.8)
+    assert result.score == pytest.approx(6 / 7)  # above the pass mark
+    assert (result.customers_kept, result.customers_to_keep, result.role_plays) == (0, 1, 1)
+    assert not result.passed
+    assert score_attempt(tiny, plan, answers, pass_mark=0.8).passed  # without the rule
+    answers["broken-kettle"] = choose_reply(kettle, choose_reply(kettle, None, 0), 1)  # type: ignore[arg-type]
+    kept = score_attempt(strict, plan, answers, pass_mark=0.8)
+    assert (kept.customers_kept, kept.passed) == (1, True)
+
+
+def test_a_retake_asks_what_the_last_attempt_did_not_in_a_new_order(
+    tiny: TrainingModule,
+) -> None:
+    def drawn(plan: AttemptPlan) -> list[str]:
+        return [planned.step_id for planned in plan.steps if planned.step_id.startswith("pool-")]
+
+    for seed in range(50):
+        first = build_plan(tiny, random.Random(seed))
+        retake = build_plan(tiny, random.Random(seed + 1000), previous=first)
+        assert drawn(retake) != drawn(first)  # the pool's other question
+        before = {planned.step_id: planned for planned in first.steps}
+        for planned in retake.steps:
+            old = before.get(planned.step_id)
+            if old is None:
+                continue
+            # Asked again: its options, items, pairs or replies come in another order.
+            assert planned.shuffle is None or planned.shuffle != old.shuffle, planned.step_id
+            for node, order in (planned.reply_orders or {}).items():
+                assert old.reply_orders is not None
+                assert order != old.reply_orders[node], (planned.step_id, node)
+    plan = build_plan(tiny, random.Random(1))
+    # Matching pairs and each role-play node's replies are shuffled like options.
+    assert sorted(plan.steps[plan.index_of("compensation")].shuffle or []) == [0, 1]
+    kettle = plan.steps[plan.index_of("broken-kettle")]
+    assert kettle.reply_orders is not None and set(kettle.reply_orders) == {"opening", "offer"}

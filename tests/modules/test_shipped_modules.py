@@ -4,11 +4,13 @@ than repeat it, so a changed standard changes the training with it."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 import yaml
 
+from metrics.demo.people import DEMO_AGENT_NAME, NAME_POOLS, OWNER_NAME, SUPERVISOR_NAME
 from modules.content import (
     DEFAULT_MODULES_DIR,
     Matching,
@@ -21,6 +23,7 @@ from modules.content import (
     TrueFalse,
     load_modules,
 )
+from modules.engine import AttemptPlan, build_plan, is_graded
 from modules.policy import DEFAULT_POLICY_PATH, Policy, load_policy
 
 POLICY_MODULE = "customer-service-policy"
@@ -119,7 +122,7 @@ def test_each_attempt_asks_enough_and_fits_a_browser_run(
     module = modules[module_id]
     assert module.graded_per_attempt >= 15
     assert screens_per_attempt(module) <= MAX_SCREENS
-    kinds = {step.kind for step in module.steps}
+    kinds = {step.kind for step in module.steps} | {step.kind for step in questions(module)}
     assert {"lesson", "reflection", "single_choice", "multiple_choice", "true_false"} <= kinds
     assert {"ordering", "matching"} <= kinds
 
@@ -143,18 +146,61 @@ def test_questions_can_be_told_apart_on_screen(
             assert 3 <= len(step.items) <= 7, step.id
 
 
-def test_the_policy_module_draws_a_different_standards_check_each_time(
+RETAKES = 100  # simulated retakes, each after the one before, as a person retakes a module
+
+
+def graded_ids(module: TrainingModule, plan: AttemptPlan) -> list[str]:
+    return [step_id for step_id in plan.step_ids if is_graded(module, step_id)]
+
+
+@pytest.mark.parametrize("module_id", [POLICY_MODULE, COMPLAINTS_MODULE])
+def test_a_retake_asks_at_least_half_its_questions_new_and_the_rest_in_a_new_order(
+    modules: dict[str, TrainingModule], module_id: str
+) -> None:
+    module = modules[module_id]
+    rng = random.Random(11)
+    plan = build_plan(module, rng)
+    overlaps = []
+    for _ in range(RETAKES):
+        retake = build_plan(module, rng, previous=plan)
+        asked_before = set(graded_ids(module, plan))
+        asked = graded_ids(module, retake)
+        again = [step_id for step_id in asked if step_id in asked_before]
+        overlaps.append(len(again) / len(asked))
+        before = {planned.step_id: planned for planned in plan.steps}
+        for planned in retake.steps:
+            if planned.step_id in again:
+                old = before[planned.step_id]
+                assert planned.shuffle is None or planned.shuffle != old.shuffle
+                for node, order in (planned.reply_orders or {}).items():
+                    assert order != (old.reply_orders or {})[node], (planned.step_id, node)
+        plan = retake
+    # Only the role-plays come back (each a conversation to practise again, its replies
+    # reordered); every question is new. bench/retake_overlap.py prints these figures.
+    repeated = len(module.role_plays) / module.graded_per_attempt
+    assert max(overlaps) == min(overlaps) == pytest.approx(repeated)
+    assert max(overlaps) <= 1 - module.retake_new_share
+    assert module.retake_new_share >= 0.5
+
+
+def test_every_question_sits_in_a_pool_large_enough_to_renew_its_draw(
     modules: dict[str, TrainingModule],
 ) -> None:
-    [pool] = [step for step in modules[POLICY_MODULE].steps if isinstance(step, QuestionPool)]
-    assert len(pool.questions) > pool.draw
+    for module in modules.values():
+        for step in module.steps:
+            assert not isinstance(step, SingleChoice | MultipleChoice | TrueFalse), step.id
+            assert not isinstance(step, Ordering | Matching), step.id
+            if isinstance(step, QuestionPool):
+                assert len(step.questions) >= 2 * step.draw, step.id
 
 
 def test_the_complaint_steps_are_ordered_exactly_as_the_policy_lists_them(
     modules: dict[str, TrainingModule],
 ) -> None:
     policy = load_policy(DEFAULT_POLICY_PATH).policy
-    orderings = [step for step in modules[COMPLAINTS_MODULE].steps if isinstance(step, Ordering)]
+    orderings = [
+        step for step in questions(modules[COMPLAINTS_MODULE]) if isinstance(step, Ordering)
+    ]
     titles = [step.title for step in policy.complaint_handling.steps]
     assert any(step.items == titles for step in orderings)
 
@@ -176,6 +222,39 @@ def test_the_complaints_module_has_three_role_plays_worth_playing(
         assert lost & reachable(play), f"{play.id}: no reachable ending loses the customer"
         points = {choice.points for node in play.nodes.values() for choice in node.choices}
         assert points == {0, 1, 2}, play.id
+
+
+def test_handling_complaints_is_passed_only_by_keeping_most_of_its_customers(
+    modules: dict[str, TrainingModule],
+) -> None:
+    module = modules[COMPLAINTS_MODULE]
+    assert len(module.role_plays) == 3
+    assert module.customers_kept_to_pass == 2
+    assert modules[POLICY_MODULE].customers_kept_to_pass == 0  # it has no role-plays
+
+
+def name_parts(name: str) -> set[str]:
+    return {part.casefold() for part in name.split()}
+
+
+def test_role_play_customers_have_names_no_member_of_staff_has(
+    modules: dict[str, TrainingModule],
+) -> None:
+    """The demo draws its staff from these pools, and its sign-in accounts have fixed names: no
+    customer may share a first name or a surname with any of them, so nobody plays a customer
+    who has their own name."""
+    staff_parts = name_parts(" ".join((OWNER_NAME, SUPERVISOR_NAME, DEMO_AGENT_NAME)))
+    for pool in NAME_POOLS.values():
+        for names in (pool.women, pool.men, pool.women_surnames, pool.men_surnames):
+            staff_parts |= name_parts(" ".join(names))
+    customers = [play.customer_name for m in modules.values() for play in m.role_plays]
+    assert len(set(customers)) == len(customers) == 3
+    for module in modules.values():
+        text = all_text(module)
+        assert DEMO_AGENT_NAME not in text and SUPERVISOR_NAME not in text, module.id
+        for play in module.role_plays:
+            assert not name_parts(play.customer_name) & staff_parts, play.customer_name
+            assert play.customer_name in play.scenario, play.id
 
 
 def write_policy(tmp_path: Path, change) -> Path:

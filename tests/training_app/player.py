@@ -59,8 +59,29 @@ def worst_reply(step: RolePlay, node: str) -> int:
     return min(range(len(choices)), key=lambda i: choices[i].points)
 
 
-def answer_step(at: AppTest, step: PlayableStep, right: bool) -> None:
-    """Answer the step on screen and submit; for a role-play, reply until it ends."""
+def path_to(step: RolePlay, outcome: str) -> list[int]:
+    """The replies of the path that collects the most points on the way to an ending with
+    `outcome` ("kept" or "lost"): the best a conversation ending that way can do."""
+
+    def best(node: str) -> tuple[int, list[int]] | None:
+        here = step.nodes[node]
+        if here.is_ending:
+            return (0, []) if here.outcome == outcome else None
+        found = []
+        for i, choice in enumerate(here.choices):
+            rest = best(choice.next)
+            if rest is not None:
+                found.append((choice.points + rest[0], [i, *rest[1]]))
+        return max(found, default=None)
+
+    path = best(step.start)
+    assert path is not None, f"{step.id}: no ending where the customer is {outcome}"
+    return path[1]
+
+
+def answer_step(at: AppTest, step: PlayableStep, right: bool, outcome: str | None = None) -> None:
+    """Answer the step on screen and submit; for a role-play, reply until it ends: with the
+    best (or worst) replies, or along the best path to an `outcome`."""
     if isinstance(step, SingleChoice):
         index = next(i for i, o in enumerate(step.options) if o.correct == right)
         at.radio[0].set_value(index)
@@ -68,7 +89,7 @@ def answer_step(at: AppTest, step: PlayableStep, right: bool) -> None:
     elif isinstance(step, MultipleChoice):
         for i, option in enumerate(step.options):
             if option.correct == right:
-                at.checkbox(key=f"{_key(at, step)}-{i}").check()
+                at.checkbox(key=f"{_key(at.checkbox, step)}-{i}").check()
         button(at, "Check answer").click().run()
     elif isinstance(step, TrueFalse):
         at.radio[0].set_value(step.answer if right else not step.answer)
@@ -78,9 +99,11 @@ def answer_step(at: AppTest, step: PlayableStep, right: bool) -> None:
         at.multiselect[0].set_value(order if right else order[::-1])
         button(at, "Check answer").click().run()
     elif isinstance(step, Matching):
+        # The pairs are shown in the attempt's order; each box is keyed by its pair.
+        prefix = _key(at.selectbox, step)
         for n, pair in enumerate(step.pairs):
             wrong = next(c for c in step.choices if c != pair.answer)
-            at.selectbox[n].set_value(pair.answer if right else wrong)
+            at.selectbox(key=f"{prefix}-{n}").set_value(pair.answer if right else wrong)
         button(at, "Check answer").click().run()
     elif isinstance(step, Reflection):
         at.text_area[0].input("I will repeat the problem back before I offer anything at all.")
@@ -88,8 +111,12 @@ def answer_step(at: AppTest, step: PlayableStep, right: bool) -> None:
         return
     elif isinstance(step, RolePlay):
         node = step.start
+        planned = path_to(step, outcome) if outcome else None
         while not step.nodes[node].is_ending:
-            reply = best_reply(step, node) if right else worst_reply(step, node)
+            if planned is not None:
+                reply = planned.pop(0)
+            else:
+                reply = best_reply(step, node) if right else worst_reply(step, node)
             at.radio[0].set_value(reply)
             button(at, "Reply").click().run()
             assert not at.exception, at.exception
@@ -97,26 +124,31 @@ def answer_step(at: AppTest, step: PlayableStep, right: bool) -> None:
     assert not at.exception, at.exception
 
 
-def _key(at: AppTest, step: PlayableStep) -> str:
-    # Widget keys are "a{attempt}-{step}"; the checkbox keys add "-{option}".
-    for box in at.checkbox:
-        if box.key and f"-{step.id}-" in box.key:
-            return box.key.rsplit("-", 1)[0]
-    raise AssertionError(f"no checkboxes for {step.id}")
+def _key(widgets, step: PlayableStep) -> str:  # type: ignore[no-untyped-def]
+    # Widget keys are "a{attempt}-{step}"; checkboxes add "-{option}", match boxes "-{pair}".
+    for widget in widgets:
+        if widget.key and f"-{step.id}-" in widget.key:
+            return str(widget.key).rsplit("-", 1)[0]
+    raise AssertionError(f"no keyed widgets for {step.id}")
 
 
 def play_to_the_end(
-    at: AppTest, module: TrainingModule, right: bool, stop_after: int | None = None
+    at: AppTest,
+    module: TrainingModule,
+    right: bool,
+    stop_after: int | None = None,
+    outcomes: dict[str, str] | None = None,
 ) -> int:
-    """Play from the current step; answer right or wrong; stop after `stop_after` steps or at
-    the results screen. Returns the number of steps played."""
+    """Play from the current step; answer right or wrong (role-plays named in `outcomes` along
+    the best path to that outcome); stop after `stop_after` steps or at the results screen.
+    Returns the number of steps played."""
     played = 0
     while len(at.get("progress")) > 0:
         if stop_after is not None and played >= stop_after:
             break
         step = step_on_screen(at, module)
         if not isinstance(step, Lesson):
-            answer_step(at, step, right)
+            answer_step(at, step, right, (outcomes or {}).get(step.id))
         if not isinstance(step, Reflection):
             labels = [b.label for b in at.button]
             label = "Next" if "Next" in labels else "Finish and see my result"

@@ -4,9 +4,11 @@ recognition, coaching, the agent's own view (no one else's names or numbers), th
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from metrics.people import NewStaffMember, Viewer, add_staff, list_staff
@@ -15,6 +17,7 @@ from metrics.performance.period import Period
 from metrics.store import open_database
 from modules.policy import DEFAULT_POLICY_PATH, POLICY_ENV_VAR, load_policy
 from tests.training_app.apptest import app_as
+from tests.training_app.stores import Contact, build_store, days
 from tests.training_app.test_pages import texts
 from training_app.components.agent_link import AGENT_KEY
 from training_app.components.filters import FILTERS_KEY
@@ -60,12 +63,24 @@ def test_team_performance_draws_trends_and_distributions(viewers) -> None:
         "When contacts arrive",
     ]
     specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
-    assert len(specs) == 4
-    assert [panel["title"] for panel in specs[0]["hconcat"]] == [
+    # Weekly trends (3 panels), waits (a panel per channel), ratings (a panel per scale), the
+    # heat map: each one view as wide as its column, so none runs off a narrow screen.
+    assert [spec["title"] for spec in specs[:3]] == [
         "Service level (target 80%)",
         "Resolution (target 75%)",
         "CSAT (target 85%)",
     ]
+    assert [spec.get("title") for spec in specs[3:]] == [
+        "Phone",
+        "Chat",
+        "Email",
+        "Social",
+        "1–5 stars",
+        "Good / bad",
+        None,  # the heat map: its tab says what it is
+    ]
+    assert all(spec["width"] == "container" for spec in specs)
+    assert not any({"hconcat", "vconcat", "facet"} & set(spec) for spec in specs)
     labels = [button.label for button in at.get("download_button")]
     assert labels == [
         "Download the agent table (CSV)",
@@ -96,7 +111,7 @@ def test_a_supervisor_opens_an_agent_from_the_list(viewers, demo_db_path: Path) 
     assert len(contacts) == chosen["handled"]  # every handled contact, row by row
     assert contacts["within_standard"].sum() == chosen["answered_within"]
     assert "policy version 1" in shown.lower()
-    assert len(at.get("vega_lite_chart")) == 1  # trends against the team median
+    assert len(at.get("vega_lite_chart")) == 3  # trends against the team median, a panel each
     assert "Download these contacts (CSV)" in [b.label for b in at.get("download_button")]
 
 
@@ -163,8 +178,9 @@ def test_recognition_ranks_only_agents_who_meet_every_standard(
     judged_before = set(before.loc[before["status"] != "insufficient", "name"])
     for row in improved.to_dict("records"):
         assert row["Agent"] in judged_before and now.loc[row["Agent"], "handled"] >= 30
-        assert row["Total change"] > 0
-    assert list(improved["Total change"]) == sorted(improved["Total change"], reverse=True)
+        assert row["Total change"].startswith("+") and row["Total change"].endswith(" points")
+    totals = [float(total.split()[0]) for total in improved["Total change"]]
+    assert totals == sorted(totals, reverse=True)
     assert "Best customer comments" in texts(at)
     assert "Download top performers (CSV)" in [b.label for b in at.get("download_button")]
 
@@ -175,11 +191,13 @@ def test_coaching_lists_judged_agents_below_a_target(viewers, demo_db_path) -> N
     agents = period_agents(demo_db_path, at, supervisor).set_index("name")
     table = at.dataframe[0].value
     assert not table.empty
+    assert table["Agent"].is_unique  # one row per agent, their other gaps beside it
     for row in table.to_dict("records"):
         assert agents.loc[row["Agent"], "status"] == "below"
         assert row["Value"] < row["Target"]
         metric = {"Service level": "service_level", "Resolution": "resolution_rate", "CSAT": "csat"}
         assert agents.loc[row["Agent"], f"status_{metric[row['Below on']]}"] == "below"
+        assert row["Short by"].endswith(" points")  # percentage points, not "45%"
     assert set(table["Below beyond doubt?"]) <= {"yes, clearly", "possibly chance"}
 
 
@@ -281,3 +299,88 @@ def test_pages_on_a_store_without_contacts(tmp_path: Path, page: str) -> None:
     at.switch_page(page).run()
     assert not at.exception, at.exception
     assert "No customer contacts are stored yet." in texts(at)
+
+
+def test_home_and_the_dashboard_count_the_same_default_period_named_the_same_way(
+    viewers,
+) -> None:
+    agent = viewers["agent"]
+    home = app_as(agent).run()
+    assert not home.exception, home.exception
+    handled = next(m for m in home.metric if "handled" in m.label)
+    assert handled.label.lower().endswith("last 28 days")
+    mine = open_page(agent, MINE)
+    assert f"n = {int(handled.value.replace(',', '')):d} handled" in texts(mine)
+    assert "Last 28 days" in next(b for b in mine.selectbox if b.label == "Quick choice").options
+
+    supervisor = viewers["supervisor"]
+    home = app_as(supervisor).run()
+    contacts = next(m for m in home.metric if m.label.startswith("Contacts"))
+    assert contacts.label.lower().endswith("last 28 days")
+    team = open_page(supervisor, TEAM)
+    assert f"{contacts.value} contacts offered" in texts(team)
+
+
+def rendered(at) -> str:  # type: ignore[no-untyped-def]
+    """What a person reads on the page, tables included as the browser draws them: a missing
+    cell shows the table's placeholder, which is "None" when none was given."""
+    parts = [texts(at)]
+    parts += [m.proto.help for m in at.metric]
+    for frame in at.dataframe:
+        placeholder = frame.proto.placeholder if frame.proto.HasField("placeholder") else "None"
+        cells = frame.value.astype(object).to_numpy().ravel()
+        parts.append(" | ".join(placeholder if pd.isna(cell) else str(cell) for cell in cells))
+    return "\n".join(parts)
+
+
+GAPS = re.compile(r"\b(None|nan|NaN|NaT|<NA>)\b")
+
+
+def test_nothing_missing_reads_as_none_on_any_dashboard_page(tmp_path: Path) -> None:
+    # Ana is rated, resolves and has cases; Ben handled 35 contacts, resolved none, was never
+    # rated and took no training; two customers gave up. Every gap a page can meet.
+    ana = [
+        Contact(
+            day=day,
+            agent="ana@x.example",
+            rating=5,
+            comment="Thank you",
+            case=f"C{n}",
+            category="billing",
+            minute=n,
+        )
+        for n, day in enumerate(days(date(2026, 11, 16), 14) * 3)
+    ]
+    ben = [
+        Contact(day=day, agent="ben@x.example", resolved=False, wait_s=50, minute=100 + n)
+        for n, day in enumerate(days(date(2026, 11, 16), 7) * 5)
+    ]
+    gone = [Contact(day=date(2026, 11, 20), agent=None, minute=300 + n) for n in range(2)]
+    people = [
+        ("Olga Owner", "olga@x.example", "owner"),
+        ("Sam Super", "sam@x.example", "supervisor"),
+        ("Ana Agent", "ana@x.example", "agent"),
+        ("Ben Agent", "ben@x.example", "agent"),
+    ]
+    viewers = build_store(tmp_path / "academy.duckdb", people, ana + ben + gone)
+    owner, ben_viewer = viewers["olga@x.example"], viewers["ben@x.example"]
+    pages = {
+        "home (owner)": app_as(owner).run(),
+        "home (supervisor)": app_as(viewers["sam@x.example"]).run(),
+        "home (agent)": app_as(ben_viewer).run(),
+        "my performance": open_page(ben_viewer, MINE),
+    }
+    for page in (TEAM, RECOGNITION, COACHING, "app_pages/training_records.py"):
+        pages[page] = open_page(owner, page)
+    agent_page = app_as(owner)
+    agent_page.session_state[AGENT_KEY] = ben_viewer.staff_id
+    agent_page.run()
+    pages["agent page"] = agent_page.switch_page(AGENT).run()
+    found = {}
+    for name, at in pages.items():
+        assert not at.exception, (name, at.exception)
+        if GAPS.search(rendered(at)):
+            found[name] = sorted(set(GAPS.findall(rendered(at))))
+    assert not found, found
+    # The gaps read as "–" instead, and the tables say why in their help.
+    assert "–" in rendered(pages["agent page"])

@@ -71,4 +71,4 @@ def test_the_client_settings_come_from_the_project_wherever_it_is_started(
     )
     # A table's own "Download as CSV" and copy would hand out cells such as =HYPERLINK(...)
     # as they are: every CSV goes through training_app/csv_writer.py instead.
-    assert shown.stdout.split() == ["none", "viewer", "True"]
+    assert shown.stdout.split() == ["none", "minimal", "True"]

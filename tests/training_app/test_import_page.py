@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -132,7 +133,15 @@ def test_team_performance_shows_imported_contacts_straight_away(viewers) -> None
     assert not at.exception, at.exception
     before = offered(at)
     at.switch_page(PAGE).run()
-    upload(at, contacts_csv())
+    # A supervisor's file names their own team's agents (a name their team lacks is refused).
+    agent = viewers["agent"].name
+    assert viewers["agent"].team_id == viewers["supervisor"].team_id
+    upload(
+        at,
+        contacts_csv(
+            [row.replace("Tamar Ben-David", agent).replace("Mustafa Aydın", agent) for row in ROWS]
+        ),
+    )
     at.button(key="import_button").click().run()
     assert metrics(at)["Loaded"] == "3"
     at.switch_page("app_pages/team_performance.py").run()
@@ -275,3 +284,89 @@ def test_a_file_with_only_a_header_says_so_and_offers_nothing_to_import(viewers)
     assert [e.value for e in at.error] == ["empty.csv: only a header: the file has no rows"]
     assert not any(b.key == "import_button" for b in at.button)
     assert "No imports yet." in texts(at)
+
+
+def queue_log_of_interfaces() -> bytes:
+    """Three Front-line calls on 18 November 2026 answered at phone interfaces, as a queue_log
+    names members that have no member name: two at PJSIP/201, one at SIP/301."""
+    start = int(datetime(2026, 11, 18, 9, 0, tzinfo=UTC).timestamp())
+    lines = []
+    for n, interface in enumerate(["PJSIP/201", "PJSIP/201", "SIP/301"]):
+        t, callid = start + 600 * n, f"call-{n + 1}"
+        lines += [
+            f"{t}|{callid}|Front line|NONE|ENTERQUEUE||385|1",
+            f"{t + 20}|{callid}|Front line|{interface}|CONNECT|20|x|2",
+            f"{t + 200}|{callid}|Front line|{interface}|COMPLETEAGENT|20|180|1",
+        ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def stored_agents(viewer_db: Path) -> dict[str, tuple[str | None, str | None]]:
+    db = open_database(viewer_db)
+    try:
+        rows = db.execute(
+            "SELECT i.external_id, s.name, i.agent_interface FROM interactions i"
+            " LEFT JOIN staff s ON s.id = i.agent_id WHERE i.source = 'asterisk' ORDER BY 1"
+        ).fetchall()
+    finally:
+        db.close()
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def test_an_owner_links_a_phone_interface_to_a_person(viewers, demo_db_path: Path) -> None:
+    at = upload(open_page(viewers["owner"]), queue_log_of_interfaces(), "queue_log")
+    assert list(at.dataframe[0].value["Agent"]) == [
+        "PJSIP/201 (to link)",
+        "PJSIP/201 (to link)",
+        "SIP/301 (to link)",
+    ]
+    at.button(key="import_button").click().run()
+    assert not at.exception, at.exception
+    assert metrics(at)["Loaded"] == "3"
+    shown = texts(at)
+    assert "New agents created" not in shown
+    assert "Phone interfaces, not people" in shown
+    to_link = next(d.value for d in at.dataframe if "Linked to" in d.value.columns)
+    assert to_link.to_dict("records") == [
+        {"Name": "PJSIP/201", "Format": "Asterisk queue_log", "Contacts": 2, "Linked to": ""},
+        {"Name": "SIP/301", "Format": "Asterisk queue_log", "Contacts": 1, "Linked to": ""},
+    ]
+    person = at.selectbox(key="link_person")
+    tamara = next(option for option in person.options if option.startswith(viewers["agent"].name))
+    assert at.selectbox(key="link_name").value == "asterisk:PJSIP/201"
+    person.select(tamara)
+    next(b for b in at.button if b.label == "Link").click().run()
+    assert not at.exception, at.exception
+    linked = f"PJSIP/201 is linked to {viewers['agent'].name}: 2 contacts given to them."
+    assert linked in texts(at)
+    assert stored_agents(demo_db_path) == {
+        "call-1": (viewers["agent"].name, "PJSIP/201"),
+        "call-2": (viewers["agent"].name, "PJSIP/201"),
+        "call-3": (None, "SIP/301"),
+    }
+    to_link = next(d.value for d in at.dataframe if "Linked to" in d.value.columns)
+    assert list(to_link["Name"]) == ["SIP/301"]
+
+
+def test_a_supervisor_links_only_their_teams_names_to_their_teams_agents(
+    viewers, demo_db_path: Path
+) -> None:
+    owner_at = upload(open_page(viewers["owner"]), queue_log_of_interfaces(), "queue_log")
+    owner_at.button(key="import_button").click().run()
+    at = open_page(viewers["supervisor"])
+    to_link = next(d.value for d in at.dataframe if "Linked to" in d.value.columns)
+    assert list(to_link["Name"]) == ["PJSIP/201", "SIP/301"]  # Front line's calls
+    team = viewers["supervisor"].team_id
+    db = open_database(demo_db_path)
+    try:
+        agents = {
+            name
+            for (name,) in db.execute(
+                "SELECT name FROM staff WHERE team_id = ? AND role = 'agent' AND active", [team]
+            ).fetchall()
+        }
+    finally:
+        db.close()
+    options = at.selectbox(key="link_person").options
+    assert {option.split(" · ")[0] for option in options} == agents
+    assert viewers["owner"].name not in " ".join(options)

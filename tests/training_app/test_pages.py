@@ -7,24 +7,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from metrics import auth
 from metrics.auth import session_viewer, set_active, set_password
 from metrics.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD
 from metrics.people import (
     NewStaffMember,
-    Viewer,
-    add_first_owner,
     add_staff,
     add_team,
-    list_staff,
-    owner_can_sign_in,
     set_role,
     set_team,
 )
 from metrics.store import Database, open_database
-from tests.training_app.apptest import app_as, viewer_of
+from tests.training_app.apptest import app_as, open_address, sent_to_sign_in, signed_in, viewer_of
 from training_app.components.text import md
 from training_app.session import TOKEN_KEY
 
@@ -41,45 +36,34 @@ def texts(at) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def test_signed_out_visitors_see_only_the_sign_in_form(demo_db_path: Path) -> None:
-    at = app_as(None).run()
-    assert not at.exception
-    assert at.title[0].value == "Service Academy"
-    assert [t.label for t in at.text_input] == ["E-mail", "Password"]
-    assert "generated demo data" in texts(at)
+def test_a_signed_out_visitor_is_sent_to_the_sign_in_page(demo_db_path: Path) -> None:
+    # The sign-in form is the server's (training_app/sign_in_routes.py), which sets the cookie a
+    # script cannot; the app only sends the browser there, from any of its addresses.
+    for address in ("home", "agent", "staff", "performance"):
+        at = open_address(app_as(None), address).run()
+        assert not at.exception
+        assert sent_to_sign_in(at), address
+        assert not at.sidebar.button and not at.dataframe and not at.metric
     with pytest.raises(ValueError):
-        at.switch_page("app_pages/staff.py").run()
+        app_as(None).run().switch_page("app_pages/staff.py").run()
 
 
-def test_signing_in_shows_the_owners_home(demo_db_path: Path) -> None:
-    at = app_as(None).run()
-    at.text_input[0].input(DEMO_ACCOUNTS["owner"])
-    at.text_input[1].input(DEMO_PASSWORD)
-    at.button[0].click().run()
-    assert not at.exception
-    assert at.title[0].value == "Welcome, Maja Kovač"
-    db = open_database(demo_db_path)
-    signed_in = session_viewer(db, at.session_state[TOKEN_KEY])
-    db.close()
-    assert signed_in is not None and signed_in.role == "owner"
-
-
-def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(
+def test_the_sign_in_address_says_how_to_start_the_app_when_it_reaches_the_pages(
     demo_db_path: Path,
 ) -> None:
-    at = app_as(None).run()
-    at.text_input[0].input(DEMO_ACCOUNTS["owner"])
-    at.text_input[1].input("not the password")
-    at.button[0].click().run()
-    assert at.error[0].value == "That e-mail and password do not match an active account."
-    assert TOKEN_KEY not in at.session_state
+    # Only when the app is served without its server (`streamlit run training_app/app.py`),
+    # which answers these addresses itself: no loop back to the sign-in page.
+    for address in ("sign-in", "first-owner"):
+        at = open_address(app_as(None), address).run()
+        assert not sent_to_sign_in(at)
+        assert "Start the app with `academy serve`" in at.error[0].value
 
 
 def test_owner_home_counts_the_organisation_and_says_what_next(viewers) -> None:
     at = app_as(viewers["owner"]).run()
     assert not at.exception
     page = texts(at)
-    assert "What to do next" in page
+    assert "What is left for you" in page
     assert "version 1" in page
     assert "Customer contacts stored" in page and "generated demo data" in page
     staff = next(m for m in at.metric if m.label == "Staff")
@@ -148,12 +132,12 @@ def test_an_agent_cannot_reach_the_staff_list(viewers) -> None:
         at.switch_page("app_pages/staff.py").run()
 
 
-def test_signing_out_returns_to_the_sign_in_form(viewers) -> None:
+def test_signing_out_sends_the_browser_to_sign_in(viewers) -> None:
     at = app_as(viewers["agent"]).run()
     at.sidebar.button[0].click().run()
     assert not at.exception
     assert TOKEN_KEY not in at.session_state
-    assert [t.label for t in at.text_input] == ["E-mail", "Password"]
+    assert sent_to_sign_in(at)
 
 
 def test_an_empty_organisation_shows_zeros_not_errors(tmp_path: Path) -> None:
@@ -182,7 +166,7 @@ def test_an_empty_organisation_shows_zeros_not_errors(tmp_path: Path) -> None:
     assert "generated demo data" not in texts(owner)
     supervisor = app_as(viewers["supervisor"]).run()
     assert not supervisor.exception
-    assert "No contacts reached Front line in the last 30 days." in texts(supervisor)
+    assert "No contacts reached Front line in the last 28 days." in texts(supervisor)
     agent = app_as(viewers["agent"]).run()
     assert not agent.exception
     assert next(m for m in agent.metric if "handled" in m.label).value == "0"
@@ -198,19 +182,10 @@ def test_a_broken_policy_stops_the_app_with_the_errors_listed(
     assert not at.exception
     assert at.error[0].value.startswith("The policy or training content has problems")
     assert f"{broken}:1: version: Input should be greater than or equal to 1" in at.code[0].value
-    assert not at.text_input  # no sign-in form: the app does not start on a broken policy
+    assert not sent_to_sign_in(at)  # no sign-in: the app does not start on a broken policy
 
 
 # --- Sessions read the staff row on every run (issue 10, item 2) -------------------------------
-
-
-def signed_in_through_the_form(email: str, password: str = DEMO_PASSWORD) -> AppTest:
-    at = app_as(None).run()
-    at.text_input[0].input(email)
-    at.text_input[1].input(password)
-    at.button[0].click().run()
-    assert not at.exception, at.exception
-    return at
 
 
 def change(db_path: Path, act: Callable[[Database], object]) -> None:
@@ -223,7 +198,7 @@ def change(db_path: Path, act: Callable[[Database], object]) -> None:
 
 
 def test_signing_out_ends_the_session_on_the_server(demo_db_path: Path) -> None:
-    at = signed_in_through_the_form(DEMO_ACCOUNTS["agent"])
+    at = signed_in(DEMO_ACCOUNTS["agent"], DEMO_PASSWORD)
     token = at.session_state[TOKEN_KEY]
     at.sidebar.button[0].click().run()
     db = open_database(demo_db_path)
@@ -232,29 +207,27 @@ def test_signing_out_ends_the_session_on_the_server(demo_db_path: Path) -> None:
 
 
 def test_a_deactivated_person_is_sent_to_sign_in_at_their_next_click(demo_db_path: Path) -> None:
-    at = signed_in_through_the_form(DEMO_ACCOUNTS["agent"])
+    at = signed_in(DEMO_ACCOUNTS["agent"], DEMO_PASSWORD)
     assert at.title[0].value == "Welcome, Elif Yılmaz"
     change(demo_db_path, lambda db: set_active(db, DEMO_ACCOUNTS["agent"], False))
     at.run()
     assert not at.exception
-    assert [t.label for t in at.text_input] == ["E-mail", "Password"]
-    assert at.warning[0].value == (
-        "Your account was deactivated, so you were signed out. Ask an owner if this is a mistake."
-    )
+    # The sign-in page says why (tests/training_app/test_sign_in_routes.py).
+    assert sent_to_sign_in(at)
     assert TOKEN_KEY not in at.session_state
 
 
 def test_a_new_password_ends_the_open_sessions(demo_db_path: Path) -> None:
-    at = signed_in_through_the_form(DEMO_ACCOUNTS["agent"])
+    at = signed_in(DEMO_ACCOUNTS["agent"], DEMO_PASSWORD)
     change(
         demo_db_path, lambda db: set_password(db, DEMO_ACCOUNTS["agent"], "a brand new password")
     )
     at.run()
-    assert at.warning[0].value.startswith("Your password was changed, so you were signed out.")
+    assert sent_to_sign_in(at)
 
 
 def test_a_supervisor_moved_to_another_team_sees_that_team_at_once(demo_db_path: Path) -> None:
-    at = signed_in_through_the_form(DEMO_ACCOUNTS["supervisor"])
+    at = signed_in(DEMO_ACCOUNTS["supervisor"], DEMO_PASSWORD)
     assert "Supervisor · Front line" in texts(at)
     change(demo_db_path, lambda db: set_team(db, DEMO_ACCOUNTS["supervisor"], "Billing"))
     at.run()
@@ -266,7 +239,7 @@ def test_a_supervisor_moved_to_another_team_sees_that_team_at_once(demo_db_path:
 
 
 def test_an_agent_made_supervisor_gets_the_supervisor_pages_at_once(demo_db_path: Path) -> None:
-    at = signed_in_through_the_form(DEMO_ACCOUNTS["agent"])
+    at = signed_in(DEMO_ACCOUNTS["agent"], DEMO_PASSWORD)
     with pytest.raises(ValueError):
         at.switch_page("app_pages/staff.py").run()
     change(demo_db_path, lambda db: set_role(db, DEMO_ACCOUNTS["agent"], "supervisor"))
@@ -277,21 +250,6 @@ def test_an_agent_made_supervisor_gets_the_supervisor_pages_at_once(demo_db_path
 
 
 # --- Guessing (issue 10, item 3) ----------------------------------------------------------------
-
-
-def test_thirty_quick_wrong_passwords_do_not_let_the_right_one_in(demo_db_path: Path) -> None:
-    at = app_as(None).run()
-    for _ in range(30):
-        at.text_input[0].input(DEMO_ACCOUNTS["owner"])
-        at.text_input[1].input("not the password")
-        at.button[0].click().run()
-    at.text_input[0].input(DEMO_ACCOUNTS["owner"])
-    at.text_input[1].input(DEMO_PASSWORD)
-    at.button[0].click().run()
-    assert TOKEN_KEY not in at.session_state
-    assert at.error[0].value == (
-        "Too many wrong passwords for this e-mail: wait 5 seconds, then try again."
-    )
 
 
 def lock(db_path: Path, email: str) -> None:
@@ -307,15 +265,17 @@ def lock(db_path: Path, email: str) -> None:
 
 def test_a_locked_account_is_told_so_plainly_and_an_owner_unlocks_it(demo_db_path: Path) -> None:
     lock(demo_db_path, DEMO_ACCOUNTS["agent"])
-    at = signed_in_through_the_form(DEMO_ACCOUNTS["agent"])
-    assert at.error[0].value == (
+    db = open_database(demo_db_path)
+    refused = auth.sign_in(db, DEMO_ACCOUNTS["agent"], DEMO_PASSWORD, "apptest").refusal
+    db.close()
+    assert refused == (
         "This account is locked after 10 wrong passwords in a row. An owner can unlock it on the "
         "Staff and teams page."
     )
-    owner = signed_in_through_the_form(DEMO_ACCOUNTS["owner"])
+    owner = signed_in(DEMO_ACCOUNTS["owner"], DEMO_PASSWORD)
     owner.switch_page("app_pages/staff.py").run()
-    assert "Sign-in" in [s.value for s in owner.subheader]
-    locked = owner.dataframe[2].value
+    owner.radio(key="staff_section").set_value("Sign-in").run()
+    locked = owner.dataframe[1].value
     assert list(locked["E-mail"]) == [DEMO_ACCOUNTS["agent"]]
     assert list(locked["Staff member"]) == ["Elif Yılmaz"]
     assert list(locked["Wrong passwords"]) == [10]
@@ -327,7 +287,7 @@ def test_a_locked_account_is_told_so_plainly_and_an_owner_unlocks_it(demo_db_pat
         f"{DEMO_ACCOUNTS['agent']} is unlocked and may sign in again."
     )
     assert "No account is locked." in texts(owner)
-    again = signed_in_through_the_form(DEMO_ACCOUNTS["agent"])
+    again = signed_in(DEMO_ACCOUNTS["agent"], DEMO_PASSWORD)
     assert again.title[0].value == "Welcome, Elif Yılmaz"
 
 
@@ -336,70 +296,36 @@ def test_a_supervisor_sees_no_locked_accounts_nor_unlock(viewers, demo_db_path: 
     at = app_as(viewers["supervisor"]).run()
     at.switch_page("app_pages/staff.py").run()
     assert not at.exception
-    assert "Sign-in" not in [s.value for s in at.subheader]
+    assert "Sign-in" not in at.radio(key="staff_section").options
     assert not [b for b in at.button if b.label == "Unlock"]
     assert DEMO_ACCOUNTS["agent"] in set(at.dataframe[0].value["E-mail"])  # the list is there
 
 
-# --- The first owner (issue 10, item 10) --------------------------------------------------------
+# --- Addresses a role may not open (issue 11, item 1) ------------------------------------------
 
 
-def staff_without_an_owner(db_path: Path) -> None:
-    """What `academy import` leaves on a new store: a team and agents who cannot sign in."""
-    db = open_database(db_path)
-    add_team(db, "Front line")
-    add_staff(db, NewStaffMember(name="Imported Agent", role="agent", team="Front line"))
-    db.close()
-
-
-def first_owner_form(at: AppTest, name: str, email: str, password: str, again: str) -> AppTest:
-    for field, value in zip(at.text_input, (name, email, password, again), strict=True):
-        field.input(value)
-    at.button[0].click().run()
-    assert not at.exception, at.exception
-    return at
-
-
-def test_a_store_with_staff_but_no_owner_offers_to_create_one(tmp_path: Path) -> None:
-    staff_without_an_owner(tmp_path / "academy.duckdb")
-    at = app_as(None).run()
+@pytest.mark.parametrize(
+    ("role", "address", "line"),
+    [
+        ("agent", "performance", "Team performance is not open to agents."),
+        ("agent", "staff", "Staff and teams is not open to agents."),
+        ("supervisor", "my-performance", "My performance is not open to supervisors."),
+    ],
+)
+def test_an_address_the_role_may_not_open_says_so_in_one_line_on_home(
+    viewers, role: str, address: str, line: str
+) -> None:
+    at = open_address(app_as(viewers[role]).run(), address).run()
     assert not at.exception
-    assert at.title[0].value == "Create the first owner"
-    assert [t.label for t in at.text_input] == ["Full name", "E-mail", "Password", "Password again"]
-    assert "generated demo data" not in texts(at)
-    first_owner_form(at, "Olga Owner", "olga@x.example", "long enough pw", "long enough pX")
-    assert at.error[0].value == "Not created: the two passwords differ."
-    first_owner_form(at, "Olga Owner", "not an address", "short", "short")
-    assert [e.value for e in at.error] == [
-        "E-mail: that is not an e-mail address",
-        "Password: a password needs at least 10 characters",
-    ]
-    first_owner_form(at, "Olga Owner", "Olga@X.example", "long enough pw", "long enough pw")
-    assert at.title[0].value == "Welcome, Olga Owner"
-    db = open_database(tmp_path / "academy.duckdb")
-    assert owner_can_sign_in(db)
-    db.close()
+    # First on Home and only once (Home may warn of other things below, such as overdue training).
+    warnings = [w.value for w in at.warning]
+    assert warnings[0] == line and warnings.count(line) == 1
+    assert at.title[0].value.startswith("Welcome,")  # Home, not the page asked for
+    open_address(at, "home").run()  # said once
+    assert not at.exception and line not in [w.value for w in at.warning]
 
 
-def test_the_first_owner_page_is_gone_once_an_owner_exists(tmp_path: Path) -> None:
-    staff_without_an_owner(tmp_path / "academy.duckdb")
-    late = app_as(None).run()  # opened while no owner existed
-    db = open_database(tmp_path / "academy.duckdb")
-    add_first_owner(
-        db,
-        NewStaffMember(name="Olga", email="o@x.example", role="owner", password="long enough pw"),
-    )
-    db.close()
-    first_owner_form(late, "Mallory", "m@x.example", "long enough pw", "long enough pw")
-    # The offer went with the first owner: the click lands on the sign-in form, nothing made.
-    assert [t.label for t in late.text_input] == ["E-mail", "Password"]
-    db = open_database(tmp_path / "academy.duckdb")
-    assert [m.email for m in list_staff(db, Viewer.local_admin()) if m.role == "owner"] == [
-        "o@x.example"
-    ]
-    db.close()
-    fresh = app_as(None).run()
-    assert fresh.title[0].value == "Service Academy"  # the sign-in form, and no offer
-    assert "Create the first owner" not in texts(fresh)
-    with pytest.raises(ValueError):
-        fresh.switch_page("app_pages/first_owner.py").run()
+def test_an_address_the_role_may_open_opens(viewers) -> None:
+    at = open_address(app_as(viewers["supervisor"]).run(), "performance").run()
+    assert not at.exception and not at.warning
+    assert at.title[0].value == "Team performance"

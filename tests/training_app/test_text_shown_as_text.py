@@ -132,6 +132,7 @@ MARKDOWN_ARGUMENTS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
 # and times, which print digits, month names and punctuation of their own.
 SAFE_CALLS = {"md", "md_code", "md_bullets", "md_table", "module_markdown", "count", "percent"}
 SAFE_CALLS |= {"local_time", "local_day", "len", "int", "float", "round"}
+SAFE_CALLS |= {"seconds", "points_change", "signed_points", "points_gap", "too_few", "period_dates"}
 # A format spec only numbers and dates accept (`{n:,}`, `{rate:.0%}`, `{day:%d %b %Y}`):
 # text given one raises, so it cannot slip through.
 NUMBER_OR_DATE_SPEC = re.compile(r"([bdeEfFgGnoxX%,]|%.*)$")

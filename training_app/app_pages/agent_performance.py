@@ -13,11 +13,12 @@ from training_app.components.comments import comment_cards
 from training_app.components.filters import performance_filters
 from training_app.components.formatting import file_slug, local_time
 from training_app.components.performance_tables import (
-    STATUS_TEXT,
     csv_download,
     show_definitions,
     standing_tiles,
+    status_text,
 )
+from training_app.components.tables import show_table
 from training_app.components.text import md
 
 viewer = session.require_viewer()
@@ -49,23 +50,28 @@ if days is None:
     st.info("No customer contacts are stored yet.")
     st.stop()
 period = performance_filters(viewer, data.teams(viewer), days, show_team=False)
+st.caption(f"{period.start:%d %b %Y} – {period.end:%d %b %Y}, dates in {md(zone)}")
 
 mine, team = data.agent_standing(viewer, period, agent_id)
 if mine is None:
     st.info(f"{md(member.name)} handled no contacts in these dates.")
 else:
     status = str(mine["status"])
-    st.markdown(f"**Status:** {md(STATUS_TEXT[status])}")
+    handled = int(mine["handled"])  # type: ignore[call-overload]
+    st.markdown(f"**Status:** {md(status_text(status, handled, standards.min_contacts))}")
     if status == "insufficient":
         st.caption(
-            f"{int(mine['handled']):d} contacts handled; the policy judges from "  # type: ignore[call-overload]
+            f"{handled:d} contacts handled; the policy judges from "
             f"{standards.min_contacts:d}, so these numbers carry no status yet."
         )
     standing_tiles(mine, team, standards)
 
     st.subheader("Weekly, against the team median")
     weekly = data.agent_weekly_trends(viewer, period, agent_id)
-    st.altair_chart(charts.agent_trend_chart(weekly, targets, member.name))
+    charts.show_panels(charts.agent_trend_panels(weekly, targets, member.name), per_row=3)
+    note = charts.partial_week_note(weekly)
+    if note:
+        st.caption(md(note))
     csv_download(weekly, "Download the weekly numbers (CSV)", f"agent-{agent_id}-weekly.csv")
 
 st.subheader("Latest customer comments")
@@ -98,13 +104,15 @@ else:
             "due": "Due",
         }
     )
-    st.dataframe(
+    show_table(
         training,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Best score": st.column_config.NumberColumn(format="percent"),
-            "Due": st.column_config.DateColumn(format="DD.MM.YYYY"),
+        {
+            "Best score": st.column_config.NumberColumn(
+                format="percent", help="– when no attempt at the module is finished yet."
+            ),
+            "Due": st.column_config.DateColumn(
+                format="DD.MM.YYYY", help="– when the module is optional: nothing is due."
+            ),
         },
     )
     csv_download(training, "Download the training status (CSV)", f"agent-{agent_id}-training.csv")
@@ -115,25 +123,26 @@ st.caption(
     f"{len(contacts):,} contacts handled in these dates (times in {md(zone)}); the download has "
     "every one."
 )
-st.dataframe(
+show_table(
     contacts,
-    hide_index=True,
-    width="stretch",
-    column_config={
+    {
         "source": "Source",
         "contact_id": "Contact",
         "channel": "Channel",
         "queued_at": st.column_config.DatetimeColumn("Queued", format="DD.MM.YYYY HH:mm"),
         "answered_at": st.column_config.DatetimeColumn("Answered", format="DD.MM.YYYY HH:mm"),
-        "resolved_at": st.column_config.DatetimeColumn("Resolved", format="DD.MM.YYYY HH:mm"),
+        "resolved_at": st.column_config.DatetimeColumn(
+            "Resolved at", format="DD.MM.YYYY HH:mm", help="– when it was not resolved."
+        ),
         "wait_s": st.column_config.NumberColumn("Wait (s)", format="%.0f"),
         "within_standard": "Within standard",
         "resolved": "Resolved",
-        "case_id": "Case",
-        "category": "Category",
-        "rating": "Rating",
-        "comment": "Comment",
+        "case_id": st.column_config.Column("Case", help="– when the file named no case."),
+        "category": st.column_config.Column("Category", help="– when the file named none."),
+        "rating": st.column_config.Column("Rating", help="– when the customer did not rate it."),
+        "comment": st.column_config.Column("Comment", help="– when the customer wrote nothing."),
     },
+    pinned="contact_id",
 )
 csv_download(
     contacts,

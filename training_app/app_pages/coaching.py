@@ -1,18 +1,20 @@
 """Coaching candidates: agents with enough contacts to judge who are below one of the policy's
-targets, on which metric and by how much, the clearest cases first."""
+targets, one row each: their largest clear gap and the others beside it, the clearest cases
+first."""
 
+import pandas as pd
 import streamlit as st
 
 from metrics.performance.recognition import coaching_candidates
 from training_app import data, session
 from training_app.components.agent_link import agent_picker, selectable_agent_table
 from training_app.components.filters import performance_filters
+from training_app.components.formatting import MISSING, points_gap
 from training_app.components.performance_tables import csv_download, show_definitions
 
 viewer = session.require_viewer()
 policy = data.policy().policy
 standards = policy.standards
-percent_column = st.column_config.NumberColumn(format="percent")
 
 st.title("Coaching candidates")
 days = data.contact_days()
@@ -23,8 +25,8 @@ period = performance_filters(viewer, data.teams(viewer), days)
 agents = data.agent_metrics(viewer, period)
 candidates = coaching_candidates(agents, policy)
 judged = int((agents["status"] != "insufficient").sum())
-below = candidates["agent_id"].nunique()
-clearly = candidates[candidates["clearly_below"]]["agent_id"].nunique()
+below = len(candidates)
+clearly = int(candidates["clearly_below"].sum())
 st.caption(
     f"Of {judged:d} agents with at least {standards.min_contacts:d} contacts, {below:d} are "
     f"below a target and {clearly:d} clearly so (the whole 95% interval under the target). "
@@ -35,42 +37,54 @@ if candidates.empty:
     show_definitions()
     st.stop()
 
-table = (
-    candidates.drop(columns=["agent_id"])
-    .assign(
-        clearly_below=candidates["clearly_below"].map(
-            {True: "yes, clearly", False: "possibly chance"}
-        )
-    )
-    .rename(
-        columns={
-            "name": "Agent",
-            "team": "Team",
-            "handled": "Handled (n)",
-            "metric": "Below on",
-            "value": "Value",
-            "target": "Target",
-            "n": "n",
-            "low": "Interval from",
-            "high": "Interval to",
-            "gap": "Short by",
-            "clearly_below": "Below beyond doubt?",
-        }
-    )
+
+def verdict(clearly_below: bool) -> str:
+    return "yes, clearly" if clearly_below else "possibly chance"
+
+
+def other_gaps(gaps: list[dict[str, object]]) -> str:
+    """The agent's other gaps in words, the clearest first; MISSING when there are none."""
+    words = [
+        f"{gap['metric']} short by {points_gap(gap['gap'])} ({verdict(bool(gap['clearly_below']))})"
+        for gap in gaps
+    ]
+    return "; ".join(words) or MISSING
+
+
+table = pd.DataFrame(
+    {
+        "Agent": candidates["name"],
+        "Team": candidates["team"],
+        "Handled (n)": candidates["handled"],
+        "Below on": candidates["metric"],
+        "Value": candidates["value"],
+        "Target": candidates["target"],
+        "Short by": [points_gap(gap) for gap in candidates["gap"]],
+        "Below beyond doubt?": [verdict(clear) for clear in candidates["clearly_below"]],
+        "n": candidates["n"],
+        "Interval from": candidates["low"],
+        "Interval to": candidates["high"],
+        "Other gaps": [other_gaps(gaps) for gaps in candidates["other_gaps"]],
+    }
 )
-st.caption("Tick a row to open the agent's page: trends, comments, training and contacts.")
+st.caption(
+    "One row per agent: the largest clear gap (or, if none is clear, the largest), the other "
+    "gaps beside it; the clearest cases first. Short by is in percentage points. Tick a row to "
+    "open the agent's page: trends, comments, training and contacts."
+)
+percent_column = st.column_config.NumberColumn(format="percent")
 selectable_agent_table(
     table,
     candidates["agent_id"],
     key="coaching-candidates",
-    hide_index=True,
-    width="stretch",
     column_config={
-        column: percent_column
-        for column in ("Value", "Target", "Interval from", "Interval to", "Short by")
+        **{
+            column: percent_column for column in ("Value", "Target", "Interval from", "Interval to")
+        },
+        "Other gaps": st.column_config.Column(help="– when the agent is below on this one only."),
     },
 )
-agent_picker(candidates.drop_duplicates("agent_id"))
+agent_picker(candidates)
 csv_download(
     table, "Download coaching candidates (CSV)", f"coaching-{period.start}-{period.end}.csv"
 )

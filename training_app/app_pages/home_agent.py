@@ -1,9 +1,12 @@
-"""Home for agents: their own recent work and what to do next."""
+"""Home for agents: their own recent work, what is left in their training, the standards."""
 
 import streamlit as st
 
+from metrics.performance.period import DEFAULT_PERIOD_NAME
+from metrics.training import to_do
 from training_app import data, session
-from training_app.components.formatting import count
+from training_app.components import training
+from training_app.components.formatting import count, period_dates
 from training_app.components.text import md
 
 viewer = session.require_viewer()
@@ -14,24 +17,25 @@ st.title(f"Welcome, {md(viewer.name)}")
 supervised_by = f" · supervisor {', '.join(md(name) for name in me.supervisors)}"
 st.caption(f"Agent · {md(me.team or 'no team yet')}{supervised_by if me.supervisors else ''}")
 
+dates = period_dates(me.period)
 handled, resolved, ratings = st.columns(3)
-handled.metric(f"Contacts you handled, last {me.days:d} days", count(me.handled))
-resolved.metric("Resolved", count(me.resolved))
-ratings.metric("Customer ratings received", count(me.ratings))
+handled.metric(
+    f"Contacts you handled, {md(DEFAULT_PERIOD_NAME.lower())}", count(me.handled), help=dates
+)
+resolved.metric("Resolved", count(me.resolved), help=dates)
+ratings.metric("Customer ratings received", count(me.ratings), help=dates)
 
-st.subheader("What to do next")
+st.subheader("What is left for you")
+training.what_is_left(to_do.training_left(data.db(), viewer, data.training_modules(), policy))
+
+st.subheader("Keep in mind")
 st.markdown(
-    f"1. **Take your training** on My training: the policy, version {policy.version:d}, "
-    f"effective {policy.effective_from:%d %b %Y}, then handling complaints. Passing the policy "
-    f"module ends with signing that you will follow it; both are due within "
-    f"{policy.training.due_within_days:d} days of starting.\n"
-    f"2. **Learn the standards by heart**: answer the phone within "
+    f"- **The standards**: answer the phone within "
     f"{md(policy.standards.phone.answer_within)}, chats within "
     f"{md(policy.standards.chat.answer_within)}, reply to e-mail within "
     f"{md(policy.standards.email.answer_within)}, and follow up every complaint within "
     f"{policy.standards.complaint_follow_up_days:d} days.\n"
-    f"3. **When a customer complains**, follow the {len(policy.complaint_handling.steps):d} steps "
+    f"- **When a customer complains**, follow the {len(policy.complaint_handling.steps):d} steps "
     "in the policy, starting with listening and repeating the problem back."
 )
-st.page_link("app_pages/my_training.py", label="My training", icon=":material/school:")
 st.page_link("app_pages/policy.py", label="Open the policy", icon=":material/policy:")

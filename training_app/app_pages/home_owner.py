@@ -1,14 +1,16 @@
-"""Home for owners: the organisation at a glance and what to do next."""
+"""Home for owners: the organisation at a glance, what is left in their own training and whom
+to chase about theirs, the policy and the rollout."""
 
 import streamlit as st
 
+from metrics.training import to_do
 from training_app import data, session
+from training_app.components import training
 from training_app.components.formatting import count, local_day
-from training_app.components.text import md, md_code
+from training_app.components.text import md
 
 viewer = session.require_viewer()
-loaded = data.policy()
-policy = loaded.policy
+policy = data.policy().policy
 tz = policy.business_hours.timezone
 facts = data.store_overview(viewer)
 
@@ -36,17 +38,26 @@ contacts.metric(
 )
 ratings.metric("Customer ratings", count(facts.ratings))
 
-st.subheader("What to do next")
+modules = data.training_modules()
+st.subheader("What is left for you")
+training.what_is_left(to_do.training_left(data.db(), viewer, modules, policy))
+st.subheader("The organisation's training")
+training.overdue_list(
+    to_do.overdue_people(data.db(), viewer, modules, policy),
+    data.organisation_name(),
+    with_team=True,
+)
+
+st.subheader("Keep in mind")
 st.markdown(
-    f"1. **Read the policy in force**: {md(policy.title)}, version {policy.version:d}, effective "
+    f"- **The policy in force**: {md(policy.title)}, version {policy.version:d}, effective "
     f"{policy.effective_from:%d %b %Y}. Every standard the training quotes and the dashboard "
-    f"judges by comes from {md_code(loaded.path.name)}; change it there and check it with "
-    "`academy check-content`.\n"
-    f"2. **Check who can sign in** on *Staff and teams*: {facts.teams:d} teams. Add an account "
-    "with `academy users add --name … --email … --role agent --team …`.\n"
-    "3. **Plan the rollout**: every agent must read and acknowledge the policy within "
-    f"{policy.training.due_within_days:d} days, with a pass mark of "
-    f"{policy.training.pass_mark:.0%} on its training."
+    "judges by comes from it.\n"
+    f"- **Who can sign in**: {facts.teams:d} teams on *Staff and teams*. Add people there one by "
+    "one or import a staff list, and give each a temporary password.\n"
+    "- **The rollout**: every agent passes the training within "
+    f"{policy.training.due_within_days:d} days of joining, with a pass mark of "
+    f"{policy.training.pass_mark:.0%}, and signs the policy version in force."
 )
 st.page_link("app_pages/policy.py", label="Open the policy", icon=":material/policy:")
 st.page_link("app_pages/staff.py", label="Open staff and teams", icon=":material/groups:")

@@ -1,9 +1,13 @@
-"""Home for supervisors: their team's recent traffic and what to do next."""
+"""Home for supervisors: their team's recent traffic, what is left in their own training and
+whom in the team to chase about theirs, the standards they coach to."""
 
 import streamlit as st
 
+from metrics.performance.period import DEFAULT_PERIOD_NAME
+from metrics.training import to_do
 from training_app import data, session
-from training_app.components.formatting import count
+from training_app.components import training
+from training_app.components.formatting import count, period_dates
 from training_app.components.text import md
 
 viewer = session.require_viewer()
@@ -17,24 +21,34 @@ if viewer.team_id is None:
 team = data.team_overview(viewer)
 st.caption(f"Supervisor · {md(team.team)} · {md(data.organisation_name())}")
 
+dates = period_dates(team.period)
 agents, contacts, answered, abandoned = st.columns(4)
 agents.metric("Active agents", count(team.agents))
-contacts.metric(f"Contacts, last {team.days:d} days", count(team.contacts))
-answered.metric("Answered", count(team.answered))
-abandoned.metric("Abandoned", count(team.abandoned), help="The customer left before an answer.")
+contacts.metric(f"Contacts, {md(DEFAULT_PERIOD_NAME.lower())}", count(team.contacts), help=dates)
+answered.metric("Answered", count(team.answered), help=dates)
+abandoned.metric(
+    "Abandoned", count(team.abandoned), help=f"The customer left before an answer. {dates}"
+)
 if team.contacts == 0:
-    st.info(f"No contacts reached {md(team.team)} in the last {team.days:d} days.")
+    st.info(f"No contacts reached {md(team.team)} in the {md(DEFAULT_PERIOD_NAME.lower())}.")
 
-st.subheader("What to do next")
+modules = data.training_modules()
+st.subheader("What is left for you")
+training.what_is_left(to_do.training_left(data.db(), viewer, modules, policy))
+st.subheader("Your team's training")
+training.overdue_list(
+    to_do.overdue_people(data.db(), viewer, modules, policy), team.team, with_team=False
+)
+
+st.subheader("Keep in mind")
 st.markdown(
-    f"1. **Know the standards you coach to**: phone within "
+    f"- **The standards you coach to**: phone within "
     f"{md(policy.standards.phone.answer_within)}, chat within "
     f"{md(policy.standards.chat.answer_within)}, e-mail within "
     f"{md(policy.standards.email.answer_within)}, complaints followed up within "
     f"{policy.standards.complaint_follow_up_days:d} days. Agents are judged only once they have "
     f"handled {policy.standards.min_contacts:d} contacts.\n"
-    f"2. **Check your team list** on *My team*: who is active and who can sign in.\n"
-    f"3. **Share customer feedback** with each agent every month: the praise as well as the "
+    "- **Share customer feedback** with each agent every month: the praise as well as the "
     "complaints."
 )
 st.page_link("app_pages/staff.py", label="Open my team", icon=":material/groups:")

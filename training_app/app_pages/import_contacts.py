@@ -1,5 +1,6 @@
 """Import contacts: upload a helpdesk export or call log, see how its first rows will be stored,
-check the whole file or import it, read what was loaded, refused and skipped; the history of
+check the whole file or import it, read what was loaded, refused and skipped; link the phone
+interface names a call log gives (PJSIP/201) to the people who answered; the history of
 imports, and removing one. Owners import for any team, supervisors for their own."""
 
 import re
@@ -12,10 +13,12 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from metrics.contacts import agent_names
 from metrics.contacts import imports as importing
 from metrics.contacts.formats import FORMAT_TITLES, FORMATS
 from training_app import data, session
 from training_app.components.formatting import count, local_time
+from training_app.components.tables import show_table
 from training_app.components.text import md, md_bullets
 from training_app.csv_writer import frame_csv
 
@@ -23,10 +26,12 @@ UPLOAD_KEY = "import_upload"
 FILE_KEY = "import_file"  # the upload saved to disk: {"id", "path", "name"}
 RESULT_KEY = "import_result"  # the last check or import of that file
 NOTICE_KEY = "import_notice"  # what the last removal did, shown once
+LINK_NOTICE_KEY = "import_link_notice"  # what the last link did, shown once
 # Uploads are saved under one folder; one left behind by a closed browser goes after a day.
 UPLOADS_FOLDER = "academy-imports"
 UPLOAD_MAX_AGE_S = 24 * 3600
 TIME_COLUMNS = ("Queued", "Answered", "Resolved at")
+PREVIEW_WRAPPED = ["Problems"]  # a row's problems can run to a sentence or two
 # On screen; the CSV keeps the short lower-case names, easier for a script.
 REJECT_HEADINGS = {
     "row": "Row",
@@ -175,6 +180,12 @@ def show_result(result: importing.ImportResult) -> None:
         )
     if result.new_teams:
         st.markdown(f"**New teams {made}:**\n\n" + md_bullets(result.new_teams))
+    if result.unlinked_names:
+        st.markdown(
+            f"**Phone interfaces, not people** ({'would be ' if result.dry_run else ''}loaded, "
+            "handled by nobody until linked under “Names to link”):\n\n"
+            + md_bullets(result.unlinked_names)
+        )
     if result.warnings:
         st.subheader("Warnings")
         st.caption(
@@ -183,8 +194,8 @@ def show_result(result: importing.ImportResult) -> None:
             "be read (the README lists the survey answers each format knows)."
         )
         first_only(result, len(result.warning_rows), result.warnings, "warnings")
-        st.dataframe(
-            result.warning_rows.rename(columns=REJECT_HEADINGS), hide_index=True, width="stretch"
+        show_table(
+            result.warning_rows.rename(columns=REJECT_HEADINGS), pinned="Row", wrap=["Reason"]
         )
         st.download_button(
             "Download the warnings (CSV)",
@@ -203,9 +214,7 @@ def show_result(result: importing.ImportResult) -> None:
             "loaded will be skipped as duplicates."
         )
         first_only(result, len(result.rejects), result.problems, "problems")
-        st.dataframe(
-            result.rejects.rename(columns=REJECT_HEADINGS), hide_index=True, width="stretch"
-        )
+        show_table(result.rejects.rename(columns=REJECT_HEADINGS), pinned="Row", wrap=["Reason"])
         st.download_button(
             "Download the rejected rows (CSV)",
             rejects_csv(result.rejects),
@@ -256,16 +265,18 @@ if saved is not None:
         else:
             st.subheader("The first rows, as they will be stored")
             st.caption(
-                f"Shown in {md(zone)} time; “(new)” marks an agent the import would create. Each "
-                "row's own problems are listed; repeats and clashes with rows further down "
+                f"Shown in {md(zone)} time; “(new)” marks an agent the import would create, "
+                "“(to link)” a phone interface nobody is linked to yet (see Names to link). "
+                "Each row's own problems are listed; repeats and clashes with rows further down "
                 "show when the whole file is checked."
             )
-            st.dataframe(local_times(preview.rows, TIME_COLUMNS), hide_index=True, width="stretch")
-            check_col, import_col, _ = st.columns([1.3, 0.6, 2.1])
-            dry_run = check_col.button(
+            show_table(local_times(preview.rows, TIME_COLUMNS), wrap=PREVIEW_WRAPPED)
+            # Each button as wide as its label, the second under the first when both don't fit.
+            buttons = st.container(horizontal=True)
+            dry_run = buttons.button(
                 "Check the whole file (nothing is stored)", icon=":material/fact_check:"
             )
-            do_import = import_col.button(
+            do_import = buttons.button(
                 "Import", type="primary", icon=":material/upload:", key="import_button"
             )
             if dry_run or do_import:
@@ -295,6 +306,89 @@ if saved is not None:
             if kept and kept[0] == saved["id"]:
                 show_result(kept[1])
 
+
+def names_to_link() -> None:
+    """The interface names whose contacts nobody has yet, and a form to say who each is."""
+    pending = agent_names.names_to_link(db, viewer)
+    st.divider()
+    st.subheader("Names to link")
+    notice = st.session_state.pop(LINK_NOTICE_KEY, None)
+    if notice:
+        st.success(md(notice))
+    if not pending:
+        st.caption("No names to link: every imported contact someone answered has its person.")
+        return
+    st.caption(
+        "A call log names the phone that took a call (PJSIP/201, Local/2004@from-internal), "
+        "not the person. Its contacts are loaded and count as handled by nobody until you say "
+        "once who the name is: linking gives them to that person, and later imports use the "
+        "link."
+        + ("" if viewer.role == "owner" else " You link your own team's contacts, to its agents.")
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Name": item.name,
+                    "Format": FORMAT_TITLES.get(item.source, item.source),  # type: ignore[call-overload]
+                    "Contacts": item.contacts,
+                    "Linked to": item.linked_to or "",
+                }
+                for item in pending
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    people = agent_names.link_candidates(db, viewer)
+    if not people:
+        st.info("Nobody to link a name to yet: add the agents first.")
+        return
+    by_person = {person.id: person for person in people}
+    # Chosen by (format, name): a name linked meanwhile is no longer offered, not replaced by
+    # the next one in the list.
+    by_name = {f"{item.source}:{item.name}": item for item in pending}
+    with st.form("link_name_form", border=False):
+        name_col, person_col = st.columns(2)
+        chosen = name_col.selectbox(
+            "Name",
+            list(by_name),
+            # The name alone: a label that changes (a count) was seen to stay as it was first
+            # drawn on a select box with a key.
+            format_func=lambda k: by_name[k].name,
+            key="link_name",
+        )
+        person_id = person_col.selectbox(
+            "Is",
+            list(by_person),
+            index=None,
+            placeholder="Choose the person",
+            format_func=lambda i: " · ".join(
+                part for part in (by_person[i].name, by_person[i].team, by_person[i].email) if part
+            ),
+            key="link_person",
+        )
+        submitted = st.form_submit_button("Link", icon=":material/link:")
+    if submitted:
+        if person_id is None or chosen is None:
+            st.error("Choose the name and the person it is.")
+            return
+        item = by_name[chosen]
+        try:
+            linked = agent_names.link_name(db, viewer, item.source, item.name, person_id)
+        except agent_names.LinkError as exc:
+            st.error(md(exc))
+            return
+        data.clear_performance()  # the dashboard shows the moved contacts now
+        st.session_state[LINK_NOTICE_KEY] = (
+            f"{linked.name} is linked to {linked.staff_name}: "
+            f"{plural(linked.moved, 'contact')} given to them."
+        )
+        st.rerun()
+
+
+names_to_link()
+
 st.divider()
 st.subheader("Imports")
 notice = st.session_state.pop(NOTICE_KEY, None)
@@ -317,7 +411,7 @@ def name_only(who: str) -> str:
     return re.sub(r"\s*<[^>]*>$", "", who)
 
 
-st.dataframe(
+show_table(
     pd.DataFrame(
         [
             {
@@ -335,9 +429,7 @@ st.dataframe(
             }
             for b in history
         ]
-    ),
-    hide_index=True,
-    width="stretch",
+    )
 )
 st.caption(f"Times in {md(zone)}.")
 

@@ -2,17 +2,15 @@
 median, their weekly trends and what customers wrote. No other agent's name or numbers are on
 this page."""
 
-from datetime import timedelta
-
 import streamlit as st
 
 from metrics.performance import agents as performance
-from metrics.performance.period import Period
 from training_app import data, session
 from training_app.components import charts
 from training_app.components.comments import comment_cards
-from training_app.components.filters import DEFAULT_DAYS
+from training_app.components.filters import performance_filters
 from training_app.components.performance_tables import show_definitions, standing_tiles
+from training_app.components.text import md
 
 viewer = session.require_viewer()
 policy = data.policy().policy
@@ -24,16 +22,11 @@ days = data.contact_days()
 if days is None:
     st.info("No customer contacts are stored yet.")
     st.stop()
-first, last = days
-chosen = st.date_input(
-    "Dates (queued, local time)",
-    value=(max(first, last - timedelta(days=DEFAULT_DAYS - 1)), last),
-    min_value=first,
-    max_value=last,
-    format="DD.MM.YYYY",
+period = performance_filters(viewer, [], days, show_team=False, show_channel=False)
+st.caption(
+    f"{period.start:%d %b %Y} – {period.end:%d %b %Y}, dates in "
+    f"{md(policy.business_hours.timezone)} · targets from policy version {policy.version:d}"
 )
-start, end = chosen if isinstance(chosen, tuple) and len(chosen) == 2 else (last, last)
-period = Period(start=start, end=end)
 mine, team = data.my_metrics(viewer, period)
 if mine is None:
     st.info("You handled no contacts in these dates.")
@@ -41,8 +34,8 @@ if mine is None:
 
 if mine["status"] == "insufficient":
     st.info(
-        f"You handled {mine['handled']:d} contacts in these dates; the policy judges from "
-        f"{standards.min_contacts:d}. Your numbers are shown, but carry no status yet."
+        f"You handled {mine['handled']:d} contacts in these dates, too few to judge: the policy "
+        f"judges from {standards.min_contacts:d}. Your numbers are shown, but carry no status yet."
     )
 standing_tiles(mine, team, standards)
 comparison_rule = (
@@ -58,10 +51,11 @@ if team.hidden:
 
 st.subheader("Week by week, against the team median")
 weekly = data.agent_weekly_trends(viewer, period, viewer.staff_id)
-st.altair_chart(charts.agent_trend_chart(weekly, targets, "You"))
+charts.show_panels(charts.agent_trend_panels(weekly, targets, "You"), per_row=3)
+note = charts.partial_week_note(weekly)
 st.caption(
     "The team median is the middle value of your team's agents that week, you included. It is "
-    f"left out of a week unless {comparison_rule} that week."
+    f"left out of a week unless {comparison_rule} that week." + (f" {md(note)}" if note else "")
 )
 
 st.subheader("What customers wrote")

@@ -52,6 +52,11 @@ for section, chosen in (
             st.markdown(md(module.summary))
             facts = [f"About {module.estimated_minutes} minutes", f"version {module.version}"]
             facts.append(f"{module.graded_per_attempt} graded questions and exercises")
+            if module.customers_kept_to_pass:
+                facts.append(
+                    f"to pass, keep at least {module.customers_kept_to_pass:d} of the "
+                    f"{len(module.role_plays):d} role-play customers"
+                )
             if row["due"] is not None and row["state"] != "passed":
                 facts.append(f"due {row['due']:%d %b %Y}")
             if pd.notna(row["best_score"]):

@@ -6,16 +6,15 @@ import streamlit as st
 from modules.policy import CHANNELS
 from training_app import data
 from training_app.components import policy_tables
-from training_app.components.text import md, md_bullets, md_code, md_table
+from training_app.components.text import md, md_bullets, md_table
 
-loaded = data.policy()
-policy = loaded.policy
+policy = data.policy().policy
 hours = policy.business_hours
 
 st.title(md(policy.title))
 st.caption(
     f"{md(policy.organisation)} · version {policy.version:d} · effective "
-    f"{policy.effective_from:%d %B %Y} · from {md_code(loaded.path.name)}"
+    f"{policy.effective_from:%d %B %Y}"
 )
 st.markdown(f"> {md(policy.vision)}")
 st.markdown(md(policy.mission_link))

@@ -9,13 +9,14 @@ from training_app import data, session
 from training_app.components.agent_link import agent_picker
 from training_app.components.comments import comment_cards
 from training_app.components.filters import performance_filters
+from training_app.components.formatting import signed_points
 from training_app.components.performance_tables import csv_download, show_definitions
+from training_app.components.tables import show_table
 
 viewer = session.require_viewer()
 policy = data.policy().policy
 standards = policy.standards
 percent_column = st.column_config.NumberColumn(format="percent")
-points_column = st.column_config.NumberColumn(format="%+.1f")
 
 st.title("Recognition")
 days = data.contact_days()
@@ -50,11 +51,9 @@ else:
             "csat": "CSAT",
         }
     )
-    st.dataframe(
+    show_table(
         shown,
-        hide_index=True,
-        width="stretch",
-        column_config={
+        {
             "Service level": percent_column,
             "Resolution": percent_column,
             "CSAT": percent_column,
@@ -77,7 +76,7 @@ else:
     shown = (
         improved.assign(
             **{
-                column: improved[column] * 100
+                column: improved[column].map(signed_points)
                 for column in (
                     "service_level_change",
                     "resolution_rate_change",
@@ -104,18 +103,16 @@ else:
             }
         )
     )
-    st.dataframe(
+    no_rate = "– when a period had no rate to compare (no ratings, say)."
+    show_table(
         shown,
-        hide_index=True,
-        width="stretch",
-        column_config={
+        {
             "Service level": percent_column,
             "Resolution": percent_column,
             "CSAT": percent_column,
-            "Service level change": points_column,
-            "Resolution change": points_column,
-            "CSAT change": points_column,
-            "Total change": points_column,
+            "Service level change": st.column_config.Column(help=no_rate),
+            "Resolution change": st.column_config.Column(help=no_rate),
+            "CSAT change": st.column_config.Column(help=no_rate),
         },
     )
     csv_download(

@@ -107,12 +107,12 @@ if given is None or role_play_going_on:
     elif isinstance(step, Ordering):
         answer = steps.ask_ordering(step, planned, key)
     elif isinstance(step, Matching):
-        answer = steps.ask_matching(step, key)
+        answer = steps.ask_matching(step, planned, key)
     elif isinstance(step, Reflection):
         answer = steps.ask_reflection(step, key)
     elif isinstance(step, RolePlay):
         so_far = given.answer if given and isinstance(given.answer, RolePlayAnswer) else None
-        reply = steps.ask_role_play(step, so_far, key)
+        reply = steps.ask_role_play(step, planned, so_far, key)
         if reply is not None:
             answer = choose_reply(step, so_far, reply)
     if answer is not None:

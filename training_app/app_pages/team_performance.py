@@ -9,13 +9,14 @@ from training_app import data, session
 from training_app.components import charts
 from training_app.components.agent_link import agent_picker, selectable_agent_table
 from training_app.components.filters import performance_filters
-from training_app.components.formatting import percent
+from training_app.components.formatting import seconds
 from training_app.components.performance_tables import (
     agent_table,
     agent_table_config,
     coloured_statuses,
     csv_download,
     show_definitions,
+    team_rate_tile,
 )
 from training_app.components.text import md
 
@@ -43,61 +44,65 @@ if now.queue.offered == 0:
     st.info("No contacts were queued to this selection in these dates. Widen the filters.")
     st.stop()
 
-
-def change(current: float | None, previous: float | None) -> str | None:
-    if current is None or previous is None:
-        return None
-    return f"{(current - previous) * 100:+.1f} points"
-
-
+minimum = standards.min_contacts
 tiles = st.columns(4)
-tiles[0].metric(
+team_rate_tile(
+    tiles[0],
     f"Service level (target {standards.service_level_target:.0%})",
-    percent(now.queue.service_level),
-    change(now.queue.service_level, before.queue.service_level),
-    help=f"n = {now.queue.judged:,} offered and not waiting ({now.queue.waiting:,} waiting); "
-    "answered within the channel's standard ÷ (offered − waiting)",
+    now.queue.service_level,
+    now.queue.judged,
+    (before.queue.service_level, before.queue.judged),
+    minimum,
+    definition=f"contacts offered and not waiting ({now.queue.waiting:,} waiting); answered "
+    "within the channel's standard ÷ (offered − waiting)",
 )
-tiles[1].metric(
+team_rate_tile(
+    tiles[1],
     "Abandoned",
-    percent(now.queue.abandonment_rate),
-    change(now.queue.abandonment_rate, before.queue.abandonment_rate),
-    delta_color="inverse",
-    help=f"n = {now.queue.offered:,} offered; {now.queue.abandoned:,} abandoned",
+    now.queue.abandonment_rate,
+    now.queue.offered,
+    (before.queue.abandonment_rate, before.queue.offered),
+    minimum,
+    definition=f"{now.queue.abandoned:,} abandoned ÷ offered",
+    lower_is_better=True,
 )
-tiles[2].metric(
+team_rate_tile(
+    tiles[2],
     f"Resolution (target {standards.resolution_target:.0%})",
-    percent(now.resolution_rate),
-    change(now.resolution_rate, before.resolution_rate),
-    help=f"n = {now.handled:,} handled; resolved ÷ handled",
+    now.resolution_rate,
+    now.handled,
+    (before.resolution_rate, before.handled),
+    minimum,
+    definition="resolved ÷ handled",
 )
-tiles[3].metric(
+team_rate_tile(
+    tiles[3],
     f"CSAT (target {standards.csat_target:.0%})",
-    percent(now.csat),
-    change(now.csat, before.csat),
-    help=f"n = {now.ratings:,} ratings; 4–5 and good ÷ all ratings",
+    now.csat,
+    now.ratings,
+    (before.csat, before.ratings),
+    minimum,
+    definition="4–5 and good ÷ all ratings",
+    noun="ratings",
 )
-median = "–" if now.wait_median_s is None else f"{now.wait_median_s:.0f} s"
 st.caption(
     f"{now.queue.offered:,} contacts offered, {now.handled:,} handled, "
-    f"{now.queue.waiting:,} waiting for a first reply within their standard, "
-    f"median wait {median}."
+    f"{now.queue.waiting:,} waiting for a first reply within their standard, median wait "
+    f"{seconds(now.wait_median_s)}; changes are in percentage points."
 )
 
 st.subheader("Agents")
 agents = data.agent_metrics(viewer, period)
 st.caption(
     f"Judged against the policy's targets once an agent has handled at least "
-    f"{standards.min_contacts:d} contacts; below that, no status. Click a column to sort; "
+    f"{minimum:d} contacts; below that, no status. Click a column to sort; "
     "tick a row to open that agent's page."
 )
-table = agent_table(agents)
+table = agent_table(agents, minimum)
 selectable_agent_table(
     coloured_statuses(table),
     agents["agent_id"],
     key="team-agents",
-    hide_index=True,
-    width="stretch",
     column_config=agent_table_config(),
 )
 agent_picker(agents)
@@ -109,15 +114,10 @@ trend_tab, wait_tab, rating_tab, hour_tab = st.tabs(
 )
 with trend_tab:
     weekly = data.weekly_trends(viewer, period)
-    partial = weekly[weekly["days"] < 7]
-    st.altair_chart(charts.weekly_trend_chart(weekly, targets))
-    if not partial.empty:
-        parts = zip(partial["week"], partial["days"], strict=True)
-        st.caption(
-            "Weeks run Monday to Sunday; these hold only part of a week in the dates chosen: "
-            + ", ".join(f"week of {week:%d %b} ({count:d} days)" for week, count in parts)
-            + "."
-        )
+    charts.show_panels(charts.weekly_trend_panels(weekly, targets), per_row=3)
+    note = charts.partial_week_note(weekly)
+    if note:
+        st.caption(md(note))
     csv_download(
         weekly, "Download the weekly numbers (CSV)", f"weekly-{period.start}-{period.end}.csv"
     )
@@ -130,7 +130,7 @@ with wait_tab:
     if waits.empty:
         st.info("No answered contacts in this selection.")
     else:
-        st.altair_chart(charts.wait_distribution_chart(waits))
+        charts.show_panels(charts.wait_distribution_panels(waits), per_row=2)
     csv_download(
         waits, "Download the wait distribution (CSV)", f"waits-{period.start}-{period.end}.csv"
     )
@@ -140,7 +140,7 @@ with rating_tab:
     if ratings["ratings"].sum() == 0:
         st.info("No ratings in this selection.")
     else:
-        st.altair_chart(charts.rating_distribution_chart(ratings))
+        charts.show_panels(charts.rating_distribution_panels(ratings), per_row=2)
     csv_download(ratings, "Download the ratings (CSV)", f"ratings-{period.start}-{period.end}.csv")
 with hour_tab:
     by_hour = data.contacts_by_hour(viewer, period)
@@ -148,7 +148,7 @@ with hour_tab:
         f"Contacts offered by local weekday and hour ({md(policy.business_hours.timezone)}); "
         "hover for the hour's service level."
     )
-    st.altair_chart(charts.contacts_by_hour_chart(by_hour), width="stretch")
+    charts.show_panels([charts.contacts_by_hour_chart(by_hour)], per_row=1)
     csv_download(
         by_hour, "Download contacts by hour (CSV)", f"by-hour-{period.start}-{period.end}.csv"
     )

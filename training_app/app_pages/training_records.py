@@ -10,6 +10,7 @@ from modules.engine import step_title
 from training_app import data, session
 from training_app.components.formatting import local_time
 from training_app.components.performance_tables import csv_download
+from training_app.components.tables import show_table
 from training_app.components.text import md, text_block
 
 viewer = session.require_viewer()
@@ -66,13 +67,11 @@ table = table.reset_index()
 table[f"Signed policy v{policy.version}"] = [
     local_time(signed[i], zone) if pd.notna(signed[i]) else "not signed" for i in table["staff_id"]
 ]
-st.dataframe(
+show_table(
     table.drop(columns="staff_id")
     .rename(columns={"name": "Agent", "team": "Team"})
     .set_index(["Agent", "Team"])
-    .reset_index(),
-    hide_index=True,
-    width="stretch",
+    .reset_index()
 )
 csv_download(standing, "Download training records (CSV)", "training-records.csv")
 
@@ -96,21 +95,22 @@ certificates = {c.attempt_id: c.code for c in records.certificates_of(db, viewer
 history = pd.DataFrame(
     [
         {
+            # What each attempt came to first, so it shows even where the table is narrow.
             "Module": a.module_title,
             "Attempt": a.attempt_number,
-            "Module version": a.module_version,
-            "Policy version": a.policy_version,
+            "Result": "passed" if a.passed else "not passed" if a.passed is False else "",
+            "Score": f"{a.score:.0%}" if a.score is not None else "",
+            "Certificate": certificates.get(a.id, ""),
             "Started": local_time(a.started_at, zone),
             "Finished": local_time(a.completed_at, zone) if a.completed_at else "in progress",
             "Minutes spent": round(a.time_spent_s / 60, 1),
-            "Score": f"{a.score:.0%}" if a.score is not None else "",
-            "Result": "passed" if a.passed else "not passed" if a.passed is False else "",
-            "Certificate": certificates.get(a.id, ""),
+            "Module version": a.module_version,
+            "Policy version": a.policy_version,
         }
         for a in attempts
     ]
 )
-st.dataframe(history, hide_index=True, width="stretch")
+show_table(history)
 
 labels = {
     a.id: f"{a.module_title}, attempt {a.attempt_number} ({history.iloc[n]['Finished']})"

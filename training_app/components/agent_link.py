@@ -4,12 +4,14 @@ in the session for the first run after the switch."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, NoReturn
 
 import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from training_app.components.tables import show_table
 from training_app.components.text import md
 
 AGENT_PAGE = "app_pages/agent_performance.py"
@@ -32,22 +34,25 @@ def chosen_agent() -> int | None:
 
 
 def selectable_agent_table(
-    table: pd.DataFrame | Styler, agent_ids: pd.Series, key: str, **dataframe_args: Any
+    table: pd.DataFrame | Styler,
+    agent_ids: pd.Series,
+    key: str,
+    column_config: Mapping[str, Any] | None = None,
 ) -> None:
-    """`st.dataframe` of agents (row n is agent `agent_ids[n]`) where choosing a row opens that
-    agent's page."""
+    """A table of agents (row n is agent `agent_ids[n]`, its first column their name, pinned)
+    where choosing a row opens that agent's page."""
 
     def remember_choice() -> None:
         rows = st.session_state[key].selection.rows
         if rows:
             st.session_state[OPEN_KEY] = int(agent_ids.iloc[rows[0]])
 
-    st.dataframe(
+    show_table(
         table,
+        column_config,
         key=key,
         on_select=remember_choice,
         selection_mode="single-row",
-        **dataframe_args,
     )
     # A switch inside the callback would be ignored: it happens here, on the rerun it causes.
     chosen = st.session_state.pop(OPEN_KEY, None)

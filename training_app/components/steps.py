@@ -15,6 +15,7 @@ from modules.content import (
     RolePlay,
     SingleChoice,
     TrueFalse,
+    verdict_line,
 )
 from modules.engine import Feedback, PlannedStep, current_node
 from modules.grading import (
@@ -111,20 +112,25 @@ def ask_ordering(step: Ordering, planned: PlannedStep, key: str) -> AnyAnswer | 
     return None
 
 
-def ask_matching(step: Matching, key: str) -> AnyAnswer | None:
+def ask_matching(step: Matching, planned: PlannedStep, key: str) -> AnyAnswer | None:
     st.markdown(f"### {md(step.prompt)}")
     with st.form(key):
-        picked = [
-            st.selectbox(
-                md(pair.item), step.choices, index=None, placeholder="Choose…", key=f"{key}-{n}"
+        # Shown in the attempt's order; each box keyed by its pair, the answer in file order.
+        picks = {
+            n: st.selectbox(
+                md(step.pairs[n].item),
+                step.choices,
+                index=None,
+                placeholder="Choose…",
+                key=f"{key}-{n}",
             )
-            for n, pair in enumerate(step.pairs)
-        ]
+            for n in _order(planned, len(step.pairs))
+        }
         if st.form_submit_button(CHECK, type="primary"):
-            if any(pick is None for pick in picked):
+            if any(pick is None for pick in picks.values()):
                 st.warning("Match every item first.")
                 return None
-            return MatchingAnswer(picked=picked)
+            return MatchingAnswer(picked=[picks[n] for n in range(len(step.pairs))])
     return None
 
 
@@ -141,35 +147,43 @@ def ask_reflection(step: Reflection, key: str) -> AnyAnswer | None:
     return None
 
 
+def _customer_says(step: RolePlay, line: str) -> None:
+    # Named by the customer's own name, for a screen reader too (the chat message's label).
+    with st.chat_message(step.customer_name, avatar=":material/person:"):
+        st.caption(md(step.customer_name))
+        st.markdown(md(line))
+
+
 def conversation(step: RolePlay, answer: RolePlayAnswer | None, *, feedback: bool) -> None:
-    """The conversation so far, customer and agent in turn, with feedback on each reply."""
+    """The conversation so far, customer and agent in turn, with feedback on each reply: its
+    verdict, from its points, and why (the module's feedback, which never repeats the verdict:
+    check-content refuses one that does)."""
     for turn in answer.turns if answer else []:
-        with st.chat_message("customer", avatar=":material/person:"):
-            st.markdown(md(turn.customer))
+        _customer_says(step, turn.customer)
         with st.chat_message("agent", avatar=":material/support_agent:"):
             st.markdown(md(turn.reply))
             if feedback:
                 chosen = step.nodes[turn.node].choices[turn.choice]
-                st.caption(f"{md(_points_text(turn.points))} · {md(chosen.feedback)}")
+                st.caption(f"{md(verdict_line(turn.points))} · {md(chosen.feedback)}")
 
 
-def _points_text(points: int) -> str:
-    return {2: "Best reply (2 of 2)", 1: "Acceptable (1 of 2)"}.get(points, "Harmful (0 of 2)")
-
-
-def ask_role_play(step: RolePlay, answer: RolePlayAnswer | None, key: str) -> int | None:
-    """The conversation so far and the customer's next line; returns the reply chosen."""
+def ask_role_play(
+    step: RolePlay, planned: PlannedStep, answer: RolePlayAnswer | None, key: str
+) -> int | None:
+    """The conversation so far and the customer's next line; returns the reply chosen. The
+    replies are offered in the attempt's order for this node."""
     st.markdown(f"### Role-play: {md(step.title)}")
     st.info(module_markdown(step.scenario), icon=":material/theater_comedy:")
     conversation(step, answer, feedback=True)
-    node = step.nodes[current_node(step, answer)]
-    with st.chat_message("customer", avatar=":material/person:"):
-        st.markdown(md(node.customer))
+    node_id = current_node(step, answer)
+    node = step.nodes[node_id]
+    _customer_says(step, node.customer)
     turn = len(answer.turns) if answer else 0
+    order = (planned.reply_orders or {}).get(node_id) or list(range(len(node.choices)))
     with st.form(f"{key}-{turn}"):
         picked = st.radio(
             "Your reply",
-            list(range(len(node.choices))),
+            order,
             index=None,
             format_func=lambda i: md(node.choices[i].reply),
         )
@@ -185,8 +199,7 @@ def show_role_play_ending(step: RolePlay, answer: RolePlayAnswer) -> None:
     st.markdown(f"### Role-play: {md(step.title)}")
     conversation(step, answer, feedback=True)
     assert answer.ending is not None
-    with st.chat_message("customer", avatar=":material/person:"):
-        st.markdown(md(step.nodes[answer.ending].customer))
+    _customer_says(step, step.nodes[answer.ending].customer)
     if answer.outcome == "kept":
         st.success("The customer stays with us.", icon=":material/sentiment_satisfied:")
     else:

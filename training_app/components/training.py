@@ -13,9 +13,10 @@ import streamlit as st
 from metrics.people import Viewer
 from metrics.store import Database
 from metrics.training import records
+from metrics.training.to_do import ModuleLeft, OverduePerson, TrainingLeft
 from modules.certificate import certificate_pdf
 from modules.content import TrainingModule
-from modules.engine import build_plan
+from modules.engine import AttemptResult
 from modules.policy import Policy
 from training_app import data
 from training_app.components.errors import failures_reported
@@ -37,9 +38,7 @@ def start(db: Database, viewer: Viewer, module: TrainingModule, policy_version: 
     """A new attempt with its own draw of questions (a retake is not the same test again); if
     another tab started one meanwhile, that one is continued, and the next screen says so."""
     with failures_reported(), other_tabs_told(module):
-        records.start_attempt(
-            db, viewer, module, policy_version, build_plan(module, random.Random())
-        )
+        records.start_attempt(db, viewer, module, policy_version, random.Random())
     st.session_state[STARTED_KEY] = module.id
 
 
@@ -189,25 +188,23 @@ def results_screen(
     result = records.attempt_result(db, viewer, attempt, module)
     st.title(md(module.title))
     st.caption(f"Result of attempt {attempt.attempt_number:d}")
-    verdict = "Passed" if result.passed else "Not passed yet"
-    score, mark, best = st.columns(3)
-    score.metric(
+    tiles = st.columns(4 if result.customers_to_keep else 3)
+    tiles[0].metric(
         "Your score",
         f"{result.score:.0%}",
         help=f"{result.points:g} of {result.max_points:d} points",
     )
-    mark.metric("Pass mark", f"{result.pass_mark:.0%}")
-    if progress is not None and progress.best_score is not None:
-        best.metric("Best score (this is the one that counts)", f"{progress.best_score:.0%}")
-    (st.success if result.passed else st.warning)(
-        f"**{verdict}.** Your best attempt counts: "
-        + (
-            "you have passed this module."
-            if progress is not None and progress.state == "passed"
-            else f"reach {result.pass_mark:.0%} in any attempt to pass. Retakes ask a new draw "
-            "of questions in a new order."
+    tiles[1].metric("Pass mark", f"{result.pass_mark:.0%}")
+    if result.customers_to_keep:
+        tiles[2].metric(
+            "Customers kept",
+            f"{result.customers_kept:d} of {result.role_plays:d}",
+            help=f"At least {result.customers_to_keep:d} must stay with us to pass.",
         )
-    )
+    if progress is not None and progress.best_score is not None:
+        tiles[-1].metric("Best score (this is the one that counts)", f"{progress.best_score:.0%}")
+    st.markdown(pass_rule(result))
+    (st.success if result.passed else st.warning)(verdict_text(result, progress))
     if result.missed:
         given = {found.step_id: found for found in records.answers_of(db, viewer, attempt.id)}
         st.markdown(f"#### What you missed ({len(result.missed):d})")
@@ -216,6 +213,8 @@ def results_screen(
                 answered = given.get(item.step_id)
                 st.markdown("**Your answer**")
                 text_block(answered.answer_text if answered else "(not answered)")
+                st.markdown("**The right answer**")
+                text_block(item.right_answer)
                 st.markdown(f"**Why** — {md(item.explanation)}")
     else:
         st.markdown("Every answer was right.")
@@ -238,4 +237,118 @@ def results_screen(
     st.session_state.pop(STARTED_KEY, None)  # the player shows the new attempt on this run
     back.page_link(
         "app_pages/my_training.py", label="Back to My training", icon=":material/school:"
+    )
+
+
+def pass_rule(result: AttemptResult) -> str:
+    """What it takes to pass, as the results screen states it."""
+    rule = f"**To pass:** a score of {result.pass_mark:.0%} or more"
+    if result.customers_to_keep:
+        rule += (
+            f", and at least {result.customers_to_keep:d} of the {result.role_plays:d} "
+            "role-play customers kept"
+        )
+    return rule + "."
+
+
+def verdict_text(result: AttemptResult, progress: records.ModuleProgress | None) -> str:
+    """This attempt's verdict with what fell short, and what counts for the module."""
+    head = "**Passed.**" if result.passed else "**Not passed yet.**"
+    if not result.reached_pass_mark:
+        head += f" Your score is below the pass mark of {result.pass_mark:.0%}."
+    if not result.kept_enough_customers:
+        head += (
+            f" You kept {result.customers_kept:d} of the {result.role_plays:d} role-play "
+            f"customers; at least {result.customers_to_keep:d} must stay with us."
+        )
+    if progress is not None and progress.state == "passed":
+        return f"{head} Your best attempt counts: you have passed this module."
+    return (
+        f"{head} Your best attempt counts: pass in any attempt. A retake asks new questions, "
+        "and whatever comes back comes in a new order."
+    )
+
+
+# -- what is left to do, on Home -------------------------------------------------------------
+
+# Home names this many overdue people; Training records lists them all.
+OVERDUE_NAMED_ON_HOME = 8
+
+
+def _next_move(state: str) -> str:
+    if state == "in progress":
+        return "resume it on My training"
+    if state == "not passed":
+        return "retake it on My training"
+    return "start it on My training"
+
+
+def _module_line(module: ModuleLeft) -> str:
+    when = (
+        f"overdue since {module.due:%d %b %Y}" if module.overdue else f"due {module.due:%d %b %Y}"
+    )
+    return f"- **{md(module.title)}**: {when}; {_next_move(module.state)}."
+
+
+def _signing_line(left: TrainingLeft) -> str:
+    if left.to_sign:
+        return (
+            f"- **Sign policy version {left.policy_version:d}** on My training: you have passed "
+            f"*{md(left.signing_module_title)}*."
+        )
+    return (
+        f"- Then sign policy version {left.policy_version:d}, once you have passed "
+        f"*{md(left.signing_module_title)}*."
+    )
+
+
+def nothing_left_text(left: TrainingLeft) -> str:
+    """That nothing is left, naming the signature only where a module asks for one."""
+    done = "Nothing left to do in your training: you have passed every assigned module"
+    if left.signing_module_id is None:
+        return done + "."
+    return f"{done} and signed policy version {left.policy_version:d}."
+
+
+def what_is_left(left: TrainingLeft) -> None:
+    """One's own training still to do, or that nothing is left."""
+    if left.nothing_left:
+        st.success(nothing_left_text(left), icon=":material/task_alt:")
+        return
+    lines = "\n".join(_module_line(module) for module in left.modules)
+    if left.signing_module_id is not None and not left.signed:
+        lines = lines + "\n" + _signing_line(left) if lines else _signing_line(left)
+    late = any(module.overdue for module in left.modules)
+    (st.warning if late else st.info)(lines, icon=":material/assignment:")
+    st.page_link("app_pages/my_training.py", label="Open My training", icon=":material/school:")
+
+
+def _overdue_line(person: OverduePerson, *, with_team: bool) -> str:
+    team = f" ({md(person.team)})" if with_team and person.team else ""
+    return (
+        f"- **{md(person.name)}**{team}: {md(', '.join(person.modules))}, overdue since "
+        f"{person.since:%d %b %Y}"
+    )
+
+
+def overdue_list(people: list[OverduePerson], where: str, *, with_team: bool) -> None:
+    """Whom to chase: the people overdue with their training in `where` (a team, the
+    organisation), longest overdue first, or that nobody is."""
+    if not people:
+        st.success(
+            f"Nobody in {md(where)} is overdue with their training.", icon=":material/task_alt:"
+        )
+        return
+    shown = people[:OVERDUE_NAMED_ON_HOME]
+    lines = "\n".join(_overdue_line(person, with_team=with_team) for person in shown)
+    more = len(people) - len(shown)
+    st.warning(
+        f"{len(people):d} {'person is' if len(people) == 1 else 'people are'} overdue with "
+        f"their training in {md(where)}:\n\n"
+        + lines
+        + (f"\n\n…and {more:d} more on Training records." if more else ""),
+        icon=":material/schedule:",
+    )
+    st.page_link(
+        "app_pages/training_records.py", label="Open training records", icon=":material/fact_check:"
     )

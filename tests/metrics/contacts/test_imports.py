@@ -236,10 +236,7 @@ def test_every_reason_to_refuse_a_row_is_given_with_row_field_and_value(
     assert by_row[15].reason.startswith("marked abandoned, but it has answered_at")
     assert by_row[16].reason.endswith("only a contact nobody answered may have no agent")
     assert by_row[17].value == "ana-at-x"
-    assert by_row[18].reason == (
-        "2 staff members have this name, so the contact cannot be given to the right one"
-        " (add agent_email to say which)"
-    )
+    assert by_row[18].reason == "2 staff are named Noa Levi: give the agent's e-mail"
     assert by_row[19].id == "R18" and by_row[19].reason == (
         "appears 2 times in this file with different content (rows 19, 20); none of them is loaded"
     )
@@ -781,6 +778,7 @@ def supervisor_of(db: Database, team: str) -> Viewer:
 
 def test_a_supervisor_imports_their_own_teams_contacts_only(db: Database, tmp_path: Path) -> None:
     supervisor = supervisor_of(db, "Front line")
+    add_staff(db, NewStaffMember(name="Ana", role="agent", team="Front line"))
     add_team(db, "Billing")
     path = write(
         tmp_path,
@@ -902,6 +900,7 @@ def test_the_preview_shows_the_first_rows_as_they_will_be_stored(
         ("zendesk-tickets.csv", "zendesk", 4),
         ("freshdesk-tickets.csv", "freshdesk", 5),
         ("queue_log", "asterisk", 3),
+        ("queue_log-interfaces", "asterisk", 4),
     ],
 )
 def test_the_samples_in_the_readme_import_cleanly(
@@ -935,13 +934,21 @@ NOT_IN_TEAM = (
 )
 
 
+NOT_NAMED_IN_TEAM = (
+    "nobody in your team (Front line) is named NAME: a supervisor's import gives contacts to"
+    " their own team's staff only; give the agent's e-mail, or ask an owner to add this person"
+    " or to import the row"
+)
+
+
 def test_a_supervisors_rows_never_reach_staff_outside_their_team(
     db: Database, tmp_path: Path
 ) -> None:
     """Rows naming anyone outside the supervisor's team by e-mail (an agent or supervisor of
     another team, the owner, or nobody at all) are refused with one and the same reason; a name
     without an e-mail is looked up in their team only, so another team's namesakes are neither
-    matched nor counted."""
+    matched nor counted, and a name their team lacks is refused alike whether or not someone
+    else has it (see test_name_matching.py)."""
     supervisor = supervisor_of(db, "Front line")
     ana = add_staff(
         db, NewStaffMember(name="Ana Front", email="ana@x.example", role="agent", team="Front line")
@@ -957,26 +964,29 @@ def test_a_supervisors_rows_never_reach_staff_outside_their_team(
             f"E2,phone,OLGA@x.example,,,{answered}",  # 3: the owner
             f"E3,phone,supb@x.example,,Front line,{answered}",  # 4: another team's supervisor
             f"E4,phone,nobody@x.example,Nobody,,{answered}",  # 5: nobody at all
-            f"E5,phone,,Bo Billing,,{answered}",  # 6: a name only: a new agent of their own
+            f"E5,phone,,Bo Billing,,{answered}",  # 6: a name only, of another team's agent
             f"E6,phone,,Noa Levi,,{answered}",  # 7: two in Billing, none in Front line
             f"E7,phone,,Ana Front,,{answered}",  # 8: their own agent by name
             f"E8,phone,ana@x.example,,,{answered}",  # 9: and by e-mail
         ],
     )
     result = run(db, path, supervisor)
-    assert (result.loaded, result.rejected) == (4, 4)
+    assert (result.loaded, result.rejected) == (2, 6)
     by_row = {int(r.row): r for r in result.rejects.itertuples()}
-    assert sorted(by_row) == [2, 3, 4, 5]
-    assert {(r.field, r.reason) for r in by_row.values()} == {("agent_email", NOT_IN_TEAM)}
-    assert result.new_agents == ["Bo Billing", "Noa Levi"]
+    assert sorted(by_row) == [2, 3, 4, 5, 6, 7]
+    assert {(by_row[n].field, by_row[n].reason) for n in (2, 3, 4, 5)} == {
+        ("agent_email", NOT_IN_TEAM)
+    }
+    assert {
+        (by_row[n].field, by_row[n].reason.replace(by_row[n].value, "NAME")) for n in (6, 7)
+    } == {("agent_name", NOT_NAMED_IN_TEAM)}
+    assert result.new_agents == []
     stored = db.execute(
         "SELECT i.external_id, s.id, s.team_id, s.role FROM interactions i"
         " JOIN staff s ON s.id = i.agent_id ORDER BY 1"
     ).fetchall()
     front_line = supervisor.team_id
     assert [(row[0], row[2], row[3]) for row in stored] == [
-        ("E5", front_line, "agent"),
-        ("E6", front_line, "agent"),
         ("E7", front_line, "agent"),
         ("E8", front_line, "agent"),
     ]
@@ -1010,7 +1020,7 @@ def test_a_supervisors_preview_looks_the_same_whether_an_e_mail_exists_elsewhere
     assert "(new)" not in str(unknown["Agent"])
     for email in ("bo@x.example", "supb@x.example", "olga@x.example"):
         assert preview_of(email) == unknown, email
-    # A name shared in another team is no clash for them, and a new name looks new either way.
+    # A name shared in another team is no clash for them: it is refused as a name nobody has.
     names = write(
         tmp_path,
         "n.csv",
@@ -1021,8 +1031,11 @@ def test_a_supervisors_preview_looks_the_same_whether_an_e_mail_exists_elsewhere
         ],
     )
     rows = preview_file(db, names, supervisor, ZONE).rows
-    assert list(rows["Agent"]) == ["Noa Levi (new)", "Nobody Anywhere (new)"]
-    assert list(rows["Problems"]) == ["", ""]
+    assert list(rows["Agent"]) == ["Noa Levi", "Nobody Anywhere"]
+    assert [
+        problems.replace(name, "NAME")
+        for problems, name in zip(rows["Problems"], rows["Agent"], strict=True)
+    ] == [f"agent_name: {NOT_NAMED_IN_TEAM}"] * 2
 
 
 def test_a_supervisor_is_not_told_which_import_holds_another_teams_contact(

@@ -1,8 +1,10 @@
-"""The daily rollups (metrics/contacts/rollups.py) give exactly the numbers computed from the
+"""The rollups (metrics/contacts/rollups.py) give exactly the numbers computed from the
 contacts.
 
-Each test reads the agent numbers twice, once from the rollups and once with the rollups turned
-off (the metrics then aggregate `interactions` itself), and demands equal frames and reports:
+Each test reads the agent numbers and Team performance's queue-wide reads (team summary, weekly
+trends, the wait and rating distributions, contacts by weekday and hour) twice, once from the
+rollups and once with the rollups turned off (the metrics then aggregate `interactions`
+itself), and demands equal frames and reports:
 on the hand-made day of tests/metrics/performance/test_agents.py, on a small generated demo, after
 a contact joins
 an existing case on another day, after the demo is removed, under another time zone and
@@ -18,12 +20,14 @@ import pandas as pd
 import pytest
 
 import metrics.performance.agents as performance
+import metrics.performance.hours as hours
 from metrics import store
 from metrics.contacts.case_sizes import refresh_case_contacts
 from metrics.contacts.imports import import_file, remove_batch
 from metrics.contacts.rollups import refresh_contact_rollups, rollups_current
 from metrics.demo.generate import generate_demo, remove_demo
 from metrics.people import Viewer
+from metrics.performance import trends
 from metrics.performance.agents import agent_metrics, agent_report
 from metrics.performance.period import Period
 from metrics.store import Database, migrate, open_database, transaction
@@ -34,21 +38,42 @@ ADMIN = Viewer.local_admin()
 DEMO_UNTIL = date(2026, 3, 31)
 
 
+# Team performance's reads besides the agent table, each (db, viewer, policy, period).
+TEAM_READS = [
+    trends.weekly_trends,
+    trends.wait_distribution,
+    trends.rating_distribution,
+    trends.contacts_by_hour,
+]
+
+
+AGENTS_TRENDED = 3  # agents whose weekly trends are compared, per period
+
+
+def read_all(db: Database, policy: Policy, period: Period) -> list[object]:
+    agents = agent_metrics(db, ADMIN, policy, period)
+    return [
+        agents,
+        agent_report(db, ADMIN, policy, period, None),
+        performance.team_summary(db, ADMIN, policy, period),
+        *(read(db, ADMIN, policy, period) for read in TEAM_READS),
+        *(
+            trends.agent_weekly_trends(db, ADMIN, policy, period, int(agent))
+            for agent in agents["agent_id"].head(AGENTS_TRENDED)
+        ),
+    ]
+
+
 def both_ways(
     db: Database, policy: Policy, period: Period, monkeypatch: pytest.MonkeyPatch
-) -> tuple[tuple[pd.DataFrame, dict], tuple[pd.DataFrame, dict]]:
-    """(frame, report) from the rollups, and the same with the rollups turned off."""
+) -> tuple[list[object], list[object]]:
+    """Every read from the rollups, and the same with the rollups turned off."""
     assert rollups_current(db), "the rollups are not current: the test would compare raw to raw"
-    by_rollups = (
-        agent_metrics(db, ADMIN, policy, period),
-        agent_report(db, ADMIN, policy, period, None),
-    )
+    by_rollups = read_all(db, policy, period)
     with monkeypatch.context() as patch:
-        patch.setattr(performance, "rollups_current", lambda cur: False)
-        raw = (
-            agent_metrics(db, ADMIN, policy, period),
-            agent_report(db, ADMIN, policy, period, None),
-        )
+        for module in (performance, hours):
+            patch.setattr(module, "rollups_current", lambda cur: False)
+        raw = read_all(db, policy, period)
     return by_rollups, raw
 
 
@@ -56,15 +81,25 @@ def assert_identical(
     db: Database, policy: Policy, periods: list[Period], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for period in periods:
-        (frame, report), (raw_frame, raw_report) = both_ways(db, policy, period, monkeypatch)
-        pd.testing.assert_frame_equal(frame, raw_frame, check_exact=True)
-        assert report == raw_report, period
+        by_rollups, raw = both_ways(db, policy, period, monkeypatch)
+        names = ["agent_metrics", "agent_report", "team_summary"]
+        names += [read.__name__ for read in TEAM_READS]
+        names += ["agent_weekly_trends"] * (len(by_rollups) - len(names))
+        for read, from_rollups, from_contacts in zip(names, by_rollups, raw, strict=True):
+            if isinstance(from_rollups, pd.DataFrame):
+                assert isinstance(from_contacts, pd.DataFrame)
+                pd.testing.assert_frame_equal(
+                    from_rollups, from_contacts, check_exact=True, obj=f"{read} {period}"
+                )
+            else:
+                assert from_rollups == from_contacts, (read, period)
 
 
 def assert_tables_as_if_built_afresh(db: Database) -> None:
     """The rollups kept day by day hold exactly what a rebuild from the contacts holds."""
     tables = {
         "contact_days": "SELECT * FROM contact_days ORDER BY ALL",
+        "contact_hours": "SELECT * FROM contact_hours ORDER BY ALL",
         "contact_waits": "SELECT * FROM contact_waits ORDER BY ALL",
         "contact_unanswered": "SELECT * FROM contact_unanswered ORDER BY ALL",
     }

@@ -21,6 +21,9 @@ from metrics.demo.generate import (
 from metrics.demo.people import DEMO_ACCOUNTS
 from metrics.demo.training import ATTEMPT_TIME_RANGE_S
 from metrics.people import Viewer
+from metrics.performance.agents import agent_metrics, contact_days, targets
+from metrics.performance.period import default_period
+from metrics.performance.recognition import coaching_candidates, most_improved
 from metrics.store import Database, open_database
 from metrics.training.records import answers_of, get_attempt, training_standing
 from modules.content import TrainingModule, load_modules
@@ -310,8 +313,8 @@ def test_the_training_history_is_the_same_for_the_same_seed(
     assert rows(plain, ALL_INTERACTIONS) == rows(trained_db, ALL_INTERACTIONS)
 
 
-def test_only_demo_agents_have_training_and_not_the_demo_sign_in_agent(
-    trained_db: Database,
+def test_demo_agents_and_leaders_have_training_but_not_the_demo_sign_in_agent(
+    trained_db: Database, policy: Policy
 ) -> None:
     trained = rows(
         trained_db,
@@ -319,7 +322,25 @@ def test_only_demo_agents_have_training_and_not_the_demo_sign_in_agent(
         " JOIN staff s ON s.id = a.staff_id",
     )
     assert trained
-    assert all(role == "agent" and is_demo for _, role, is_demo in trained)
+    leaders = {DEMO_ACCOUNTS["owner"], DEMO_ACCOUNTS["supervisor"]}
+    assert all(role == "agent" or email in leaders for email, role, _ in trained)
+    assert all(is_demo for *_, is_demo in trained)
+    # The owner and supervisor who sign in roll the training out: passed, and the policy signed.
+    for email in leaders:
+        leader = value(trained_db, "SELECT id FROM staff WHERE email = ?", [email])
+        passed = value(
+            trained_db,
+            "SELECT count(DISTINCT module_id) FROM training_attempts WHERE staff_id = ? AND passed",
+            [leader],
+        )
+        assert passed == 2, email
+        signed = value(
+            trained_db,
+            "SELECT count(*) FROM policy_acknowledgements"
+            " WHERE staff_id = ? AND policy_version = ?",
+            [leader, policy.version],
+        )
+        assert signed == 1, email
     demo_agent = value(trained_db, "SELECT id FROM staff WHERE email = ?", [DEMO_ACCOUNTS["agent"]])
     for table in ("training_attempts", "certificates", "policy_acknowledgements"):
         assert (
@@ -468,3 +489,81 @@ def test_remove_deletes_the_training_history_and_keeps_real_records(
     assert rows(trained_db, "SELECT attempt_id FROM training_answers") == [(attempt_id,)]
     assert value(trained_db, "SELECT count(*) FROM certificates") == 0
     assert value(trained_db, "SELECT count(*) FROM policy_acknowledgements") == 0
+
+
+def test_the_demo_sign_in_agent_is_a_new_starter_whose_training_is_not_yet_due(
+    trained_db: Database, policy: Policy, shipped_modules: dict[str, TrainingModule]
+) -> None:
+    """Whoever signs in as the demo agent takes the training from the start: they joined on the
+    demo's last day, so their training is due the policy's days later and nothing is overdue."""
+    agent = value(trained_db, "SELECT id FROM staff WHERE email = ?", [DEMO_ACCOUNTS["agent"]])
+    first_day = SMALL_DEMO["until"] + timedelta(days=1)  # the day after the demo's last
+    standing = training_standing(
+        trained_db,
+        Viewer.local_admin(),
+        list(shipped_modules.values()),
+        policy,
+        staff_id=agent,
+        today=first_day,
+    )
+    due = {row["module_id"]: row["due"].date() for row in standing.to_dict("records")}
+    assert set(due.values()) == {
+        SMALL_DEMO["until"] + timedelta(days=policy.training.due_within_days)
+    }
+    assert not standing["overdue"].any()
+
+
+def team_shape(db: Database, policy: Policy) -> dict[str, object]:
+    """How the demo's agents stand over the default period (the dashboard's first view): how
+    many are judged, meet each standard and all of them, are below some target, clearly below
+    one (the whole 95% interval under it), and improved (by 10 points or more in total since the
+    period before: the sum of three rates' changes moves by several points by chance alone).
+    `python -m tests.metrics.demo.test_generate` prints it for the shipped demo."""
+    stored = contact_days(db, policy)
+    assert stored is not None
+    period = default_period(stored[1])
+    admin = Viewer.local_admin()
+    agents = agent_metrics(db, admin, policy, period)
+    before = agent_metrics(db, admin, policy, period.previous())
+    judged = agents[agents["status"] != "insufficient"]
+    candidates = coaching_candidates(agents, policy)
+    improved = most_improved(agents, before, policy, limit=len(agents))
+    return {
+        "agents": len(agents),
+        "judged": len(judged),
+        **{
+            f"meets {metric}": int((judged[f"status_{metric}"] == "meets").sum())
+            for metric in targets(policy)
+        },
+        "meets every standard": int((judged["status"] == "meets").sum()),
+        "below a target": len(candidates),
+        "clearly below one": int(candidates["clearly_below"].sum()),
+        "improved 10 points or more": int((improved["improvement"] >= 0.10).sum()),
+    }
+
+
+def test_the_demo_team_looks_like_a_real_one(tmp_path: Path, policy: Policy) -> None:
+    # The full demo as the app creates it: most agents meet the standards, a few are clearly
+    # below one, a few are improving. (Once 6 of 40 met every standard and 34 were below one.)
+    db = open_database(tmp_path / "full.duckdb")
+    generate_demo(db, policy, until=UNTIL)
+    shape = team_shape(db, policy)
+    judged = shape["judged"]
+    assert judged == shape["agents"] == 40
+    assert shape["meets every standard"] >= 0.6 * judged
+    for metric in targets(policy):
+        assert shape[f"meets {metric}"] >= 0.7 * judged, metric
+    assert 1 <= shape["clearly below one"] <= 0.2 * judged
+    assert shape["below a target"] <= 0.35 * judged
+    assert 2 <= shape["improved 10 points or more"] <= 0.2 * judged
+
+
+if __name__ == "__main__":  # the shape of the demo the app creates today, for the issue note
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = open_database(Path(folder) / "demo.duckdb")
+        shipped = load_policy().policy
+        generate_demo(store, shipped)
+        for key, value in team_shape(store, shipped).items():
+            print(f"{key}: {value}")

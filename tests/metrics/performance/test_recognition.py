@@ -95,28 +95,49 @@ def test_a_missing_rate_leaves_its_change_out(policy) -> None:
     assert row["improvement"] == pytest.approx(0.10)
 
 
-def test_coaching_candidates_are_judged_agents_below_a_target(policy) -> None:
+def test_coaching_candidates_are_one_row_per_agent_the_clearest_first(policy) -> None:
     agents = frame(
-        agent(1, "Ana", 100, (0.70, 0.80, 0.90)),  # SL short by .10, interval .65–.75: clear
-        agent(2, "Ben", 100, (0.78, 0.60, 0.90), width=0.10),  # SL .68–.88 not clear; res clear
+        # SL short by .10, interval .66–.74: clearly, its top .06 under the target.
+        agent(1, "Ana", 100, (0.70, 0.80, 0.90), width=0.04),
+        # SL short by .02 (.68–.88: possibly chance); resolution by .15 (.50–.70: clearly, .05).
+        agent(2, "Ben", 100, (0.78, 0.60, 0.90), width=0.10),
         agent(3, "Cem", 100, (0.90, 0.90, 0.90)),  # meets everything
         agent(4, "Dan", 12, (0.10, 0.10, 0.10)),  # too few contacts: never flagged
+        # All below, none clearly: resolution by .03 (.67–.77), CSAT by .02 (.78–.88, top .03
+        # over), SL by .01 (.74–.84, top .04 over).
+        agent(5, "Eve", 100, (0.79, 0.72, 0.83)),
+        # SL by .20 (.57–.63, .17 clear), CSAT by .07 (.75–.81, .04), resolution by .05
+        # (.67–.73, .02): three clear gaps, the largest first.
+        agent(6, "Fay", 200, (0.60, 0.70, 0.78), width=0.03),
     )
     candidates = coaching_candidates(agents, policy)
-    assert list(zip(candidates["name"], candidates["metric"], strict=True)) == [
-        ("Ben", "Resolution"),  # clear, short by .15
-        ("Ana", "Service level"),  # clear, short by .10
-        ("Ben", "Service level"),  # not clear, short by .02
+    assert list(candidates["name"]) == ["Fay", "Ana", "Ben", "Eve"]  # by how clearly below
+    assert list(candidates["metric"]) == [
+        "Service level",
+        "Service level",
+        "Resolution",
+        "Resolution",
     ]
-    assert list(candidates["clearly_below"]) == [True, True, False]
-    assert list(candidates["gap"]) == pytest.approx([0.15, 0.10, 0.02])
-    assert list(candidates["n"]) == [100, 100, 100]
+    assert list(candidates["gap"]) == pytest.approx([0.20, 0.10, 0.15, 0.03])
+    assert list(candidates["clearly_below"]) == [True, True, True, False]
+    assert list(candidates["clear_by"]) == pytest.approx([0.17, 0.06, 0.05, -0.02])
+    assert list(candidates["n"]) == [200, 100, 100, 100]
+    others = [
+        [(gap["metric"], round(gap["gap"], 6), gap["clearly_below"]) for gap in row]
+        for row in candidates["other_gaps"]
+    ]
+    assert others == [
+        [("CSAT", 0.07, True), ("Resolution", 0.05, True)],
+        [],
+        [("Service level", 0.02, False)],
+        [("CSAT", 0.02, False), ("Service level", 0.01, False)],
+    ]
     assert coaching_candidates(frame(agent(3, "Cem", 100, (0.9, 0.9, 0.9))), policy).empty
 
 
 def test_no_coaching_candidates_is_an_empty_list_of_the_same_columns(policy) -> None:
-    # Nobody below target: the page counts distinct agents, and the clear ones among them, in
-    # the list it gets, so an empty list must still be one with its columns and types.
+    # Nobody below target: the page counts the agents, and the clear ones among them, in the
+    # list it gets, so an empty list must still be one with its columns and types.
     candidates = coaching_candidates(frame(agent(3, "Cem", 100, (0.9, 0.9, 0.9))), policy)
     assert list(candidates.columns) == [
         "agent_id",
@@ -131,7 +152,8 @@ def test_no_coaching_candidates_is_an_empty_list_of_the_same_columns(policy) -> 
         "high",
         "gap",
         "clearly_below",
+        "clear_by",
+        "other_gaps",
     ]
     assert candidates["clearly_below"].dtype == bool
-    assert candidates[candidates["clearly_below"]]["agent_id"].nunique() == 0
-    assert candidates.drop_duplicates("agent_id").empty
+    assert not candidates["clearly_below"].any()

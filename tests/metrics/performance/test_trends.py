@@ -70,6 +70,8 @@ def test_agent_trends_sit_beside_the_team_median(
     assert week["team_resolution_rate"] == pytest.approx((0.75 + 0.5) / 2)
     assert week["team_csat"] == 0.5
     assert week["team_wait_median_s"] == pytest.approx((45.5 + 15) / 2)
+    # The period 2–3 Nov holds 2 of the week's 7 days, as weekly_trends says: a partial week.
+    assert week["days"] == 2
     # An agent asks for themselves; another team's supervisor and a colleague may not.
     assert len(agent_weekly_trends(db, org["ana"], policy, DAY, ana)) == 1
     for outsider in ("sup_b", "ben"):

@@ -7,7 +7,7 @@ import random
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from metrics.people import AccessDenied, NewStaffMember, Viewer, add_staff, add_
 from metrics.store import Database
 from metrics.training import records
 from modules.content import TrainingModule, load_modules
-from modules.engine import build_plan, choose_reply
+from modules.engine import choose_reply
 from modules.grading import (
     ChoiceAnswer,
     OrderingAnswer,
@@ -62,8 +62,8 @@ def test_an_answer_is_stored_at_once_and_the_attempt_resumes_where_it_stopped(
     db: Database, org: dict[str, Viewer], tiny: TrainingModule
 ) -> None:
     elif_ = org["elif"]
-    plan = build_plan(tiny, random.Random(5))
-    attempt = records.start_attempt(db, elif_, tiny, 1, plan)
+    attempt = records.start_attempt(db, elif_, tiny, 1, random.Random(5))
+    plan = attempt.plan
     assert (attempt.attempt_number, attempt.position, attempt.in_progress) == (1, 0, True)
     records.move_to(db, elif_, attempt, 1, seconds=40)
     records.save_answer(db, elif_, attempt, tiny, "phone-time", ChoiceAnswer(selected=[0]), 25)
@@ -86,15 +86,29 @@ def test_an_answer_is_stored_at_once_and_the_attempt_resumes_where_it_stopped(
     assert stored.answer_text == "Within 30 seconds"
     # Starting again while one is open is refused, naming the open attempt to continue.
     with pytest.raises(records.AttemptAlreadyOpen) as already:
-        records.start_attempt(db, elif_, tiny, 1, build_plan(tiny, random.Random(6)))
+        records.start_attempt(db, elif_, tiny, 1, random.Random(6))
     assert already.value.attempt.id == attempt.id
+
+
+def test_a_retake_is_planned_against_the_stored_attempt_before_it(
+    db: Database, org: dict[str, Viewer], tiny: TrainingModule
+) -> None:
+    elif_ = org["elif"]
+    finish(db, elif_, tiny, right=False)
+    for _ in range(5):
+        finish(db, elif_, tiny, right=False)
+        retake, first = records.attempts_of(db, elif_, elif_.staff_id)[:2]  # newest first
+        drawn = [{s for s in a.plan.step_ids if s.startswith("pool-")} for a in (first, retake)]
+        assert drawn[0] != drawn[1]  # the pool's other question, every time
+        order = {a.id: a.plan.steps[a.plan.index_of("record")].shuffle for a in (first, retake)}
+        assert order[first.id] != order[retake.id]  # asked again, in a new order
 
 
 def test_a_role_play_is_saved_turn_by_turn(
     db: Database, org: dict[str, Viewer], tiny: TrainingModule
 ) -> None:
     elif_ = org["elif"]
-    attempt = records.start_attempt(db, elif_, tiny, 1, build_plan(tiny, random.Random(1)))
+    attempt = records.start_attempt(db, elif_, tiny, 1, random.Random(1))
     step = tiny.step("broken-kettle")
     first = choose_reply(step, None, 0)  # type: ignore[arg-type]
     saved = records.save_answer(db, elif_, attempt, tiny, step.id, first, 10)
@@ -121,7 +135,7 @@ def test_a_role_play_is_saved_turn_by_turn(
 def finish(
     db: Database, who: Viewer, module: TrainingModule, right: bool
 ) -> records.Certificate | None:
-    plan = build_plan(module, random.Random(2))
+    plan = random.Random(2)
     attempt = records.start_attempt(db, who, module, 1, plan)
     answers = {
         "phone-time": ChoiceAnswer(selected=[0 if right else 1]),
@@ -184,17 +198,63 @@ def test_the_policy_is_signed_with_the_full_name_after_passing(
     db: Database, org: dict[str, Viewer], tiny: TrainingModule
 ) -> None:
     elif_ = org["elif"]
-    with pytest.raises(records.TrainingError, match="pass the policy module"):
+    with pytest.raises(records.TrainingError, match=r"^Pass the policy module"):
         records.acknowledge_policy(db, elif_, 1, "Elif Yılmaz", tiny.id)
     finish(db, elif_, tiny, right=True)
-    with pytest.raises(records.TrainingError, match=r"exactly as it is on the staff list"):
-        records.acknowledge_policy(db, elif_, 1, "Elif", tiny.id)
+    for wrong in ("Elif", "Elif Yilmazz", "Yılmaz Elif"):
+        with pytest.raises(records.TrainingError) as refused:
+            records.acknowledge_policy(db, elif_, 1, wrong, tiny.id)
+        assert str(refused.value) == (
+            "Type your full name as it is on the staff list (Elif Yılmaz) to sign; capitals "
+            "and accents do not matter."
+        )
     # Any case and spacing will do; what was typed is kept as typed.
     signed = records.acknowledge_policy(db, elif_, 1, "  elif   yılmaz ", tiny.id)
     assert (signed.policy_version, signed.typed_name) == (1, "elif   yılmaz")
     again = records.acknowledge_policy(db, elif_, 1, "Elif Yılmaz", tiny.id)
     assert again.acknowledged_at == signed.acknowledged_at  # the first signature stands
     assert records.acknowledgements_of(db, org["daniel"], elif_.staff_id) == [signed]
+
+
+# Names as the staff list holds them, and as someone without that keyboard types them: letters
+# with accents that Unicode decomposes (š, ā, ç, niqqud), and letters it does not (ı, İ, đ, ł,
+# ø, ß, æ), which people type as their nearest plain letters.
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [
+        ("Elif Yılmaz", "Elif Yilmaz"),  # Turkish dotless ı
+        ("Elif Yılmaz", "ELİF YILMAZ"),  # Turkish capital dotted İ
+        ("İsmail Çelik", "ismail celik"),
+        ("Oğuz Şahin", "Oguz Sahin"),
+        ("Đurđica Šimić", "Durdica Simic"),  # Croatian đ
+        ("Marija Šimić", "MARIJA SIMIC"),
+        ("Kārlis Bērziņš", "Karlis Berzins"),  # Latvian
+        ("Līga Krūmiņa", "liga krumina"),
+        ("נוֹעָה לֵוִי", "נועה לוי"),  # Hebrew, with and without its vowel points
+        ("Noa Levi", "noa levi"),
+        ("Łukasz Wróbel", "Lukasz Wrobel"),
+        ("Søren Ærø", "Soren Aero"),
+        ("Jürgen Großmann", "Jurgen Grossmann"),
+        ("Siobhán O’Brien", "Siobhan O'Brien"),
+    ],
+)
+def test_a_name_signs_whatever_its_case_and_accents_and_is_kept_as_typed(
+    db: Database, tiny: TrainingModule, stored: str, typed: str
+) -> None:
+    person = viewer(db, stored, "person@x.example", "agent", None)
+    finish(db, person, tiny, right=True)
+    signed = records.acknowledge_policy(db, person, 1, f" {typed} ", tiny.id)
+    assert signed.typed_name == typed
+
+
+def test_a_different_name_does_not_sign_even_when_only_letters_differ(
+    db: Database, tiny: TrainingModule
+) -> None:
+    person = viewer(db, "Ana Horvat", "ana@x.example", "agent", None)
+    finish(db, person, tiny, right=True)
+    for other in ("Ana Horvath", "Ane Horvat", "Ana"):
+        with pytest.raises(records.TrainingError, match=r"^Type your full name"):
+            records.acknowledge_policy(db, person, 1, other, tiny.id)
 
 
 def test_records_are_visible_to_the_person_and_their_supervisor_only(
@@ -210,7 +270,7 @@ def test_records_are_visible_to_the_person_and_their_supervisor_only(
         with pytest.raises(AccessDenied):
             records.answers_of(db, outsider, attempt.id)
     # Only the person taking the training answers for it, not even their supervisor.
-    new = records.start_attempt(db, elif_, tiny, 1, build_plan(tiny, random.Random(1)))
+    new = records.start_attempt(db, elif_, tiny, 1, random.Random(1))
     with pytest.raises(AccessDenied):
         records.move_to(db, org["daniel"], new, 1, 0)
 
@@ -284,7 +344,7 @@ def test_an_answer_from_a_tab_whose_attempt_was_finished_in_another_is_refused(
     db: Database, org: dict[str, Viewer], tiny: TrainingModule
 ) -> None:
     elif_ = org["elif"]
-    first_tab = records.start_attempt(db, elif_, tiny, 1, build_plan(tiny, random.Random(2)))
+    first_tab = records.start_attempt(db, elif_, tiny, 1, random.Random(2))
     second_tab = records.open_attempt(db, elif_, elif_.staff_id, tiny.id)  # the same attempt
     assert second_tab is not None and second_tab.in_progress
     for step_id, answer in WRONG.items():
@@ -315,7 +375,7 @@ def test_starting_one_module_in_many_tabs_at_once_opens_one_attempt(
     elif_ = org["elif"]
     outcomes = at_once(
         TABS,
-        lambda tab: records.start_attempt(db, elif_, tiny, 1, build_plan(tiny, random.Random(tab))),
+        lambda tab: records.start_attempt(db, elif_, tiny, 1, random.Random(tab)),
     )
     started = [o for o in outcomes if isinstance(o, records.Attempt)]
     refused = [o for o in outcomes if not isinstance(o, records.Attempt)]
@@ -329,7 +389,7 @@ def test_finishing_one_attempt_in_many_tabs_at_once_finishes_it_once(
     db: Database, org: dict[str, Viewer], tiny: TrainingModule
 ) -> None:
     elif_ = org["elif"]
-    attempt = records.start_attempt(db, elif_, tiny, 1, build_plan(tiny, random.Random(2)))
+    attempt = records.start_attempt(db, elif_, tiny, 1, random.Random(2))
     right = {
         "phone-time": ChoiceAnswer(selected=[0]),
         "policy-excuse": TrueFalseAnswer(value=False),
@@ -355,7 +415,7 @@ def test_answers_racing_a_finish_in_another_tab_never_change_its_stored_result(
     db: Database, org: dict[str, Viewer], tiny: TrainingModule
 ) -> None:
     elif_ = org["elif"]
-    attempt = records.start_attempt(db, elif_, tiny, 1, build_plan(tiny, random.Random(2)))
+    attempt = records.start_attempt(db, elif_, tiny, 1, random.Random(2))
     for step_id, answer in WRONG.items():
         records.save_answer(db, elif_, attempt, tiny, step_id, answer, 30)
 
@@ -373,3 +433,68 @@ def test_answers_racing_a_finish_in_another_tab_never_change_its_stored_result(
     stored = records.get_attempt(db, elif_, attempt.id)
     # Whatever the order, the stored score is the score of the answers stored.
     assert stored.score == records.attempt_result(db, elif_, stored, tiny).score
+
+
+# -- when training is due ----------------------------------------------------------------------
+
+
+def joined(db: Database, who: Viewer, at: str) -> None:
+    """Set the moment someone joined (their staff record's creation), as an ISO instant."""
+    db.execute("UPDATE staff SET created_at = ?::TIMESTAMPTZ WHERE id = ?", [at, who.staff_id])
+
+
+@pytest.mark.parametrize(
+    ("joined_at", "effective", "days", "due"),
+    [
+        # Joined at the end of January: due in February, counted in days across the month end.
+        ("2026-01-25 09:00:00+00", date(2026, 1, 5), 14, date(2026, 2, 8)),
+        ("2026-01-31 10:00:00+00", date(2026, 1, 5), 1, date(2026, 2, 1)),
+        # 23:30 UTC on 31 January is 00:30 on 1 February in Zagreb: the day they joined there.
+        ("2026-01-31 23:30:00+00", date(2026, 1, 5), 14, date(2026, 2, 15)),
+        # Into a leap February and out of a 30-day month.
+        ("2028-02-20 08:00:00+00", date(2026, 1, 5), 14, date(2028, 3, 5)),
+        ("2026-04-30 08:00:00+00", date(2026, 1, 5), 30, date(2026, 5, 30)),
+        # Joined before the policy took effect: counted from the policy.
+        ("2025-12-15 08:00:00+00", date(2026, 1, 5), 14, date(2026, 1, 19)),
+    ],
+)
+def test_training_is_due_the_policys_days_after_joining_or_the_policy_whichever_is_later(
+    db: Database,
+    org: dict[str, Viewer],
+    tiny: TrainingModule,
+    joined_at: str,
+    effective: date,
+    days: int,
+    due: date,
+) -> None:
+    policy = load_policy().policy
+    policy = policy.model_copy(
+        update={
+            "effective_from": effective,
+            "training": policy.training.model_copy(update={"due_within_days": days}),
+        }
+    )
+    elif_ = org["elif"]
+    joined(db, elif_, joined_at)
+    for today, overdue in [
+        (due - timedelta(days=1), False),
+        (due, False),
+        (due + timedelta(days=1), True),
+    ]:
+        [row] = records.training_standing(
+            db, elif_, [tiny], policy, staff_id=elif_.staff_id, today=today
+        ).to_dict("records")
+        assert (row["due"].date(), row["overdue"]) == (due, overdue), today
+
+
+def test_nobody_is_due_before_the_day_they_joined_plus_the_days_to_train(
+    db: Database, org: dict[str, Viewer], tiny: TrainingModule
+) -> None:
+    policy = load_policy().policy
+    days = timedelta(days=policy.training.due_within_days)
+    for number, joined_on in enumerate([date(2026, 1, 28), date(2026, 2, 27), date(2026, 12, 31)]):
+        joined(db, org["elif"], f"{joined_on} 12:00:00+00")
+        table = records.training_standing(db, org["daniel"], [tiny], policy, today=joined_on)
+        row = table.set_index("name").loc["Elif Yılmaz"]
+        assert row["due"].date() == joined_on + days, number
+        assert not row["overdue"]  # on their first day, never overdue
