@@ -122,6 +122,11 @@ MEMORY_UNITS = {"bytes": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB
 STAGING_PREFIX = "academy-import-"
 STAGING_MAX_AGE_S = 24 * 3600
 REJECT_COLUMNS = ["row", "id", "field", "value", "reason"]
+# The problems (and warnings) an ImportResult brings into Python, first in file order: a person
+# reads the first few hundred, while a file whose every row is refused has as many problems as
+# rows, about half a gigabyte of Python per million, past any memory cap. All of them are stored
+# with the import (`batch_rejects`, `batch_warnings`); the counts are always whole.
+PROBLEM_ROWS_KEPT = 10_000
 # A row's fate as a small integer type: a large temporary table of text read back from disk
 # inside a transaction was seen to come back corrupted in DuckDB 2.0 under memory pressure.
 ROW_FATE = "ENUM('load', 'rejected', 'duplicate')"
@@ -158,8 +163,10 @@ class ImportResult(BaseModel):
     duplicates: int
     # Of the loaded rows, those that replaced a waiting ticket an earlier export had stored.
     updated: int
-    # Problems that refused nothing (a rating that cannot be read): lines of `warning_rows`.
+    # Problems that refused nothing (a rating that cannot be read), one per warning line.
     warnings: int
+    # Lines of problems of the rejected rows (a row refused for two reasons has two).
+    problems: int
     new_agents: list[str]
     new_teams: list[str]
     # Interface names (PJSIP/201...) whose loaded contacts nobody has: to link on the Import page
@@ -170,9 +177,11 @@ class ImportResult(BaseModel):
     checksum: str
     # Earlier imports of this very file (same checksum) that are still in the store.
     earlier_imports: list[int]
-    # One row per problem (a row refused for two reasons has two): REJECT_COLUMNS.
+    # One row per problem (a row refused for two reasons has two): REJECT_COLUMNS; the first
+    # PROBLEM_ROWS_KEPT of `problems`.
     rejects: pd.DataFrame
-    # One row per warning about a loaded row, in the same columns.
+    # One row per warning about a loaded row, in the same columns; the first PROBLEM_ROWS_KEPT
+    # of `warnings`.
     warning_rows: pd.DataFrame
 
     def summary(self) -> dict[str, object]:
@@ -1436,18 +1445,8 @@ def _import(
                 ).fetchall()
             ]
             unlinked_names = _unlinked_names(cur)
-            rejects = _rejects_frame(
-                cur.execute(
-                    "SELECT row_number, external_id, field, value, reason FROM import_problems"
-                    " ORDER BY row_number, field"
-                ).df()
-            )
-            warning_rows = _rejects_frame(
-                cur.execute(
-                    "SELECT row_number, external_id, field, value, reason"
-                    " FROM import_row_warnings ORDER BY row_number, field"
-                ).df()
-            )
+            problems, rejects = _first_problems(cur, "import_problems")
+            warnings, warning_rows = _first_problems(cur, "import_row_warnings")
             earlier = [
                 batch
                 for (batch,) in cur.execute(
@@ -1468,7 +1467,7 @@ def _import(
                     "rejected": rejected,
                     "duplicates": duplicates,
                     "updated": updated,
-                    "warnings": len(warning_rows),
+                    "warnings": warnings,
                     "new_agents": new_agents,
                     "new_teams": new_teams,
                     "imported_by_id": viewer.staff_id or None,
@@ -1486,7 +1485,8 @@ def _import(
         rejected=rejected,
         duplicates=duplicates,
         updated=updated,
-        warnings=len(warning_rows),
+        warnings=warnings,
+        problems=problems,
         new_agents=new_agents,
         new_teams=new_teams,
         unlinked_names=unlinked_names,
@@ -1520,6 +1520,17 @@ def _unlinked_names(cur: Database) -> list[str]:
 
 def _who(viewer: Viewer) -> str:
     return f"{viewer.name} <{viewer.email}>" if viewer.email else viewer.name
+
+
+def _first_problems(cur: Database, table: str) -> tuple[int, pd.DataFrame]:
+    """How many lines `table` (import_problems or import_row_warnings) holds, and the first
+    PROBLEM_ROWS_KEPT of them in file order as a frame of REJECT_COLUMNS."""
+    row = cur.execute(f"SELECT count(*) FROM {table}").fetchone()
+    frame = cur.execute(
+        f"SELECT row_number, external_id, field, value, reason FROM {table}"
+        f" ORDER BY row_number, field LIMIT {PROBLEM_ROWS_KEPT}"
+    ).df()
+    return int(row[0]) if row else 0, _rejects_frame(frame)
 
 
 def _rejects_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from metrics.contacts import imports as importing
 from metrics.people import NewStaffMember, Viewer, add_staff
 from metrics.store import open_database
 from tests.training_app.apptest import app_as
@@ -92,6 +93,27 @@ def test_an_owner_uploads_sees_the_preview_and_imports_with_rejects(viewers) -> 
     assert history.iloc[0]["Import"] == "#1" and history.iloc[0]["File"] == "november.csv"
     assert history.iloc[0]["By"] == "Maja Kovač"
     assert history.iloc[0]["State"] == "stored"
+
+
+def test_only_the_first_problems_are_shown_and_the_history_offers_them_all(
+    viewers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importing, "PROBLEM_ROWS_KEPT", 1)
+    at = upload(open_page(viewers["owner"]), contacts_csv())
+    next(b for b in at.button if b.label.startswith("Check the whole file")).click().run()
+    assert (
+        "The first 1 of 2 problems are shown here and in the download below; a dry run keeps"
+        " none: import the file to keep them all with the import." in texts(at)
+    )
+    at.button(key="import_button").click().run()
+    assert not at.exception, at.exception
+    assert list(at.dataframe[1].value["Row"]) == [5]
+    assert (
+        "The first 1 of 2 problems are shown here and in the download below; the import's entry"
+        " in the history below offers all of them as CSV." in texts(at)
+    )
+    offered_csv = next(b for b in at.get("download_button") if "of import #1" in b.proto.label)
+    assert offered_csv.proto.label == "Download the rejected rows of import #1 (CSV)"
 
 
 def test_a_dry_run_stores_nothing(viewers) -> None:

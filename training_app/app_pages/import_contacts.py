@@ -117,6 +117,24 @@ def rejects_csv(rejects: pd.DataFrame) -> bytes:
     return frame_csv(rejects)
 
 
+def first_only(result: importing.ImportResult, shown: int, total: int, what: str) -> None:
+    """Say so when the result holds only the first lines (`PROBLEM_ROWS_KEPT`) of the import's
+    problems or warnings, and where the others are."""
+    if shown >= total:
+        return
+    if result.dry_run:
+        st.caption(
+            f"The first {count(shown)} of {count(total)} {md(what)} are shown here and in the"
+            " download below; a dry run keeps none: import the file to keep them all with the"
+            " import."
+        )
+    else:
+        st.caption(
+            f"The first {count(shown)} of {count(total)} {md(what)} are shown here and in the"
+            " download below; the import's entry in the history below offers all of them as CSV."
+        )
+
+
 def show_result(result: importing.ImportResult) -> None:
     if result.dry_run:
         st.info(
@@ -175,6 +193,7 @@ def show_result(result: importing.ImportResult) -> None:
             f"{'would load' if result.dry_run else 'loaded'} without a rating that could not "
             "be read (the README lists the survey answers each format knows)."
         )
+        first_only(result, len(result.warning_rows), result.warnings, "warnings")
         show_table(
             result.warning_rows.rename(columns=REJECT_HEADINGS), pinned="Row", wrap=["Reason"]
         )
@@ -194,6 +213,7 @@ def show_result(result: importing.ImportResult) -> None:
             "call's first event). Fix the rows and import the file again; the rows already "
             "loaded will be skipped as duplicates."
         )
+        first_only(result, len(result.rejects), result.problems, "problems")
         show_table(result.rejects.rename(columns=REJECT_HEADINGS), pinned="Row", wrap=["Reason"])
         st.download_button(
             "Download the rejected rows (CSV)",

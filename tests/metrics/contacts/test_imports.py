@@ -1397,3 +1397,34 @@ def test_an_import_larger_than_the_memory_cap_spills_and_loads_in_one_transactio
         assert db.execute("SELECT count(*) FROM feedback").fetchone() == (SPILL_ROWS // 5,)
     finally:
         db.close()
+
+
+def test_the_result_brings_the_first_problems_and_the_store_keeps_them_all(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two of each kept, of 4 problem lines (row 3 has two) and 3 warnings.
+    monkeypatch.setattr(importing, "PROBLEM_ROWS_KEPT", 2)
+    answered = "2026-03-02 09:00,2026-03-02 09:01,,,,,"
+    path = write(
+        tmp_path,
+        "many.csv",
+        [
+            GENERIC_HEADER,
+            f"P1,fax,,Ana,,{answered},4,",  # row 2: channel
+            f"P2,fax,ana-at-x,Ana,,{answered},4,",  # row 3: channel, agent_email
+            f"P3,fax,,Ana,,{answered},4,",  # row 4: channel
+            f"P4,phone,,Ana,,{answered},9,",  # rows 5-7: loaded without their rating
+            f"P5,phone,,Ana,,{answered},9,",
+            f"P6,phone,,Ana,,{answered},9,",
+        ],
+    )
+    result = run(db, path)
+    assert (result.loaded, result.rejected, result.problems, result.warnings) == (3, 3, 4, 3)
+    assert [(r.row, r.field) for r in result.rejects.itertuples()] == [
+        (2, "channel"),
+        (3, "agent_email"),
+    ]
+    assert result.warning_rows["row"].tolist() == [5, 6]
+    assert batch_rejects(db, OWNER, 1)["row"].tolist() == [2, 3, 3, 4]
+    assert importing.batch_warnings(db, OWNER, 1)["row"].tolist() == [5, 6, 7]
+    assert import_history(db, OWNER)[0].warnings == 3
