@@ -272,7 +272,7 @@ def _first_owner_form(
     )
 
 
-def _first_owner_page(ctx: SignInContext, next_path: str) -> Response:
+def _first_owner_page(ctx: SignInContext, request: Request, next_path: str) -> Response:
     if owner_can_sign_in(ctx.store()):
         return RedirectResponse(_with_next(SIGN_IN_PATH, next_path), status_code=303)
     return _first_owner_form(ctx, next_path)
@@ -356,62 +356,39 @@ async def _form(request: Request) -> dict[str, str]:
         return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
+PageHandler = Callable[[SignInContext, Request, str], Response]
+FormHandler = Callable[[SignInContext, Request, dict[str, str]], Response]
+
+
 def routes(ctx: SignInContext) -> list[BaseRoute]:
-    async def sign_in_page(request: Request) -> Response:
-        next_path = local_path(request.query_params.get("next"))
-        try:
-            return await run_in_threadpool(_signed_in_page, ctx, request, next_path)
-        except Exception:
-            return _failed("sign-in")
+    """Each form's page (GET, with its `next`) and its submission (POST, refused from another
+    site), run off the event loop, a failure shown as a reference."""
 
-    async def sign_in(request: Request) -> Response:
-        if _cross_site(request):
-            return _page("failed.html", 403, title="Refused", message=CROSS_SITE)
-        form = await _form(request)
-        try:
-            return await run_in_threadpool(_signing_in, ctx, request, form)
-        except Exception:
-            return _failed("sign-in")
+    def form_routes(path: str, what: str, page: PageHandler, submit: FormHandler) -> list[Route]:
+        async def show(request: Request) -> Response:
+            next_path = local_path(request.query_params.get("next"))
+            try:
+                return await run_in_threadpool(page, ctx, request, next_path)
+            except Exception:
+                return _failed(what)
 
-    async def first_owner_page(request: Request) -> Response:
-        next_path = local_path(request.query_params.get("next"))
-        try:
-            return await run_in_threadpool(_first_owner_page, ctx, next_path)
-        except Exception:
-            return _failed("first owner")
+        async def send(request: Request) -> Response:
+            if _cross_site(request):
+                return _page("failed.html", 403, title="Refused", message=CROSS_SITE)
+            form = await _form(request)
+            try:
+                return await run_in_threadpool(submit, ctx, request, form)
+            except Exception:
+                return _failed(what)
 
-    async def first_owner(request: Request) -> Response:
-        if _cross_site(request):
-            return _page("failed.html", 403, title="Refused", message=CROSS_SITE)
-        form = await _form(request)
-        try:
-            return await run_in_threadpool(_creating_first_owner, ctx, request, form)
-        except Exception:
-            return _failed("first owner")
-
-    async def choose_password_page(request: Request) -> Response:
-        next_path = local_path(request.query_params.get("next"))
-        try:
-            return await run_in_threadpool(_choose_password_page, ctx, request, next_path)
-        except Exception:
-            return _failed("choose password")
-
-    async def choose_password(request: Request) -> Response:
-        if _cross_site(request):
-            return _page("failed.html", 403, title="Refused", message=CROSS_SITE)
-        form = await _form(request)
-        try:
-            return await run_in_threadpool(_choosing_password, ctx, request, form)
-        except Exception:
-            return _failed("choose password")
+        return [Route(path, show, methods=["GET"]), Route(path, send, methods=["POST"])]
 
     return [
-        Route(CHOOSE_PASSWORD_PATH, choose_password_page, methods=["GET"]),
-        Route(CHOOSE_PASSWORD_PATH, choose_password, methods=["POST"]),
-        Route(SIGN_IN_PATH, sign_in_page, methods=["GET"]),
-        Route(SIGN_IN_PATH, sign_in, methods=["POST"]),
-        Route(FIRST_OWNER_PATH, first_owner_page, methods=["GET"]),
-        Route(FIRST_OWNER_PATH, first_owner, methods=["POST"]),
+        *form_routes(
+            CHOOSE_PASSWORD_PATH, "choose password", _choose_password_page, _choosing_password
+        ),
+        *form_routes(SIGN_IN_PATH, "sign-in", _signed_in_page, _signing_in),
+        *form_routes(FIRST_OWNER_PATH, "first owner", _first_owner_page, _creating_first_owner),
     ]
 
 
