@@ -18,9 +18,9 @@ from metrics.contacts import imports as importing
 from metrics.contacts.formats import FORMAT_TITLES, FORMATS
 from training_app import data, session
 from training_app.components.formatting import count, local_time
+from training_app.components.performance_tables import csv_download
 from training_app.components.tables import show_table
 from training_app.components.text import md, md_bullets
-from training_app.csv_writer import frame_csv
 
 UPLOAD_KEY = "import_upload"
 FILE_KEY = "import_file"  # the upload saved to disk: {"id", "path", "name"}
@@ -113,10 +113,6 @@ def plural(n: int, noun: str) -> str:
     return f"{count(n)} {noun}{'' if n == 1 else 's'}"
 
 
-def rejects_csv(rejects: pd.DataFrame) -> bytes:
-    return frame_csv(rejects)
-
-
 def first_only(result: importing.ImportResult, shown: int, total: int, what: str) -> None:
     """Say so when the result holds only the first lines (`PROBLEM_ROWS_KEPT`) of the import's
     problems or warnings, and where the others are."""
@@ -197,12 +193,10 @@ def show_result(result: importing.ImportResult) -> None:
         show_table(
             result.warning_rows.rename(columns=REJECT_HEADINGS), pinned="Row", wrap=["Reason"]
         )
-        st.download_button(
+        csv_download(
+            result.warning_rows,
             "Download the warnings (CSV)",
-            frame_csv(result.warning_rows),
-            file_name=f"warnings-{Path(result.file).stem or 'import'}.csv",
-            mime="text/csv",
-            icon=":material/download:",
+            f"warnings-{Path(result.file).stem or 'import'}.csv",
             key="download_warnings",
         )
     if result.rejected:
@@ -215,12 +209,10 @@ def show_result(result: importing.ImportResult) -> None:
         )
         first_only(result, len(result.rejects), result.problems, "problems")
         show_table(result.rejects.rename(columns=REJECT_HEADINGS), pinned="Row", wrap=["Reason"])
-        st.download_button(
+        csv_download(
+            result.rejects,
             "Download the rejected rows (CSV)",
-            rejects_csv(result.rejects),
-            file_name=f"rejected-{Path(result.file).stem or 'import'}.csv",
-            mime="text/csv",
-            icon=":material/download:",
+            f"rejected-{Path(result.file).stem or 'import'}.csv",
             key="download_rejects",
         )
 
@@ -443,22 +435,18 @@ chosen = st.selectbox(
 batch = by_id[chosen]
 rejects = importing.batch_rejects(db, viewer, batch.id)
 if not rejects.empty:
-    st.download_button(
+    csv_download(
+        rejects,
         f"Download the rejected rows of import #{batch.id:d} (CSV)",
-        rejects_csv(rejects),
-        file_name=f"rejected-import-{batch.id}.csv",
-        mime="text/csv",
-        icon=":material/download:",
+        f"rejected-import-{batch.id:d}.csv",
         key="download_batch_rejects",
     )
 warnings = importing.batch_warnings(db, viewer, batch.id)
 if not warnings.empty:
-    st.download_button(
+    csv_download(
+        warnings,
         f"Download the warnings of import #{batch.id:d} (CSV)",
-        frame_csv(warnings),
-        file_name=f"warnings-import-{batch.id}.csv",
-        mime="text/csv",
-        icon=":material/download:",
+        f"warnings-import-{batch.id:d}.csv",
         key="download_batch_warnings",
     )
 if batch.removed_at is not None:

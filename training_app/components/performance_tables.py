@@ -133,16 +133,19 @@ def show_definitions() -> None:
             st.markdown(f"**{md(name)}.** {md(text)}")
 
 
-def csv_download(frame: pd.DataFrame, label: str, file_name: str) -> None:
+def csv_download(
+    frame: pd.DataFrame, label: str, file_name: str, *, key: str | None = None
+) -> None:
     """A download button for a table as CSV (UTF-8, with the column names as shown), written by
-    the one CSV writer, which keeps imported text from running as a spreadsheet formula."""
+    the one CSV writer, which keeps imported text from running as a spreadsheet formula. `key`
+    where two buttons on a page could offer the same file name."""
     st.download_button(
         md(label),
         frame_csv(frame),
         file_name=file_name,
         mime="text/csv",
         icon=":material/download:",
-        key=f"download-{file_name}",
+        key=key or f"download-{file_name}",
     )
 
 
