@@ -9,11 +9,13 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from metrics.demo.people import DEMO_ACCOUNTS, DEMO_AGENT_NAME, DEMO_PASSWORD
+from modules.policy import load_policy
 from tests.e2e.conftest import SCREENSHOTS, serving, sign_in, wait_idle
 from tests.e2e.test_training_journey import main_area
 
@@ -126,3 +128,44 @@ def test_an_owner_edits_a_standard_pilots_it_and_reads_the_comment_beside_it(
     both_widths(owner, "policy-versions-difference")
     pilot.get_by_role("heading", name="Pilot: policy version 2").scroll_into_view_if_needed()
     both_widths(agent, "pilot-policy", height=1800)
+
+
+def test_an_uploaded_file_is_checked_and_a_broken_one_saves_nothing(
+    browser: Browser, own_app: str, tmp_path: Path
+) -> None:
+    owner = new_page(browser)
+    sign_in(owner, own_app, DEMO_ACCOUNTS["owner"], DEMO_PASSWORD)
+    open_menu(owner, "Policy versions")
+    main = main_area(owner)
+    rows_before = main.get_by_test_id("stDataFrame").get_by_role("row").count()
+    main.get_by_role("radiogroup", name="Start from").get_by_text("Upload a file").click()
+
+    shipped = load_policy().text
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(shipped.replace("currency: EUR", "currency: euro"), encoding="utf-8")
+    main.locator('input[type="file"]').set_input_files(str(broken))
+    main.get_by_role("button", name="Save as a draft").click()
+    expect(main.get_by_text("1 problem(s) found; nothing was saved.")).to_be_visible()
+    line = shipped.splitlines().index("  currency: EUR") + 1
+    expect(
+        main.get_by_text(f"broken.yaml:{line}: compensation.currency: String should match")
+    ).to_be_visible()
+    assert main.get_by_test_id("stDataFrame").get_by_role("row").count() == rows_before
+
+    gift_card = tmp_path / "gift-card.yaml"
+    gift_card.write_text(
+        shipped.replace(
+            "escalation:\n",
+            "    - id: gift_card\n"
+            "      name: Gift card\n"
+            "      description: A gift card for any of our shops.\n"
+            "      limits: {agent: 10, supervisor: 50, owner: null}\n\n"
+            "escalation:\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    main.locator('input[type="file"]').set_input_files(str(gift_card))
+    main.get_by_role("button", name="Check").click()
+    expect(main.get_by_text("No problems found.")).to_be_visible()
+    expect(main.get_by_text("new option Gift card")).to_be_visible()
