@@ -5,7 +5,7 @@ A) and the owner Olga; version 1 (the shipped file) in force, version 2 a draft.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -79,7 +79,7 @@ def test_versions_lists_every_version_oldest_first_in_the_issues_shape(
         "kind": "major",
         "acknowledged": 1,
     }
-    assert datetime.fromisoformat(first["published_at"]).utcoffset() is not None
+    assert datetime.fromisoformat(first["published_at"]).utcoffset() == timedelta(0)  # UTC
     assert second == {
         "version": 2,
         "status": "draft",
