@@ -896,12 +896,13 @@ def _classify(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, 
             SELECT r.row_number, r.case_id,
                    CASE WHEN s.same THEN 'duplicate'
                         WHEN p.row_number IS NOT NULL THEN 'rejected'
-                        WHEN r.row_number = i.first_row THEN 'load'
+                        WHEN f.row_number IS NOT NULL THEN 'load'
                         ELSE 'duplicate' END AS status,
                    coalesce(s.replaces, false) AS replaces
             FROM import_rows r
             LEFT JOIN import_stored s USING (external_id)
-            LEFT JOIN import_ids i USING (external_id)
+            -- each id's first row, joined by row number: a million ids' text took twice as long
+            LEFT JOIN (SELECT first_row AS row_number FROM import_ids) f USING (row_number)
             LEFT JOIN (SELECT DISTINCT row_number FROM import_problems) p USING (row_number)
         ), stored_cases AS (
             SELECT DISTINCT case_id FROM interactions
