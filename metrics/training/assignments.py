@@ -219,7 +219,7 @@ def judge(
         best_score=max(scores) if scores else None,
         passed_at=last_pass if state == "passed" else None,
         expires_on=expires_on,
-        due_again=state != "passed" and (earlier_pass and not passes or state == "expired"),
+        due_again=state != "passed" and ((earlier_pass and not passes) or state == "expired"),
     )
 
 
@@ -230,9 +230,7 @@ def judge_acknowledgement(
     if not requirements:
         return None
     newest = max(requirements, key=lambda found: found.assigned_at)
-    state: State = (
-        "passed" if acknowledged else "overdue" if today > newest.due else "not_started"
-    )
+    state: State = "passed" if acknowledged else "overdue" if today > newest.due else "not_started"
     return Standing(
         staff_id=newest.staff_id,
         item=newest.item,
