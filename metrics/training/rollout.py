@@ -495,6 +495,24 @@ def answer_counts(db: Database, viewer: Viewer, session_id: int, question_id: in
     )
 
 
+def attendance_count(db: Database, viewer: Viewer, session_id: int) -> int:
+    """How many are in the room: joined on a device or marked present."""
+    with db.cursor() as cur:
+        _presented(cur, viewer, session_id, open_only=False)
+        (count,) = cur.execute(
+            "SELECT count(*) FROM rollout_attendance WHERE session_id = ?", [session_id]
+        ).fetchone()  # type: ignore[misc]
+    return int(count)
+
+
+def not_joined(db: Database, viewer: Viewer, session_id: int) -> list[Absentee]:
+    """Active staff in the session's scope who have not joined: whom the presenter may mark
+    present."""
+    with db.cursor() as cur:
+        session = _presented(cur, viewer, session_id, open_only=False)
+        return _absent(cur, session)
+
+
 def mark_present(db: Database, viewer: Viewer, session_id: int, staff_id: int, note: str) -> bool:
     """Record someone without a device as present, with a note saying why, and who marked it.
     False when they were present already (joined or marked): the first record is kept."""
@@ -581,6 +599,20 @@ def _attending(cur: duckdb.DuckDBPyConnection, session_id: int, staff_id: int) -
     )
 
 
+def _absent(cur: duckdb.DuckDBPyConnection, session: RolloutSession) -> list[Absentee]:
+    scope, params = _scope_filter(session)
+    return [
+        Absentee(staff_id=row[0], name=row[1], team=row[2], role=row[3])
+        for row in cur.execute(
+            "SELECT s.id, s.name, t.name, s.role FROM staff s LEFT JOIN teams t ON t.id = s.team_id"
+            f" WHERE {scope} AND s.id NOT IN"
+            " (SELECT staff_id FROM rollout_attendance WHERE session_id = ?)"
+            " ORDER BY t.name NULLS LAST, s.name, s.id",
+            [*params, session.id],
+        ).fetchall()
+    ]
+
+
 def _summary(cur: duckdb.DuckDBPyConnection, session: RolloutSession) -> RolloutSummary:
     attended = [
         Attendee(
@@ -599,17 +631,7 @@ def _summary(cur: duckdb.DuckDBPyConnection, session: RolloutSession) -> Rollout
             [session.id],
         ).fetchall()
     ]
-    scope, params = _scope_filter(session)
-    absent = [
-        Absentee(staff_id=row[0], name=row[1], team=row[2], role=row[3])
-        for row in cur.execute(
-            "SELECT s.id, s.name, t.name, s.role FROM staff s LEFT JOIN teams t ON t.id = s.team_id"
-            f" WHERE {scope} AND s.id NOT IN"
-            " (SELECT staff_id FROM rollout_attendance WHERE session_id = ?)"
-            " ORDER BY t.name NULLS LAST, s.name, s.id",
-            [*params, session.id],
-        ).fetchall()
-    ]
+    absent = _absent(cur, session)
     results = []
     for question in [
         _question(row)

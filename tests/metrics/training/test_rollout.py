@@ -172,6 +172,14 @@ def test_marking_present_needs_a_note_and_keeps_who_marked_it(
     with pytest.raises(AccessDenied):
         rollout.mark_present(db, people["sup_b"], session.id, people["ana"].staff_id, "here")
 
+    assert rollout.attendance_count(db, owner, session.id) == 1
+    # The whole organisation but the presenter, by team: whom else she may mark present.
+    assert [p.name for p in rollout.not_joined(db, owner, session.id)] == [
+        "Ana",
+        "Sup A",
+        "Cem",
+        "Sup B",
+    ]
     summary = rollout.session_summary(db, owner, session.id)
     assert [(a.name, a.marked_by, a.note) for a in summary.attended] == [
         ("Ben", "Olga Owner", "Left his phone at home")
