@@ -76,8 +76,14 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         reason = exc.strerror or type(exc).__name__
         message = f"cannot be read ({reason.lower()}): check the file and its permissions"
         raise ContentError([ContentIssue(str(path), "", message)]) from exc
+    return parse_yaml(text, str(path))
+
+
+def parse_yaml(text: str, source: str) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML text read from `source` (a file, or a version kept in the store); every problem
+    is one ContentIssue naming `source`."""
     too_deep = ContentIssue(
-        str(path),
+        source,
         "",
         f"nested too deeply (more than {MAX_NESTING} levels of lists or keys); a policy or "
         f"module needs only a few: check the brackets and indentation",
@@ -96,9 +102,7 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ContentError(
-            [ContentIssue(str(path), "", f"not valid YAML: {problem}", line)]
-        ) from exc
+        raise ContentError([ContentIssue(source, "", f"not valid YAML: {problem}", line)]) from exc
     finally:
         loader.dispose()
     return data, tree

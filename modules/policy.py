@@ -13,7 +13,7 @@ import re
 from datetime import date, time
 from itertools import pairwise
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -26,7 +26,13 @@ from pydantic import (
     model_validator,
 )
 
-from modules.content_errors import ContentError, issues_from_validation, read_yaml
+from modules.content_errors import (
+    ContentError,
+    ContentIssue,
+    issues_from_validation,
+    parse_yaml,
+    read_yaml,
+)
 from modules.defaults import (  # re-exported: the names every caller imports from here
     CHANNELS,
     DEFAULT_POLICY_PATH,  # noqa: F401
@@ -269,10 +275,7 @@ def load_policy(path: str | os.PathLike[str] | None = None) -> LoadedPolicy:
     """Read and validate a policy file; raise ContentError listing every problem found."""
     file = policy_path(path)
     data, tree = read_yaml(file)
-    try:
-        policy = Policy.model_validate(data)
-    except ValidationError as exc:
-        raise ContentError(issues_from_validation(exc, file, tree)) from None
+    policy = _validated(data, tree, str(file))
     raw = file.read_bytes()
     return LoadedPolicy(
         policy=policy,
@@ -280,3 +283,36 @@ def load_policy(path: str | os.PathLike[str] | None = None) -> LoadedPolicy:
         checksum=hashlib.sha256(raw).hexdigest(),
         text=raw.decode("utf-8-sig"),
     )
+
+
+def parse_policy(text: str, source: str) -> LoadedPolicy:
+    """Validate policy text that is not (or no longer) a file: an upload, the page's editor, a
+    version kept in the store. `source` names it in every problem reported."""
+    data, tree = parse_yaml(text, source)
+    policy = _validated(data, tree, source)
+    return LoadedPolicy(policy=policy, path=Path(source), checksum=policy_checksum(text), text=text)
+
+
+def policy_checksum(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# The top-level `version: N` line of a policy's YAML (the model requires the key).
+_VERSION_LINE = re.compile(r"^version:[ \t]*[^\n#]*", re.MULTILINE)
+
+
+def with_version_number(text: str, version: int, source: str) -> str:
+    """The policy text with its top-level `version:` set to `version`: the store numbers versions,
+    and the text kept (and exported, and acknowledged) must say the same number."""
+    renumbered, found = _VERSION_LINE.subn(f"version: {version}", text, count=1)
+    if not found:
+        issue = ContentIssue(source, "version", "write the version as a line `version: N`")
+        raise ContentError([issue])
+    return renumbered
+
+
+def _validated(data: object, tree: Any, source: str) -> Policy:
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as exc:
+        raise ContentError(issues_from_validation(exc, Path(source), tree)) from None

@@ -82,7 +82,7 @@ class ApiContext:
 
     store_path: Path  # the store this app serves, resolved
     store: Callable[[], Database]  # the process's root connection
-    policy_file: Callable[[], Path]  # the policy in force
+    policy_file: Callable[[], Path]  # the policy file: how a store without a version starts
     base_url: Callable[[], str]  # where this server listens, for the discovery file
     after_write: Callable[[], None] = lambda: None  # the pages must read the store afresh
     running: discovery.RunningApp | None = field(default=None, init=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics.organisation import PolicyVersionConflict
 from metrics.store import DatabaseLockedError
 from modules.content_errors import ContentError
 from training_app import data, navigation, session
@@ -27,7 +26,7 @@ with failures_reported():
         )
         st.code("\n".join(str(issue) for issue in exc.issues), language=None)
         st.stop()
-    except (DatabaseLockedError, PolicyVersionConflict) as exc:
+    except DatabaseLockedError as exc:
         st.error(md(exc))
         st.stop()
 

@@ -21,11 +21,12 @@ import traceback
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from metrics import people
-from metrics.organisation import NO_DEMO_SETTING, PolicyVersionConflict
+from metrics.organisation import NO_DEMO_SETTING, PolicyStatusError
 from metrics.store import (
     Database,
     DatabaseLockedError,
@@ -38,6 +39,9 @@ from modules.content_errors import ContentError
 from modules.defaults import Channel
 from training_app import invocation
 from training_app.invocation import CommandError, Invocation, missing_store_message
+
+if TYPE_CHECKING:
+    from modules.policy import Policy
 
 ERROR_LOG_SUFFIX = ".errors.log"  # beside the store: the details of an unexpected failure
 LOCKED_STATUS = 2  # the store is held by another process: try again later, not a bad command
@@ -85,7 +89,7 @@ def failure_lines(
     if isinstance(exc, CommandError):
         return [f"academy: {exc}"], exc.status
     if isinstance(
-        exc, people.PeopleError | people.AccessDenied | PolicyVersionConflict | StoreUnusable
+        exc, people.PeopleError | people.AccessDenied | PolicyStatusError | StoreUnusable
     ):
         return [f"academy: {exc}"], 1
     kind = failure_kind(exc)
@@ -185,13 +189,12 @@ def cmd_serve(args: argparse.Namespace, inv: Invocation) -> int:
 def cmd_demo(args: argparse.Namespace, inv: Invocation) -> int:
     from metrics.demo import generate as demo
     from modules.content import load_modules
-    from modules.policy import load_policy
 
     with inv.open_store(create=True) as db:
         if args.remove:
             inv.print(demo.remove_demo(db).model_dump_json(indent=2))
             return 0
-        policy = load_policy(inv.policy).policy
+        policy = policy_in_force(db, inv.policy)
         # The modules in use give the agents a history.
         modules = [loaded.module for loaded in load_modules(policy, inv.modules)]
         if args.reset:
@@ -213,20 +216,28 @@ def cmd_demo(args: argparse.Namespace, inv: Invocation) -> int:
 
 
 def cmd_check_content(args: argparse.Namespace, inv: Invocation) -> int:
-    from metrics.organisation import check_policy_version
+    from metrics import organisation
     from modules.content import load_modules
     from modules.policy import load_policy
 
     loaded = load_policy(inv.policy)
     modules = load_modules(loaded.policy, inv.modules)
+    inv.print(f"ok: {loaded.path}: policy version {loaded.policy.version} ({loaded.policy.title})")
     if inv.app_store is not None or inv.store.exists():
-        # Staff acknowledge a version: its text must match what the store recorded.
+        # The store's version in force is what staff are held to, not the file: say when they
+        # differ, and how the file becomes the policy.
         try:
             with inv.open_store() as db:
-                check_policy_version(db, loaded)
+                key = organisation.policy_in_force_key(db)
         except DatabaseLockedError:
-            inv.print(f"note: {inv.store} is in use, so recorded policy versions were not compared")
-    inv.print(f"ok: {loaded.path}: policy version {loaded.policy.version} ({loaded.policy.title})")
+            key = None
+            inv.print(f"note: {inv.store} is in use, so its policy in force was not compared")
+        if key is not None and key[1] != loaded.checksum:
+            inv.print(
+                f"note: {inv.store} has policy version {key[0]} in force, not this file; to "
+                f"make this file the policy, publish it: academy policy publish {loaded.path} "
+                f"--kind major|minor"
+            )
     for found in modules:
         module = found.module
         inv.print(
@@ -234,6 +245,19 @@ def cmd_check_content(args: argparse.Namespace, inv: Invocation) -> int:
             f"{len(module.steps)} steps, {module.graded_per_attempt} graded per attempt"
         )
     return 0
+
+
+def policy_in_force(db: Database, policy_file: Path) -> Policy:
+    """The store's policy in force; a store this command has just created starts from
+    `policy_file`, as the app's first start would."""
+    from metrics import organisation
+    from modules.policy import load_policy
+
+    try:
+        return organisation.policy_in_force(db).policy
+    except organisation.NoPolicyInForce:
+        organisation.ensure_policy_in_force(db, load_policy(policy_file))
+        return organisation.policy_in_force(db).policy
 
 
 def agent_report_answer(
@@ -251,9 +275,8 @@ def agent_report_answer(
     Raises CommandError for a bad period or team (named as `team_option`), AccessDenied beyond
     the viewer's scope."""
     from metrics.performance import agents as performance
-    from modules.policy import load_policy
 
-    policy = load_policy(policy_file).policy
+    policy = policy_in_force(db, policy_file)
     team_id = None
     if team is not None:
         # Looked up among all teams, so that another team is refused as out of scope (by the
@@ -314,9 +337,8 @@ def import_answer(
     are read in `timezone`, else in the organisation's time zone as the policy in force says; an
     unknown zone is one line naming `timezone_field` (the option or form field it came from)."""
     from metrics.contacts import imports as importing
-    from modules.policy import load_policy
 
-    zone = timezone or load_policy(policy_file).policy.business_hours.timezone
+    zone = timezone or policy_in_force(db, policy_file).business_hours.timezone
     try:
         result = importing.import_file(
             db,

@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from metrics import organisation
 from metrics.organisation import get_setting
 from metrics.people import (
     StaffMember,
@@ -23,41 +24,57 @@ from metrics.performance import overview, trends
 from metrics.store import Database, database_path
 from metrics.training import records as training_records
 from modules.content import TrainingModule, load_modules, modules_dir
-from modules.policy import LoadedPolicy, load_policy, policy_path
+from modules.policy import LoadedPolicy, Policy, load_policy, policy_path
 from training_app.startup import AppStore, open_app_store
 
 RECENT_COUNTS_TTL_S = 60  # home-page counts may lag new data by a minute
 
 
 @st.cache_resource(show_spinner="Reading the policy…")
-def _policy(path: str, modified_ns: int) -> LoadedPolicy:
-    # Keyed by modification time too, so an edited policy file is read again without a restart.
+def _policy_file(path: str, modified_ns: int) -> LoadedPolicy:
     return load_policy(path)
 
 
-def policy() -> LoadedPolicy:
+def policy_file() -> LoadedPolicy:
+    """The policy file: how a new store starts, never what an existing store is judged by."""
     path = policy_path()
-    return _policy(str(path), path.stat().st_mtime_ns if path.exists() else 0)
+    return _policy_file(str(path), path.stat().st_mtime_ns if path.exists() else 0)
 
 
 @st.cache_resource(show_spinner="Opening the store (a new store gets its demo organisation)…")
-def _app_store(db_path: str, policy_file: str, policy_checksum: str) -> AppStore:
-    # The policy's file and checksum are in the key so that an edited policy is recorded (or
-    # refused as a changed version) without a restart.
-    return open_app_store(db_path, policy(), modules=training_modules())
+def _app_store(db_path: str) -> AppStore:
+    return open_app_store(db_path, policy_file(), modules=_modules_for)
 
 
 def app_store() -> AppStore:
-    loaded = policy()
-    return _app_store(_db_key(), str(loaded.path), loaded.checksum)
+    return _app_store(_db_key())
 
 
-@st.cache_resource(show_spinner="Reading the training modules…")
+@st.cache_resource(show_spinner="Reading the policy…", max_entries=8)
+def _policy_in_force(db_path: str, version: int, checksum: str) -> LoadedPolicy:
+    return organisation.policy_in_force(db())
+
+
+def policy() -> LoadedPolicy:
+    """The policy version in force in the store. Asked of the store on every call (one small
+    row), so a version published in the app or by `academy policy publish` is what the next
+    rerun of every page quotes and judges by, without a restart."""
+    key = organisation.policy_in_force_key(db())
+    if key is None:  # only while a store is being created by another process
+        raise organisation.NoPolicyInForce("the store has no policy version in force yet")
+    return _policy_in_force(_db_key(), *key)
+
+
+def _modules_for(policy: Policy) -> list[TrainingModule]:
+    return [loaded.module for loaded in load_modules(policy, modules_dir())]
+
+
+@st.cache_resource(show_spinner="Reading the training modules…", max_entries=8)
 def _training_modules(
     folder: str, files: tuple[tuple[str, int], ...], policy_checksum: str
 ) -> list[TrainingModule]:
-    # Keyed by each module file's modification time and by the policy, whose standards the
-    # modules quote: an edit to either is picked up without a restart.
+    # Keyed by each module file's modification time and by the policy in force, whose standards
+    # the modules quote: an edit to either is picked up without a restart.
     return [loaded.module for loaded in load_modules(policy().policy, folder)]
 
 

@@ -72,7 +72,7 @@ def _store() -> Database:
 def _policy_file() -> Path:
     from training_app import data
 
-    return data.policy().path
+    return data.policy_file().path
 
 
 def _after_write() -> None:

@@ -156,14 +156,13 @@ def test_the_team_comparison_threshold_is_five_judged_agents_unless_the_policy_s
     ]
 
 
-# The shipped policy's text for each version: staff acknowledge a version, and a store that
-# recorded it refuses the same number with other text (PolicyVersionConflict), so every install
-# would stop starting if the file changed without its version being raised.
+# The shipped policy's text for each version: staff acknowledge a version, and every new store
+# starts from this file as its version 1, so version 1 must read the same in every store.
 SHIPPED_POLICY_SHA256 = {1: "37f8e48a87d21a3fb7fb3ab524c5d2cbfb1ab7f3353929976ddf7f147a1d27f6"}
 
 
 def test_the_shipped_policy_text_changes_only_with_its_version() -> None:
     loaded = load_policy(DEFAULT_POLICY_PATH)
     assert SHIPPED_POLICY_SHA256.get(loaded.policy.version) == loaded.checksum, (
-        "default.yaml changed without raising `version`: existing stores would refuse it"
+        "default.yaml changed without raising `version`: stores would differ on what version 1 says"
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from metrics import auth
-from metrics.organisation import record_policy_version
+from metrics.organisation import ensure_policy_in_force
 from metrics.store import open_database
 from modules.policy import DEFAULT_POLICY_PATH, load_policy
 from training_app.cli import main
@@ -173,12 +173,12 @@ def test_no_command_adds_demo_data_by_itself(
     store.close()
 
 
-def test_check_content_compares_the_version_with_the_one_the_store_recorded(
+def test_check_content_says_when_the_store_has_another_policy_in_force(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     db = tmp_path / "org.duckdb"
     store = open_database(db)
-    record_policy_version(store, load_policy(DEFAULT_POLICY_PATH))
+    ensure_policy_in_force(store, load_policy(DEFAULT_POLICY_PATH))
     store.close()
     edited = tmp_path / "policy.yaml"
     edited.write_text(
@@ -187,10 +187,12 @@ def test_check_content_compares_the_version_with_the_one_the_store_recorded(
         ),
         encoding="utf-8",
     )
-    assert run(capsys, "check-content", "--db", str(db))[0] == 0
-    status, _, err = run(capsys, "check-content", "--db", str(db), "--policy", str(edited))
-    assert status == 1
-    assert err.startswith(f"academy: {edited}: version: version 1 was already recorded")
+    status, out, _ = run(capsys, "check-content", "--db", str(db))
+    assert status == 0 and "note:" not in out
+    status, out, _ = run(capsys, "check-content", "--db", str(db), "--policy", str(edited))
+    assert status == 0
+    assert f"note: {db} has policy version 1 in force, not this file" in out
+    assert f"academy policy publish {edited} --kind major|minor" in out
 
 
 def test_set_password_refuses_a_short_one_in_one_line(
