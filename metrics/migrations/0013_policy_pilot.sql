@@ -21,8 +21,3 @@ CREATE TABLE policy_pilot_comments (
     comment        VARCHAR NOT NULL CHECK (length(trim(comment)) > 0),
     commented_at   TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
 );
-
--- Who recorded an acknowledgement on someone's behalf, in words, as they were then: the
--- owner's name in the app, or "command line (user alice)" for `academy policy acknowledge`,
--- where no staff member is signed in (`recorded_by` is then the local administrator, 0).
-ALTER TABLE policy_acknowledgements ADD COLUMN recorded_by_name VARCHAR;
