@@ -233,8 +233,8 @@ def compliance_report(
             )
         )
     teams: dict[str | None, list[StaffCompliance]] = {}
-    for person in staff:
-        teams.setdefault(person.team, []).append(person)
+    for member in staff:
+        teams.setdefault(member.team, []).append(member)
     return ComplianceReport(
         policy_version=policy.version,
         staff=staff,

@@ -20,14 +20,19 @@ paths are that version's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import duckdb
 from pydantic import BaseModel
 
-from metrics.organisation import PolicyKind, PolicyStatusError, mark_published
+from metrics.organisation import (
+    PolicyKind,
+    PolicyStatusError,
+    insert_policy_draft,
+    mark_published,
+)
 from metrics.people import AccessDenied, Viewer, manager
 from metrics.store import Database, transaction
 from metrics.training.assignments import ACKNOWLEDGEMENT, insert_assignments
@@ -92,74 +97,102 @@ def publish_policy(
     that is not a draft or pilot (or is older than the one in force), AccessDenied for anyone
     but an owner; nothing is changed then."""
     with transaction(db) as cur:
+        return _publish(cur, version, by=by, modules=modules, due=due)
+
+
+def publish_new_version(
+    db: Database,
+    text: str,
+    *,
+    kind: PolicyKind,
+    source: str,
+    by: Viewer,
+    modules_for: Callable[[Policy], Sequence[LoadedModule]],
+    due: date | None = None,
+) -> PublishResult:
+    """Validate `text`, keep it as the next version and publish it, all or nothing (as
+    `academy policy publish` does): ContentError with every problem of the text, or of a module
+    that cannot be filled in from it (`modules_for` loads them from the new version's policy),
+    and nothing is saved."""
+    parse_policy(text, source)  # every problem, before anything is written
+    with transaction(db) as cur:
         if manager(cur, by).role != "owner":
             raise AccessDenied("only an owner publishes a policy version")
-        row = cur.execute(
-            "SELECT kind FROM policy_versions WHERE version = ?", [version]
-        ).fetchone()
-        if row is None:
-            raise PolicyStatusError(f"there is no policy version {version}")
-        kind: PolicyKind = row[0]
-        new = parse_policy(_stored_text(cur, version), f"policy version {version}").policy
-        previous = mark_published(cur, version)
-        if kind == "minor":
-            kept = cur.execute(
-                "INSERT INTO policy_acknowledgements (staff_id, policy_version, typed_name,"
-                " acknowledged_at, is_demo, recorded_by, recorded_by_name, note,"
-                " kept_from_version)"
-                " SELECT staff_id, ?, typed_name, acknowledged_at, is_demo, recorded_by,"
-                " recorded_by_name, note, coalesce(kept_from_version, policy_version)"
-                " FROM policy_acknowledgements WHERE policy_version = ?"
-                " ON CONFLICT DO NOTHING RETURNING staff_id",
-                [version, previous],
-            ).fetchall()
-            return PublishResult(
-                version=version,
-                kind=kind,
-                assigned=0,
-                acknowledgements_kept=len(kept),
-                modules_due_again=[],
-                reasons={},
-            )
-        changes = (
-            changed_standards(
-                parse_policy(_stored_text(cur, previous), f"policy version {previous}").policy,
-                new,
-            )
-            if previous is not None
-            else []
+        created_by = None if by.staff_id == Viewer.local_admin().staff_id else by.staff_id
+        stored = insert_policy_draft(cur, text, kind=kind, source=source, created_by=created_by)
+        policy = parse_policy(_stored_text(cur, stored.version), source).policy
+        return _publish(cur, stored.version, by=by, modules=modules_for(policy), due=due)
+
+
+def _publish(
+    cur: duckdb.DuckDBPyConnection,
+    version: int,
+    *,
+    by: Viewer,
+    modules: Sequence[LoadedModule],
+    due: date | None,
+) -> PublishResult:
+    if manager(cur, by).role != "owner":
+        raise AccessDenied("only an owner publishes a policy version")
+    row = cur.execute("SELECT kind FROM policy_versions WHERE version = ?", [version]).fetchone()
+    if row is None:
+        raise PolicyStatusError(f"there is no policy version {version}")
+    kind: PolicyKind = row[0]
+    new = parse_policy(_stored_text(cur, version), f"policy version {version}").policy
+    previous = mark_published(cur, version)
+    if kind == "minor":
+        kept = cur.execute(
+            "INSERT INTO policy_acknowledgements (staff_id, policy_version, typed_name,"
+            " acknowledged_at, is_demo, recorded_by, recorded_by_name, note, kept_from_version)"
+            " SELECT staff_id, ?, typed_name, acknowledged_at, is_demo, recorded_by,"
+            " recorded_by_name, note, coalesce(kept_from_version, policy_version)"
+            " FROM policy_acknowledgements WHERE policy_version = ?"
+            " ON CONFLICT DO NOTHING RETURNING staff_id",
+            [version, previous],
+        ).fetchall()
+        return PublishResult(
+            version=version,
+            kind=kind,
+            assigned=0,
+            acknowledgements_kept=len(kept),
+            modules_due_again=[],
+            reasons={},
         )
-        reasons = {
-            loaded.module.id: [due_again_reason(c) for c in changes if quotes_standard(loaded, c)]
-            for loaded in modules
-            if loaded.module.mandatory
-        }
-        reasons = {module_id: lines for module_id, lines in reasons.items() if lines}
-        today = datetime.now(ZoneInfo(new.business_hours.timezone)).date()
-        staff = [
-            int(staff_id)
-            for (staff_id,) in cur.execute(
-                "SELECT id FROM staff WHERE active ORDER BY id"
-            ).fetchall()
-        ]
-        items = {
-            ACKNOWLEDGEMENT: f"policy version {version:d} is a major version: sign it again",
-            **{
-                module_id: "due again: "
-                + "; ".join(line.removeprefix("due again: ") for line in lines)
-                for module_id, lines in reasons.items()
-            },
-        }
-        assigned = insert_assignments(
-            cur,
-            staff,
-            items,
-            policy_version=version,
-            due=due or default_due(new, today),
-            source="publish",
-            by=by,
-            fresh=set(reasons),
+    changes = (
+        changed_standards(
+            parse_policy(_stored_text(cur, previous), f"policy version {previous}").policy, new
         )
+        if previous is not None
+        else []
+    )
+    reasons = {
+        loaded.module.id: [due_again_reason(c) for c in changes if quotes_standard(loaded, c)]
+        for loaded in modules
+        if loaded.module.mandatory
+    }
+    reasons = {module_id: lines for module_id, lines in reasons.items() if lines}
+    today = datetime.now(ZoneInfo(new.business_hours.timezone)).date()
+    staff = [
+        int(staff_id)
+        for (staff_id,) in cur.execute("SELECT id FROM staff WHERE active ORDER BY id").fetchall()
+    ]
+    items = {
+        ACKNOWLEDGEMENT: f"policy version {version:d} is a major version: sign it again",
+        **{
+            module_id: "due again: " + "; ".join(line.removeprefix("due again: ") for line in lines)
+            for module_id, lines in reasons.items()
+        },
+    }
+    assigned = insert_assignments(
+        cur,
+        staff,
+        items,
+        policy_version=version,
+        due=due or default_due(new, today),
+        source="publish",
+        by=by,
+        fresh=set(reasons),
+    )
     return PublishResult(
         version=version,
         kind=kind,

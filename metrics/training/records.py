@@ -647,10 +647,11 @@ def training_standing(
         ).df()
     people = assignments.people_with_ids(db, sorted(set(table["staff_id"].tolist())))
     found = assignments.standings(db, people, modules, policy, today=today)
-    judged = [found.get((row.staff_id, row.module_id)) for row in table.itertuples()]
+    rows = table[["staff_id", "module_id", "state", "open"]].to_dict("records")
+    judged = [found.get((int(row["staff_id"]), str(row["module_id"]))) for row in rows]
     table["state"] = [
-        _state(row.state, row.open, standing)
-        for row, standing in zip(table.itertuples(), judged, strict=True)
+        _state(row["state"], bool(row["open"]), standing)
+        for row, standing in zip(rows, judged, strict=True)
     ]
     table["assigned"] = [standing is not None for standing in judged]
     table["due"] = pd.to_datetime(

@@ -88,29 +88,27 @@ def answers_chart(
         domain=["open", "right", "not right"], range=[OPEN_COLOUR, RIGHT_COLOUR, OTHER_COLOUR]
     )
     bars = alt.Chart(frame).mark_bar()
-    return (
-        bars.encode(
-            y=alt.Y(
-                "option:N",
-                sort=list(frame["option"]),
-                title=None,
-                axis=alt.Axis(labelLimit=600, labelFontSize=18),
-            ),
-            x=alt.X(
-                "answers:Q",
-                title="answers",
-                axis=alt.Axis(tickMinStep=1, format="d", labelFontSize=16, titleFontSize=16),
-                scale=alt.Scale(domainMin=0, nice=True),
-            ),
-            color=alt.Color("verdict:N", scale=colours, legend=None),
-            tooltip=["option", "answers"],
-        )
-        .properties(width="container", height=CHART_HEIGHT_PER_OPTION_PX * len(frame))
-        + bars.mark_text(align="left", dx=6, fontSize=20).encode(
-            y=alt.Y("option:N", sort=list(frame["option"])),
-            x="answers:Q",
-            text="answers:Q",
-        )
+    return bars.encode(
+        y=alt.Y(
+            "option:N",
+            sort=list(frame["option"]),
+            title=None,
+            axis=alt.Axis(labelLimit=600, labelFontSize=18),
+        ),
+        x=alt.X(
+            "answers:Q",
+            title="answers",
+            axis=alt.Axis(tickMinStep=1, format="d", labelFontSize=16, titleFontSize=16),
+            scale=alt.Scale(domainMin=0, nice=True),
+        ),
+        color=alt.Color("verdict:N", scale=colours, legend=None),
+        tooltip=["option", "answers"],
+    ).properties(
+        width="container", height=CHART_HEIGHT_PER_OPTION_PX * len(frame)
+    ) + bars.mark_text(align="left", dx=6, fontSize=20).encode(
+        y=alt.Y("option:N", sort=list(frame["option"])),
+        x="answers:Q",
+        text="answers:Q",
     )
 
 
@@ -238,9 +236,7 @@ def show_summary(summary: RolloutSummary, timezone: str) -> None:
         answers = pd.DataFrame(
             {
                 "name": [a.name for a in result.answers],
-                "answer": [
-                    "; ".join(LETTERS[i] for i in a.choices) for a in result.answers
-                ],
+                "answer": ["; ".join(LETTERS[i] for i in a.choices) for a in result.answers],
                 "right": ["yes" if a.right else "no" for a in result.answers],
             }
         )
