@@ -68,6 +68,7 @@ PAGES_BY_PATH: dict[str, PageSpec] = {
     "training-records": PageSpec(
         "training_records.py", "Training records", ":material/fact_check:", "Training", MANAGERS
     ),
+    "compliance": PageSpec("compliance.py", "Compliance", ":material/rule:", "Training", MANAGERS),
     "verify": PageSpec(
         "verify_certificate.py", "Verify a certificate", ":material/verified:", "Training", MANAGERS
     ),
