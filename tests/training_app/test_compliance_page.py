@@ -133,3 +133,37 @@ def test_an_agent_does_not_reach_the_compliance_page(viewers, role: str) -> None
     assert not at.exception
     assert at.warning[0].value == "Compliance is not open to agents."
     assert DEMO_ACCOUNTS[role]  # the demo agent, signed in
+
+
+def test_states_and_signatures_are_said_in_words() -> None:
+    from datetime import UTC, datetime
+
+    from metrics.training.compliance import Signature, StaffCompliance
+    from training_app.components.compliance import signature_text, state_text
+
+    assert state_text("overdue", 1) == "overdue by 1 day"
+    assert state_text("overdue", 3) == "overdue by 3 days"
+    assert state_text("expired", 23) == "expired 23 days ago"
+    assert state_text("expired", 0) == "expired"
+    assert state_text("in_progress", 0) == "in progress"
+    person = StaffCompliance(
+        staff_id=1,
+        email=None,
+        name="Cleo",
+        team=None,
+        role="agent",
+        signature=Signature(
+            version=2,
+            at=datetime(2026, 12, 1, 23, 30, tzinfo=UTC),  # 2 December in Zagreb
+            recorded_by_name="Maja",
+            note="paper",
+            kept_from_version=1,
+        ),
+        signature_due=None,
+        attended_at=None,
+        modules=[],
+    )
+    assert signature_text(person, 2, "Europe/Zagreb") == (
+        "signed 02 Dec 2026 (kept from version 1), recorded by Maja: paper"
+    )
+    assert signature_text(person, 3, "Europe/Zagreb") == "not signed (signed version 2)"

@@ -29,9 +29,13 @@ STATE_WORDS = {
 }
 
 
+def days_text(days: int) -> str:
+    return f"{days:d} day{'' if days == 1 else 's'}"
+
+
 def state_text(state: str, overdue_days: int) -> str:
     """A module's state in words: "overdue by 3 days", "expired 1 day ago"."""
-    days = f"{overdue_days:d} day{'' if overdue_days == 1 else 's'}"
+    days = days_text(overdue_days)
     if state == "overdue":
         return f"overdue by {days}"
     if state == "expired" and overdue_days:
@@ -45,7 +49,7 @@ def signature_text(person: StaffCompliance, version: int, zone: str) -> str:
     if signed is None or signed.version != version:
         earlier = f" (signed version {signed.version:d})" if signed is not None else ""
         due = person.signature_due
-        late = f", overdue by {due.overdue_days:d} days" if due and due.overdue_days else ""
+        late = f", overdue by {days_text(due.overdue_days)}" if due and due.overdue_days else ""
         return f"not signed{late}{earlier}"
     text = f"signed {local_day(signed.at, zone)}"
     if signed.kept_from_version is not None:
@@ -76,34 +80,29 @@ def staff_table(people: list[StaffCompliance], version: int, zone: str) -> pd.Da
     """One row per member of staff and assigned module (a person with none: one row)."""
     rows = []
     for person in people:
-        about = {
-            "Name": person.name,
-            "Team": person.team or "no team",
-            "Role": person.role,
-        }
-        after = {
-            f"Policy v{version:d}": signature_text(person, version, zone),
-            "Rollout session": (
-                f"attended {local_day(person.attended_at, zone)}"
-                if person.attended_at is not None
-                else "not attended"
-            ),
-        }
         lines: list[ModuleCompliance | None] = list(person.modules) or [None]
         for module in lines:
             rows.append(
                 {
-                    **about,
+                    "Name": person.name,
                     "Module": module.title if module else "none assigned",
                     "State": state_text(module.state, module.overdue_days) if module else "",
-                    "Due": f"{module.due:%d %b %Y}" if module else "",
+                    # A passed module's due date is history; the others' is what matters.
+                    "Due": f"{module.due:%d %b %Y}" if module and module.state != "passed" else "",
+                    "Team": person.team or "no team",
+                    f"Policy v{version:d}": signature_text(person, version, zone),
+                    "Rollout session": (
+                        f"attended {local_day(person.attended_at, zone)}"
+                        if person.attended_at is not None
+                        else "not attended"
+                    ),
                     "Best score": (
                         f"{module.best_score:.0%}"
                         if module and module.best_score is not None
                         else ""
                     ),
                     "Why": module.reason if module else "",
-                    **after,
+                    "Role": person.role,
                 }
             )
     return pd.DataFrame(rows)
@@ -125,7 +124,7 @@ def overdue_table(report: ComplianceReport) -> pd.DataFrame:
                 "Name": person.name,
                 "Team": person.team or "no team",
                 "E-mail": person.email or "no e-mail",
-                "Longest overdue": f"{person.overdue_days:d} days",
+                "Longest overdue": days_text(person.overdue_days),
                 "What": "; ".join(late),
             }
         )
