@@ -210,6 +210,7 @@ def remove_demo(db: Database) -> DemoSummary:
             ("training_attempts", "{gone}"),
             ("certificates", "{gone}"),
             ("policy_acknowledgements", "{gone}"),
+            ("training_assignments", "{gone}"),
         ]:
             gone = "staff_id NOT IN (SELECT id FROM staff)"
             cur.execute(f"DELETE FROM {table} WHERE " + key.format(gone=gone))

@@ -39,6 +39,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 from pydantic import BaseModel
 
+from metrics.organisation import policy_in_force
 from metrics.people import (
     AccessDenied,
     Viewer,
@@ -48,7 +49,7 @@ from metrics.people import (
     visible_team_id,
 )
 from metrics.store import Database, transaction
-from modules.content import TrainingModule
+from modules.content import TrainingModule, load_modules
 from modules.policy import Policy
 
 ACKNOWLEDGEMENT = "policy-acknowledgement"  # the item that stands for signing the policy
@@ -409,14 +410,21 @@ def assignments_of(
     db: Database,
     viewer: Viewer,
     staff_id: int,
-    modules: Sequence[TrainingModule],
-    policy: Policy,
+    modules: Sequence[TrainingModule] | None = None,
+    policy: Policy | None = None,
     *,
     today: date | None = None,
 ) -> list[Assignment]:
     """What is left for one person to do: each assigned module not passed (or whose pass
     expired) and signing the version in force if not signed, soonest due first; with why and
-    who assigned it. The viewer may see that person (themselves, their team, anyone)."""
+    who assigned it. The viewer may see that person (themselves, their team, anyone).
+
+    `policy` defaults to the version in force in the store, `modules` to the modules in use
+    (the modules folder, filled in from that policy); pages pass their cached ones."""
+    if policy is None:
+        policy = policy_in_force(db).policy
+    if modules is None:
+        modules = [loaded.module for loaded in load_modules(policy)]
     with db.cursor() as cur:
         people = _people(cur, "s.id = ?", [staff_id])
     if not people:

@@ -366,3 +366,15 @@ def test_recertification_makes_an_old_pass_expire_in_the_store(
         2,
         "due again: the pass of 10 Nov 2026 expired after 12 months",
     )
+
+
+def test_assignments_default_to_the_policy_in_force_and_the_modules_in_use(
+    db: Database, org: dict[str, int], policy: Policy, modules: list[TrainingModule]
+) -> None:
+    from metrics import organisation
+
+    organisation.ensure_policy_in_force(db, load_policy())
+    today = date(2026, 11, 20)
+    assert assignments_of(db, Viewer.local_admin(), org["ana"], today=today) == assignments_of(
+        db, Viewer.local_admin(), org["ana"], modules, policy, today=today
+    )
