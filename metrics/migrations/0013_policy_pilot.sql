@@ -21,3 +21,4 @@ CREATE TABLE policy_pilot_comments (
     comment        VARCHAR NOT NULL CHECK (length(trim(comment)) > 0),
     commented_at   TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
 );
+

@@ -46,7 +46,8 @@ def phone_in_20_s(text: str) -> str:
 
 @pytest.fixture
 def org(db: Database) -> dict[str, Viewer]:
-    team_ids = {"A": add_team(db, "A"), "B": add_team(db, "B")}
+    add_team(db, "A")
+    add_team(db, "B")
     viewers = {}
     for key, name, role, team in PEOPLE:
         staff_id = add_staff(

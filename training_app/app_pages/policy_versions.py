@@ -1,7 +1,8 @@
 """Policy versions, for owners: the version in force and the history; a new version edited here
 or uploaded, validated before it is saved as a draft; any version's difference from the version
 in force, section by section, with the pilot's comments beside each section; the pilot, the
-publishing and each version's YAML file."""
+publishing and each version's YAML file. The version to read comes first: it is what an owner
+opens the page for while a draft is being piloted."""
 
 import streamlit as st
 
@@ -30,8 +31,8 @@ if notice:
 
 versions_shown.history_table(history, timezone)
 
-st.subheader("A new version")
-versions_shown.new_version_form(viewer, in_force)
-
 st.subheader("Read a version")
 versions_shown.version_section(viewer, history, in_force)
+
+st.subheader("A new version")
+versions_shown.new_version_form(viewer, in_force)

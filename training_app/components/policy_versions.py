@@ -15,13 +15,13 @@ import streamlit as st
 from pydantic import BaseModel
 
 from metrics import organisation, policy_pilot
-from metrics.organisation import PolicyStatusError
+from metrics.organisation import PolicyKind, PolicyStatusError
 from metrics.people import AccessDenied, PeopleError, Viewer
 from metrics.policy_pilot import PilotComment
 from metrics.training import records
 from modules.content import load_modules, modules_dir
 from modules.content_errors import ContentError
-from modules.policy import LoadedPolicy, Policy, parse_policy
+from modules.policy import LoadedPolicy, Policy, duration_text, parse_policy
 from modules.policy_diff import (
     POLICY_SECTIONS,
     PolicySection,
@@ -138,8 +138,21 @@ def _said(value: object) -> str:
     return str(value)
 
 
+# Fields said the way the Policy page says them, not as the YAML key and its raw number.
+_FIELD_LABELS = {"answer_within_s": "Answer within", "csat_target": "CSAT target"}
+_FRACTIONS = frozenset({"service_level_target", "resolution_target", "csat_target", "pass_mark"})
+
+
 def _field(name: str) -> str:
-    return name.replace("_", " ").capitalize()
+    return _FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def _value(name: str, value: object) -> str:
+    if name == "answer_within_s" and isinstance(value, int):
+        return duration_text(value)
+    if name in _FRACTIONS and isinstance(value, float):
+        return f"{value:.0%}"
+    return _said(value)
 
 
 def _entry_name(item: BaseModel) -> str:
@@ -161,7 +174,7 @@ def _outline(value: object, heading: str, out: list[tuple[str, list[str]]]) -> N
             if isinstance(part, BaseModel | list):
                 _outline(part, f"{heading} › {_field(name)}", out)
             else:
-                values.append(f"{_field(name)}: {_said(part)}")
+                values.append(f"{_field(name)}: {_value(name, part)}")
     elif isinstance(value, list) and all(isinstance(item, BaseModel) for item in value):
         for item in value:
             _outline(item, f"{heading} › {_entry_name(item)}", out)
@@ -189,8 +202,10 @@ def show_section(policy: Policy, section: PolicySection) -> None:
 
 NOTICE_KEY = "policy_versions_notice"
 SHOWN_KEY = "policy_version_shown"
+# A version to show at the next run: the selectbox's own key cannot change once it is drawn.
+SHOW_NEXT_KEY = "policy_version_show_next"
 EDITED_SOURCE = "policy edited in the page"
-KINDS = ("minor", "major")
+KINDS: tuple[PolicyKind, ...] = ("minor", "major")
 KIND_CAPTIONS = (
     "a typo, a clearer sentence: every acknowledgement is kept",
     "everyone acknowledges it again; modules quoting a changed standard are due again",
@@ -200,7 +215,7 @@ KIND_CAPTIONS = (
 def _done(notice: str, shown_version: int | None = None) -> None:
     st.session_state[NOTICE_KEY] = notice
     if shown_version is not None:
-        st.session_state[SHOWN_KEY] = shown_version
+        st.session_state[SHOW_NEXT_KEY] = shown_version
     st.rerun()
 
 
@@ -313,6 +328,8 @@ def version_section(
     timezone = in_force.policy.business_hours.timezone
     newest_first = list(reversed(history))
     by_version = {v.version: v for v in newest_first}
+    if SHOW_NEXT_KEY in st.session_state:
+        st.session_state[SHOWN_KEY] = st.session_state.pop(SHOW_NEXT_KEY)
     if st.session_state.get(SHOWN_KEY) not in by_version:
         st.session_state[SHOWN_KEY] = newest_first[0].version
     version = st.selectbox(
