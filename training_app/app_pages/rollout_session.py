@@ -113,12 +113,12 @@ with right:
 with left:
     notes = st.toggle("Presenter notes", value=True, key="notes")
     room.show_slide(slide, index + 1, len(deck), notes)
-    back, forward, _ = st.columns([1, 1, 3])
     moved = None
-    if back.button("Previous", icon=":material/arrow_back:", disabled=index == 0):
-        moved = index - 1
-    if forward.button("Next", icon=":material/arrow_forward:", disabled=index == len(deck) - 1):
-        moved = index + 1
+    with st.container(horizontal=True):
+        if st.button("Previous", icon=":material/arrow_back:", disabled=index == 0):
+            moved = index - 1
+        if st.button("Next", icon=":material/arrow_forward:", disabled=index == len(deck) - 1):
+            moved = index + 1
     if moved is not None:
         try:
             rollout.show_slide(db, viewer, current.id, moved, deck[moved].title)

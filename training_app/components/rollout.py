@@ -31,6 +31,7 @@ LIVE_EVERY_S = 1.0  # the chart follows the room's answers within about a second
 OPTION_LABEL_WIDTH = 48  # characters per line of an option's label beside its bar
 CHART_HEIGHT_PER_OPTION_PX = 56  # a bar and a wrapped two-line label, readable from the back
 RIGHT_COLOUR, OTHER_COLOUR, OPEN_COLOUR = "#1c7c3a", "#9e9e9e", "#1565c0"
+LABEL_COLOUR = "#31333f"  # the page's text colour: options read from the back of the room
 QR_SCALE = 6  # modules of about 6 px: a 29-module code is 200 px wide, read across a room
 QR_WIDTH_PX = 200
 LETTERS = "ABCDEFGH"  # options as the room reads them aloud (MAX_OPTIONS of them)
