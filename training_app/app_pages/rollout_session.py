@@ -109,7 +109,8 @@ on_screen = live or (latest if latest is not None and latest.slide == index else
 left, right = st.columns([5, 2], gap="large")
 with right:
     room.show_join(current.join_code)
-    room.live_attendance(viewer, current.id)
+    if on_screen is None:  # while a question is on screen, its count says who is in the room
+        room.live_attendance(viewer, current.id)
 with left:
     notes = st.toggle("Presenter notes", value=True, key="notes")
     room.show_slide(slide, index + 1, len(deck), notes)
