@@ -293,6 +293,7 @@ async def local_run(ctx: ApiContext, request: Request, caller: Caller) -> Respon
         store = Path(sent["store"])
         places = {key: Path(sent[key]) for key in ("cwd", "policy", "modules")}
         password = sent.get("password")
+        user = sent.get("user")
     except (ValueError, KeyError, TypeError):
         raise ApiError(400, "expected JSON {argv, cwd, store, policy, modules, password}") from None
     if store.resolve() != ctx.store_path:
@@ -315,6 +316,7 @@ async def local_run(ctx: ApiContext, request: Request, caller: Caller) -> Respon
             out=out,
             err=err,
             password=password if isinstance(password, str) else None,
+            user=user if isinstance(user, str) and user else "unknown",
             app_store=ctx.store(),
         )
         status = commands.run(args, inv)

@@ -51,7 +51,7 @@ with failures_reported():
                 st.rerun()
             if data.demo_in_store():
                 st.caption("Demo data: generated, not real customers.")
-        page = st.navigation(navigation.pages_for(viewer))
+        page = st.navigation(navigation.pages_for(viewer, piloting=data.piloting(viewer)))
         if page.url_path == "":  # Home, the default page, is the root address
             refused = navigation.refusal_notice()
             if refused is not None:

@@ -183,6 +183,30 @@ def build_parser() -> AcademyParser:
         "(default: the policy's business_hours.timezone)",
     )
 
+    # -- policy versions (issue 12): `versions`, `acknowledge` here; `publish` beside them.
+    policy_cmd = command("policy", "the policy's versions in the store, and acknowledgements")
+    policy_actions = policy_cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
+    versions_help = (
+        'print every stored policy version, oldest first, as a JSON list of {"version", "status", '
+        '"kind", "published_at", "acknowledged"}'
+    )
+    policy_actions.add_parser(
+        "versions", help=versions_help, description=versions_help
+    ).set_defaults(spec=Command("cmd_policy_versions", NEEDS_STORE))
+    acknowledge_help = (
+        "record, on a person's behalf, their acknowledgement of the version in force (a paper "
+        "signature at the session), with a note; recorded as made at the command line"
+    )
+    acknowledge = policy_actions.add_parser(
+        "acknowledge", help=acknowledge_help, description=acknowledge_help
+    )
+    acknowledge.set_defaults(spec=Command("cmd_policy_acknowledge", NEEDS_STORE, writes=True))
+    acknowledge.add_argument("--email", required=True, help="the staff member's e-mail")
+    acknowledge.add_argument(
+        "--note", required=True, metavar="TEXT", help="what was signed, where and when"
+    )
+    # -- end of the policy group
+
     users = command("users", "list and manage staff accounts and teams")
     actions = users.add_subparsers(dest="action", required=True, metavar="ACTION")
 
@@ -258,6 +282,7 @@ def run_in_app(app: discovery.RunningApp, argv: Sequence[str], inv: Invocation) 
             "policy": str(inv.policy),
             "modules": str(inv.modules),
             "password": inv.password,
+            "user": inv.user,
         },
     )
     if status != 200 or "status" not in answer:

@@ -463,6 +463,62 @@ def cmd_tokens(args: argparse.Namespace, inv: Invocation) -> int:
     return 0
 
 
+# -- policy versions (issue 12): `policy versions`, `policy acknowledge`
+
+
+def cmd_policy_versions(args: argparse.Namespace, inv: Invocation) -> int:
+    from metrics.training.records import policy_version_history
+
+    with inv.open_store() as db:
+        history = policy_version_history(db)
+    rows = [
+        {
+            "version": v.version,
+            "status": v.status,
+            "kind": v.kind,
+            "published_at": None if v.published_at is None else v.published_at.isoformat(),
+            "acknowledged": v.acknowledged,
+        }
+        for v in history
+    ]
+    inv.print(json.dumps(rows, indent=2))
+    return 0
+
+
+def cmd_policy_acknowledge(args: argparse.Namespace, inv: Invocation) -> int:
+    from metrics.training.records import TrainingError, acknowledge_on_behalf
+
+    admin = people.Viewer.local_admin()
+    email = args.email.strip().lower()
+    with inv.open_store() as db:
+        found = [m for m in people.list_staff(db, admin) if (m.email or "").lower() == email]
+        if not found:
+            raise CommandError(f"policy acknowledge: --email: no staff member with e-mail {email}")
+        try:
+            recorded = acknowledge_on_behalf(
+                db, admin, found[0].id, args.note, recorded_via=f"command line (user {inv.user})"
+            )
+        except TrainingError as exc:
+            raise CommandError(f"policy acknowledge: {exc}") from None
+    signed = recorded.acknowledgement
+    inv.print(
+        json.dumps(
+            {
+                "email": recorded.email,
+                "policy_version": signed.policy_version,
+                "acknowledged_at": signed.acknowledged_at.isoformat(),
+                "recorded_by": signed.recorded_by_name,
+                "note": signed.note,
+                "already_recorded": recorded.already_recorded,
+            },
+            ensure_ascii=False,
+        )
+    )
+    return 0
+
+
+# -- end of the policy commands
+
 HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], int]] = {
     "cmd_serve": cmd_serve,
     "cmd_demo": cmd_demo,
@@ -471,4 +527,6 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], int]] = {
     "cmd_import": cmd_import,
     "cmd_users": cmd_users,
     "cmd_tokens": cmd_tokens,
+    "cmd_policy_versions": cmd_policy_versions,
+    "cmd_policy_acknowledge": cmd_policy_acknowledge,
 }

@@ -21,6 +21,7 @@ from metrics.people import (
 from metrics.performance import agents as performance
 from metrics.performance import drilldown as contacts
 from metrics.performance import overview, trends
+from metrics.policy_pilot import pilot_version_of
 from metrics.store import Database, database_path
 from metrics.training import assignments, rollout
 from metrics.training import records as training_records
@@ -270,6 +271,12 @@ def customer_comments(
         praise_only=praise_only,
         limit=limit,
     )
+
+
+def piloting(viewer: Viewer) -> bool:
+    """Whether the viewer is in the pilot group of a version in pilot: read on every run (two
+    small tables), so a pilot's page opens and closes at the next click."""
+    return pilot_version_of(db(), viewer) is not None
 
 
 def staff_member(viewer: Viewer, staff_id: int) -> StaffMember:

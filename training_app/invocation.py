@@ -40,8 +40,10 @@ class Invocation:
     """`store`, `policy` and `modules` are absolute: an explicit option, else the environment
     variable, else the default, as the user's shell had them. Other paths the user typed are read
     relative to `cwd` (`path`). `password` is what `users add`/`set-password` read in the user's
-    terminal. `app_store` is the app's own connection when the command runs inside the app, None
-    when the command opens the store itself."""
+    terminal. `user` is the operating-system user who typed the command, recorded beside what a
+    command writes on someone's behalf (nobody is signed in at the command line). `app_store` is
+    the app's own connection when the command runs inside the app, None when the command opens
+    the store itself."""
 
     cwd: Path
     store: Path
@@ -50,6 +52,7 @@ class Invocation:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
     password: str | None = None
+    user: str = field(default_factory=lambda: os_user())
     app_store: Database | None = None
 
     def path(self, typed: Path) -> Path:
@@ -94,6 +97,14 @@ class Invocation:
         db.close()
         if is_new:
             self.note(f"created a new store at {self.store}")
+
+
+def os_user() -> str:
+    """Who is logged in to the shell: the login name, as `whoami` says it."""
+    try:
+        return getpass.getuser()
+    except OSError:  # no user name in the environment and none in the password database
+        return "unknown"
 
 
 def missing_store_message(store: Path) -> str:

@@ -47,6 +47,8 @@ class PageSpec:
     hidden: bool = False
     # The title a role reads instead (a supervisor's staff page is their team).
     title_for: tuple[tuple[Role, str], ...] = ()
+    # Open only while the viewer is in the pilot group of a version in pilot.
+    pilot_only: bool = False
 
 
 # Address (URL path) -> page, in menu order. Home's address is also the app's root.
@@ -103,6 +105,16 @@ PAGES_BY_PATH: dict[str, PageSpec] = {
         MANAGERS,
         title_for=(("supervisor", "My team"),),
     ),
+    "policy-versions": PageSpec(
+        "policy_versions.py",
+        "Policy versions",
+        ":material/history_edu:",
+        "Organisation",
+        ("owner",),
+    ),
+    "pilot": PageSpec(
+        "pilot_policy.py", "Pilot policy", ":material/rate_review:", "", EVERYONE, pilot_only=True
+    ),
 }
 # Every address the app answers with a page: the root (Home) included.
 PAGE_PATHS = ("", HOME_PATH, *PAGES_BY_PATH)
@@ -126,25 +138,32 @@ def _home(role: Role) -> StreamlitPage:
     )
 
 
-def _refusal(title: str, role: Role) -> Callable[[], None]:
+def _refusal(notice: str, role: Role) -> Callable[[], None]:
     def refuse() -> None:
-        st.session_state[REFUSED_KEY] = f"{title} is not open to {ROLE_PLURAL[role]}."
+        st.session_state[REFUSED_KEY] = notice
         st.switch_page(_home(role))
 
     return refuse
 
 
-def pages_for(viewer: Viewer) -> dict[str, list[StreamlitPage]]:
+def pages_for(viewer: Viewer, *, piloting: bool = False) -> dict[str, list[StreamlitPage]]:
     """The navigation for a role: its pages, and every other address as a hidden page that
-    says on Home that it is not open to the role. A page not listed here cannot be reached."""
+    says on Home that it is not open to the role. A page not listed here cannot be reached.
+    `piloting`: the viewer is in the pilot group of a version in pilot (the store says so on
+    every run), which opens the pilot's page."""
     role = viewer.role
     sections: dict[str, list[StreamlitPage]] = {"": [_home(role)]}
     refused: list[StreamlitPage] = []
     for path, spec in PAGES_BY_PATH.items():
         title = _title(spec, role)
+        notice = None
         if role not in spec.roles:
+            notice = f"{title} is not open to {ROLE_PLURAL[role]}."
+        elif spec.pilot_only and not piloting:
+            notice = f"{title} is open only to the pilot group of a policy version in pilot."
+        if notice is not None:
             refused.append(
-                st.Page(_refusal(title, role), title=title, url_path=path, visibility="hidden")
+                st.Page(_refusal(notice, role), title=title, url_path=path, visibility="hidden")
             )
             continue
         sections.setdefault(_section(spec, role), []).append(

@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel, TypeAdapter
 
-from metrics.people import AccessDenied, Viewer, get_staff_member, visible_team_id
+from metrics.people import AccessDenied, PeopleError, Viewer, get_staff_member, visible_team_id
 from metrics.store import Database, transaction
 from modules.certificate import CertificateDetails, new_verification_code
 from modules.content import TrainingModule
@@ -118,6 +118,30 @@ class Acknowledgement(BaseModel):
     policy_version: int
     typed_name: str
     acknowledged_at: datetime
+    # Recorded on the person's behalf (a paper signature): by whom (a staff id; the local
+    # administrator's 0 at the command line), their name or "command line (user alice)", and the
+    # note saying what was signed. All None when the person signed in the app themselves.
+    recorded_by: int | None = None
+    recorded_by_name: str | None = None
+    note: str | None = None
+
+
+class RecordedAcknowledgement(BaseModel):
+    acknowledgement: Acknowledgement
+    already_recorded: bool  # the person had acknowledged that version already: nothing changed
+    email: str | None
+
+
+class PolicyVersionStanding(BaseModel):
+    """A stored policy version and how many staff acknowledged it."""
+
+    version: int
+    title: str
+    effective_from: date
+    status: str
+    kind: str
+    published_at: datetime | None
+    acknowledged: int
 
 
 ModuleState = Literal["not started", "in progress", "passed", "not passed"]
@@ -690,7 +714,7 @@ def acknowledgement(
     get_staff_member(db, viewer, staff_id)
     with db.cursor() as cur:
         row = cur.execute(
-            "SELECT staff_id, policy_version, typed_name, acknowledged_at"
+            f"SELECT {_ACKNOWLEDGEMENT_COLUMNS}"
             " FROM policy_acknowledgements WHERE staff_id = ? AND policy_version = ?",
             [staff_id, policy_version],
         ).fetchone()
@@ -701,12 +725,83 @@ def acknowledgements_of(db: Database, viewer: Viewer, staff_id: int) -> list[Ack
     get_staff_member(db, viewer, staff_id)
     with db.cursor() as cur:
         rows = cur.execute(
-            "SELECT staff_id, policy_version, typed_name, acknowledged_at"
+            f"SELECT {_ACKNOWLEDGEMENT_COLUMNS}"
             " FROM policy_acknowledgements WHERE staff_id = ? ORDER BY policy_version DESC",
             [staff_id],
         ).fetchall()
     return [_acknowledgement(row) for row in rows]
 
 
+_ACKNOWLEDGEMENT_COLUMNS = ", ".join(Acknowledgement.model_fields)
+
+
 def _acknowledgement(row: tuple) -> Acknowledgement:
     return Acknowledgement(**dict(zip(Acknowledgement.model_fields, row, strict=True)))
+
+
+# A note says what was signed, where and when ("paper signature at the rollout session of 3
+# December"); a letter belongs in a file of its own, and a long note would crowd the report.
+MAX_NOTE_CHARS = 500
+
+
+def acknowledge_on_behalf(
+    db: Database,
+    viewer: Viewer,
+    staff_id: int,
+    note: str,
+    *,
+    recorded_via: str | None = None,
+) -> RecordedAcknowledgement:
+    """An owner records, on a person's behalf, their acknowledgement of the version in force (a
+    paper signature), with a note and who recorded it: the owner as themselves, or, where nobody
+    is signed in, `recorded_via` ("command line (user alice)"). A person who had acknowledged
+    that version already keeps their acknowledgement, unchanged (`already_recorded`). Which
+    version is in force, and whether the person acknowledged it, is decided inside the write's
+    transaction against the stored rows."""
+    if viewer.role != "owner":
+        raise AccessDenied("only an owner may record an acknowledgement on someone's behalf")
+    text = note.strip()
+    if not text:
+        raise TrainingError("write a note: what was signed, where and when")
+    if len(text) > MAX_NOTE_CHARS:
+        raise TrainingError(
+            f"a note holds at most {MAX_NOTE_CHARS} characters (this one has {len(text)})"
+        )
+    with transaction(db) as cur:
+        row = cur.execute(
+            "SELECT max(version) FROM policy_versions WHERE status = 'published'"
+        ).fetchone()
+        version = None if row is None else row[0]
+        if version is None:
+            raise TrainingError("no policy version is in force yet: publish one first")
+        member = cur.execute("SELECT name, email FROM staff WHERE id = ?", [staff_id]).fetchone()
+        if member is None:
+            raise PeopleError(f"no staff member with id {staff_id}")
+        inserted = cur.execute(
+            "INSERT INTO policy_acknowledgements (staff_id, policy_version, typed_name,"
+            " acknowledged_at, recorded_by, recorded_by_name, note)"
+            " VALUES (?, ?, ?, now(), ?, ?, ?) ON CONFLICT DO NOTHING RETURNING staff_id",
+            [staff_id, version, member[0], viewer.staff_id, recorded_via or viewer.name, text],
+        ).fetchall()
+    found = acknowledgement(db, viewer, staff_id, version)
+    assert found is not None  # stored above, or before
+    return RecordedAcknowledgement(
+        acknowledgement=found, already_recorded=not inserted, email=member[1]
+    )
+
+
+def policy_version_history(db: Database) -> list[PolicyVersionStanding]:
+    """Every stored policy version, oldest first, with the number of staff who acknowledged it
+    (for owners and `academy policy versions`; nobody's name is in it)."""
+    with db.cursor() as cur:
+        rows = cur.execute(
+            "SELECT v.version, v.title, v.effective_from, v.status, v.kind, v.published_at,"
+            " count(DISTINCT k.staff_id)"
+            " FROM policy_versions v"
+            " LEFT JOIN policy_acknowledgements k ON k.policy_version = v.version"
+            " GROUP BY ALL ORDER BY v.version"
+        ).fetchall()
+    return [
+        PolicyVersionStanding(**dict(zip(PolicyVersionStanding.model_fields, row, strict=True)))
+        for row in rows
+    ]

@@ -78,6 +78,15 @@ EXPECTED_COLUMNS = {
     "organisation_settings": ["key", "value", "updated_at"],
     "owner_roster": ["id", "changed_at"],
     "password_checks": ["id", "email", "client", "checked_at"],
+    "policy_pilot_comments": [
+        "id",
+        "policy_version",
+        "section_key",
+        "staff_id",
+        "comment",
+        "commented_at",
+    ],
+    "policy_pilot_members": ["policy_version", "staff_id", "added_by", "added_at"],
     "policy_versions": [
         "version",
         "title",

@@ -338,6 +338,31 @@ def test_only_the_local_secret_runs_command_lines(
     assert elsewhere.status_code == 400
 
 
+def test_a_command_run_in_the_app_records_the_command_lines_user(
+    client: TestClient, ctx: api.ApiContext, db: Database, store_path: Path
+) -> None:
+    """`academy policy acknowledge` beside the app: the operating-system user who typed it is
+    sent with the command, and recorded as who recorded the acknowledgement (issue 12)."""
+    from metrics.organisation import ensure_policy_in_force
+    from modules.policy import load_policy
+
+    ensure_policy_in_force(db, load_policy())
+    sent = {
+        "argv": ["policy", "acknowledge", "--email", "ana@x.example", "--note", "paper"],
+        "cwd": str(store_path.parent),
+        "store": str(store_path),
+        "policy": str(DEFAULT_POLICY_PATH),
+        "modules": str(store_path.parent),
+        "password": None,
+        "user": "alice",
+    }
+    assert ctx.running is not None
+    ran = client.post("/api/v1/local/run", json=sent, headers=bearer(ctx.running.secret))
+    answer = ran.json()
+    assert (ran.status_code, answer["status"], answer["stderr"]) == (200, 0, "")
+    assert json.loads(answer["stdout"])["recorded_by"] == "command line (user alice)"
+
+
 def test_every_request_is_logged_with_its_tokens_name(
     client: TestClient, tokens: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
