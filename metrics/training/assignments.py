@@ -286,6 +286,12 @@ def people_in_scope(db: Database, viewer: Viewer, team_id: int | None = None) ->
         return _people(cur, where, [team] if team is not None else [])
 
 
+def people_with_ids(db: Database, staff_ids: Sequence[int]) -> list[Person]:
+    """These members of staff, active or not (the caller has checked who may see them)."""
+    with db.cursor() as cur:
+        return _people(cur, "s.id IN (SELECT unnest(?::INTEGER[]))", [list(staff_ids)])
+
+
 def _stored(cur: duckdb.DuckDBPyConnection, staff_ids: list[int]) -> list[Requirement]:
     rows = cur.execute(
         "SELECT a.staff_id, a.item, a.due, a.reason, a.source, a.assigned_by, b.name,"
