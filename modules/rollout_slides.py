@@ -25,6 +25,8 @@ from modules.content_errors import read_yaml
 from modules.policy import CHANNELS, Policy
 from modules.policy_diff import change_lines, changed_standards
 
+FIRST_SLIDE_TITLE = "Why we have this policy"  # where every session starts
+
 
 @dataclass(frozen=True)
 class NextStep:
@@ -57,7 +59,7 @@ def _money(amount: float | None, currency: str) -> str:
 def vision_slide(policy: Policy) -> Slide:
     return Slide(
         key="vision",
-        title="Why we have this policy",
+        title=FIRST_SLIDE_TITLE,
         points=(policy.vision, policy.mission_link, *policy.values),
         notes=(
             f"Open with the purpose: {policy.title}, version {policy.version}, of "

@@ -549,7 +549,7 @@ def end_session(db: Database, viewer: Viewer, session_id: int) -> RolloutSummary
             "UPDATE rollout_sessions SET ended_at = ?, ended_by = ?, summary = '{}' WHERE id = ?",
             [now, viewer.staff_id, session_id],
         )
-        summary = _summary(cur, _stored_session(cur, session_id))
+        summary = summary_of(cur, session_id)
         cur.execute(
             "UPDATE rollout_sessions SET summary = ? WHERE id = ?",
             [summary.model_dump_json(), session_id],
@@ -566,13 +566,14 @@ def session_summary(db: Database, viewer: Viewer, session_id: int) -> RolloutSum
                 "SELECT summary FROM rollout_sessions WHERE id = ?", [session_id]
             ).fetchone()  # type: ignore[misc]
             return RolloutSummary.model_validate_json(stored)
-        return _summary(cur, session)
+        return summary_of(cur, session.id)
 
 
 def _scope_filter(session: RolloutSession) -> tuple[str, list[object]]:
-    """Active staff the session is for (its team, or everyone), the presenter aside."""
-    sql = " s.active AND s.id <> ?"
-    params: list[object] = [session.started_by]
+    """Active staff the session is for (its team, or everyone), the presenter aside, who were on
+    the staff by the time it ended (or now, while it runs)."""
+    sql = " s.active AND s.id <> ? AND s.created_at <= ?"
+    params: list[object] = [session.started_by, session.ended_at or _now()]
     if session.team_id is not None:
         sql += " AND s.team_id = ?"
         params.append(session.team_id)
@@ -613,7 +614,9 @@ def _absent(cur: duckdb.DuckDBPyConnection, session: RolloutSession) -> list[Abs
     ]
 
 
-def _summary(cur: duckdb.DuckDBPyConnection, session: RolloutSession) -> RolloutSummary:
+def summary_of(cur: duckdb.DuckDBPyConnection, session_id: int) -> RolloutSummary:
+    """The summary of a session as its stored rows say now, inside the caller's transaction."""
+    session = _stored_session(cur, session_id)
     attended = [
         Attendee(
             staff_id=row[0],

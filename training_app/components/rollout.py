@@ -27,11 +27,15 @@ from training_app.components.tables import show_table
 from training_app.components.text import md, md_bullets
 from training_app.rollout_routes import join_link
 
-LIVE_EVERY_S = 1.0  # the chart follows the room's answers within about a second
+# The chart follows the room's answers within about half a second: each rerun of the fragment
+# is one small read, and only the presenter's page runs it.
+LIVE_EVERY_S = 0.5
 OPTION_LABEL_WIDTH = 48  # characters per line of an option's label beside its bar
 CHART_HEIGHT_PER_OPTION_PX = 56  # a bar and a wrapped two-line label, readable from the back
 RIGHT_COLOUR, OTHER_COLOUR, OPEN_COLOUR = "#1c7c3a", "#9e9e9e", "#1565c0"
+LABEL_COLOUR = "#31333f"  # the page's text colour: options read from the back of the room
 QR_SCALE = 6  # modules of about 6 px: a 29-module code is 200 px wide, read across a room
+QR_WIDTH_PX = 200
 LETTERS = "ABCDEFGH"  # options as the room reads them aloud (MAX_OPTIONS of them)
 
 # A slide as a projector at 1280 × 720 shows it: text large enough to read from the back of a
@@ -41,7 +45,7 @@ PROJECTOR_CSS = """<style>
 .st-key-slide li, .st-key-slide p { font-size: 1.55rem; line-height: 1.45; }
 .st-key-join_code p { font-size: 3rem; font-weight: 700; letter-spacing: 0.15em;
                       line-height: 1.1; margin: 0; }
-.st-key-live_room p { font-size: 1.35rem; }
+.st-key-live_attendance p, .st-key-live_answers p { font-size: 1.35rem; }
 </style>"""
 
 
@@ -115,14 +119,11 @@ def answers_chart(
 def show_join(code: str) -> None:
     """The join code, large, and the QR code of its link."""
     link = join_url(code)
-    left, right = st.columns([3, 1], vertical_alignment="center")
-    with left:
-        st.markdown("Join on your phone or laptop: sign in, then enter the code")
-        with st.container(key="join_code"):
-            st.markdown(md(code))
-        st.caption(f"or open {md(link)}")
-    with right:
-        st.image(qr_svg(link), caption="Scan to join", width=200)
+    st.markdown("Join on your phone or laptop: sign in, then enter the code")
+    with st.container(key="join_code"):
+        st.markdown(md(code))
+    st.image(qr_svg(link), caption="Scan to join", width=QR_WIDTH_PX)
+    st.caption(f"or open {md(link)}")
 
 
 def show_slide(slide: Slide, number: int, of: int, notes: bool) -> None:
@@ -135,17 +136,25 @@ def show_slide(slide: Slide, number: int, of: int, notes: bool) -> None:
         st.markdown(md_bullets(slide.notes))
 
 
-def live_room(viewer: Viewer, session_id: int, question: CheckQuestion | None) -> None:
-    """The room's count and, while a question is open, its answers: a fragment rerunning alone
-    every second, reading only the counts."""
+def live_attendance(viewer: Viewer, session_id: int) -> None:
+    """How many are in the room, counted again every second."""
 
     @st.fragment(run_every=LIVE_EVERY_S)
-    def room() -> None:
-        with st.container(key="live_room"):
-            if question is None:
-                count = rollout.attendance_count(data.db(), viewer, session_id)
-                st.markdown(f"**{count:d}** in the room")
-                return
+    def attendance() -> None:
+        with st.container(key="live_attendance"):
+            count = rollout.attendance_count(data.db(), viewer, session_id)
+            st.markdown(f"**{count:d}** in the room")
+
+    attendance()
+
+
+def live_answers(viewer: Viewer, session_id: int, question: CheckQuestion) -> None:
+    """The question's answers so far as a chart, read again every second (only the counts):
+    it fills in while the room answers, without a reload and without rerunning the page."""
+
+    @st.fragment(run_every=LIVE_EVERY_S)
+    def answers() -> None:
+        with st.container(key="live_answers"):
             counts = rollout.answer_counts(data.db(), viewer, session_id, question.id)
             st.markdown(
                 f"**{counts.answered:d}** of **{counts.attending:d}** in the room have answered"
@@ -155,7 +164,54 @@ def live_room(viewer: Viewer, session_id: int, question: CheckQuestion | None) -
                 answers_chart(question.options, counts.counts, correct), width="stretch"
             )
 
-    room()
+    answers()
+
+
+def written_question(
+    prompt: str, options_text: str, right: str, explanation: str
+) -> NewCheckQuestion:
+    """A question written on the spot: options one per line, the right ones by their letters
+    ("A" or "A, C"); several letters make it a multiple-choice question. ValueError for letters
+    that are no option; ValidationError (pydantic) for the rest, as for a module's question."""
+    options = [line.strip() for line in options_text.splitlines() if line.strip()]
+    letters = [part.strip().upper() for part in right.replace(";", ",").split(",") if part.strip()]
+    unknown = [letter for letter in letters if letter not in LETTERS[: len(options)]]
+    if unknown or not letters:
+        raise ValueError(
+            "Give the right option by its letter: "
+            + ", ".join(LETTERS[: max(len(options), 1)])
+            + (f" (not {', '.join(unknown)})" if unknown else "")
+            + "."
+        )
+    return NewCheckQuestion(
+        kind="multiple_choice" if len(set(letters)) > 1 else "single_choice",
+        prompt=prompt,
+        options=options,
+        correct=sorted({LETTERS.index(letter) for letter in letters}),
+        explanation=explanation,
+    )
+
+
+QUESTION_FIELDS = {
+    "prompt": "Question",
+    "options": "Options",
+    "correct": "Right option",
+    "explanation": "Why",
+}
+
+
+def question_problem(error: dict[str, object]) -> str:
+    """One problem of a written question, naming the field as the form labels it."""
+    loc = error.get("loc") or ()
+    field = (
+        QUESTION_FIELDS.get(str(loc[0]), "Question")
+        if isinstance(loc, tuple) and loc
+        else "Question"
+    )
+    message = str(error.get("msg", "")).removeprefix("Value error, ")
+    if error.get("type") in ("string_too_short", "too_short"):
+        message = "required" if field != "Options" else "give at least two, one per line"
+    return f"{field}: {message}"
 
 
 def training_choice(question: TrainingQuestion) -> NewCheckQuestion:
@@ -173,7 +229,8 @@ def training_choice(question: TrainingQuestion) -> NewCheckQuestion:
 
 def question_label(question: TrainingQuestion) -> str:
     kind = "one answer" if question.question.kind == "single_choice" else "several answers"
-    return f"{textwrap.shorten(plain(question.question.prompt), 110)} ({kind}; {question.module_title})"
+    prompt = textwrap.shorten(plain(question.question.prompt), 110)
+    return f"{prompt} ({kind}; {question.module_title})"
 
 
 def show_revealed(question: CheckQuestion) -> None:
