@@ -400,6 +400,37 @@ def standings(
     return found
 
 
+def pass_counts(
+    cur: duckdb.DuckDBPyConnection, staff_id: int, module_id: str, policy: Policy
+) -> bool:
+    """Whether someone's pass of a module counts today, read with the caller's cursor (inside
+    its transaction): passed after every assignment that made the module due again, and not
+    expired."""
+    zone = policy.business_hours.timezone
+    today = datetime.now(ZoneInfo(zone)).date()
+    ever = Requirement(
+        staff_id=staff_id,
+        item=module_id,
+        due=today,
+        reason="-",
+        source="new starter",
+        assigned_by=None,
+        assigned_by_name=None,
+        assigned_at=datetime.min.replace(tzinfo=ZoneInfo("UTC")),
+        fresh_pass=False,
+    )
+    stored = [found for found in _stored(cur, [staff_id]) if found.item == module_id]
+    tried = [found for found in _attempts(cur, [staff_id]) if found.module_id == module_id]
+    standing = judge(
+        [ever, *stored],
+        tried,
+        today=today,
+        zone=zone,
+        recertify_after_months=policy.training.recertify_after_months,
+    )
+    return standing is not None and standing.state == "passed"
+
+
 def item_title(item: str, modules: Sequence[TrainingModule], policy: Policy) -> str:
     if item == ACKNOWLEDGEMENT:
         return f"Sign policy version {policy.version:d}"

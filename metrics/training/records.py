@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel, TypeAdapter
 
+from metrics.organisation import stored_policy
 from metrics.people import AccessDenied, PeopleError, Viewer, get_staff_member, visible_team_id
 from metrics.store import Database, transaction
 from metrics.training import assignments
@@ -699,10 +700,14 @@ def acknowledge_policy(
             f"Type your full name as it is on the staff list ({member.name}) to sign; capitals "
             "and accents do not matter."
         )
-    progress = module_progress(db, viewer, viewer.staff_id).get(required_module_id)
-    if progress is None or progress.state != "passed":
-        raise TrainingError("Pass the policy module before signing the policy.")
+    signed = stored_policy(db, policy_version)
+    if signed is None:
+        raise TrainingError(f"There is no policy version {policy_version} to sign.")
     with transaction(db) as cur:
+        # A pass that no longer counts (the module is due again, or its pass expired) is no
+        # pass: decided here, against the stored attempts and assignments.
+        if not assignments.pass_counts(cur, viewer.staff_id, required_module_id, signed.policy):
+            raise TrainingError("Pass the policy module before signing the policy.")
         cur.execute(
             "INSERT INTO policy_acknowledgements (staff_id, policy_version, typed_name,"
             " acknowledged_at) VALUES (?, ?, ?, now()) ON CONFLICT DO NOTHING",

@@ -181,3 +181,26 @@ def test_only_an_owner_publishes_and_only_a_draft_or_pilot_and_a_refusal_changes
     with pytest.raises(PolicyStatusError):
         publish_policy(db, 9, by=owner(db, org), modules=modules)
     assert organisation.policy_in_force_key(db)[0] == 1  # type: ignore[index]
+
+
+def test_a_module_due_again_is_passed_again_before_the_new_version_is_signed(
+    db: Database, org: dict[str, int]
+) -> None:
+    from metrics.training.records import TrainingError, acknowledge_policy
+
+    version, modules = draft(db, "answer_within_s: 30", "answer_within_s: 20", "major")
+    publish_policy(db, version, by=owner(db, org), modules=modules)
+    ana = staff_viewer(db, org["ana"])
+    assert ana is not None
+    # Her pass of 3 November was before the phone's standard changed: it no longer counts.
+    with pytest.raises(TrainingError, match="Pass the policy module"):
+        acknowledge_policy(db, ana, version, "Ana", POLICY_MODULE)
+    again = datetime.now(UTC) + timedelta(seconds=1)
+    db.execute(
+        "INSERT INTO training_attempts (staff_id, module_id, module_version, module_title,"
+        " policy_version, attempt_number, plan, started_at, last_active_at, completed_at,"
+        " score, pass_mark, passed) VALUES (?, ?, 1, ?, 2, 2, '{}', ?, ?, ?, 0.95, 0.8, true)",
+        [org["ana"], POLICY_MODULE, POLICY_MODULE, again, again, again],
+    )
+    signed = acknowledge_policy(db, ana, version, "Ana", POLICY_MODULE)
+    assert (signed.policy_version, signed.typed_name) == (2, "Ana")
