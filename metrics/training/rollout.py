@@ -48,6 +48,11 @@ MAX_NOTE = 500  # why someone was marked present
 QuestionKind = Literal["single_choice", "multiple_choice"]
 
 _ROOM_WRITES = threading.Lock()
+# How many times the presenter changed what each room's devices show (join code -> count): a
+# slide moved, a question opened or revealed, the session ended. Kept in this process, the one
+# that owns the store, so that a device's request for the state can wait for the next change
+# without asking the store again and again (`room_changes`).
+_presenter_changes: dict[str, int] = {}
 
 
 class RolloutError(ValueError):
@@ -226,6 +231,7 @@ class ParticipantState(BaseModel):
     slide_title: str
     ended: bool
     question: ParticipantQuestion | None
+    changes: int  # `room_changes` as this state was read: ask again with it to wait for the next
 
 
 def _now() -> datetime:
@@ -237,6 +243,17 @@ def _room_write(db: Database) -> Iterator[duckdb.DuckDBPyConnection]:
     """A transaction of the room, one at a time (see the module's docstring)."""
     with _ROOM_WRITES, transaction(db) as cur:
         yield cur
+
+
+def _changed(code: str) -> None:
+    with _ROOM_WRITES:
+        _presenter_changes[code] = _presenter_changes.get(code, 0) + 1
+
+
+def room_changes(code: str) -> int:
+    """How many changes the presenter has made to the room with this code since this process
+    started: a device holding an older number has something new to show."""
+    return _presenter_changes.get(normalised_code(code), 0)
 
 
 _SESSION_SELECT = (
@@ -402,7 +419,9 @@ def show_slide(
             "UPDATE rollout_sessions SET slide = ?, slide_title = ? WHERE id = ?",
             [slide, title, session_id],
         )
-        return _stored_session(cur, session_id)
+        moved = _stored_session(cur, session_id)
+    _changed(moved.join_code)
+    return moved
 
 
 def open_question(
@@ -434,13 +453,14 @@ def open_question(
             ],
         ).fetchone()
         assert row is not None
-        return _question(row)
+    _changed(session.join_code)
+    return _question(row)
 
 
 def reveal(db: Database, viewer: Viewer, session_id: int, question_id: int) -> CheckQuestion:
     """Show the room the right answer; from now on the question takes no answers."""
     with _room_write(db) as cur:
-        _presented(cur, viewer, session_id)
+        session = _presented(cur, viewer, session_id)
         row = cur.execute(
             f"SELECT {_QUESTION_COLUMNS} FROM rollout_questions WHERE id = ? AND session_id = ?",
             [question_id, session_id],
@@ -455,7 +475,8 @@ def reveal(db: Database, viewer: Viewer, session_id: int, question_id: int) -> C
             f"SELECT {_QUESTION_COLUMNS} FROM rollout_questions WHERE id = ?", [question_id]
         ).fetchone()
         assert row is not None
-        return _question(row)
+    _changed(session.join_code)
+    return _question(row)
 
 
 def questions(db: Database, viewer: Viewer, session_id: int) -> list[CheckQuestion]:
@@ -538,7 +559,7 @@ def end_session(db: Database, viewer: Viewer, session_id: int) -> RolloutSummary
     """End the session: an open question is revealed, the code stops working, and the summary
     (who attended, who did not, each question's answers) is stored with the session."""
     with _room_write(db) as cur:
-        _presented(cur, viewer, session_id)
+        session = _presented(cur, viewer, session_id)
         now = _now()
         cur.execute(
             "UPDATE rollout_questions SET revealed_at = ? WHERE session_id = ?"
@@ -554,7 +575,8 @@ def end_session(db: Database, viewer: Viewer, session_id: int) -> RolloutSummary
             "UPDATE rollout_sessions SET summary = ? WHERE id = ?",
             [summary.model_dump_json(), session_id],
         )
-        return summary
+    _changed(session.join_code)
+    return summary
 
 
 def session_summary(db: Database, viewer: Viewer, session_id: int) -> RolloutSummary:
@@ -767,6 +789,7 @@ def participant_state(db: Database, viewer: Viewer, code: str) -> ParticipantSta
     """What the viewer's device shows in the session they joined: the current slide, the latest
     question with their own answer, and once revealed the right answer and its explanation. One
     read, cheap enough for a room polling every second."""
+    changes = room_changes(code)  # before the read: a change after it is seen by the next one
     with db.cursor() as cur:
         row = cur.execute(
             "SELECT r.id, r.join_code, r.policy_version, r.slide, r.slide_title,"
@@ -814,6 +837,7 @@ def participant_state(db: Database, viewer: Viewer, code: str) -> ParticipantSta
         slide_title=title,
         ended=bool(ended),
         question=question,
+        changes=changes,
     )
 
 
