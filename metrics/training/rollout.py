@@ -27,6 +27,7 @@ import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
@@ -746,43 +747,55 @@ def join(db: Database, viewer: Viewer, code: str) -> RolloutSession:
         return session
 
 
+@dataclass(frozen=True)
+class _Answer:
+    staff_id: int
+    code: str
+    question_id: int
+    picked: list[int]
+
+
 def answer(
     db: Database, viewer: Viewer, code: str, question_id: int, choices: list[int]
 ) -> list[int]:
     """Store the viewer's answer to an open question of the session they joined, replacing an
     earlier one; refused with AnswersClosed once the question is revealed or the session has
     ended. Decided against the stored question and attendance, inside the write."""
-    picked = sorted(set(choices))
+    given = _Answer(viewer.staff_id, normalised_code(code), question_id, sorted(set(choices)))
     with _room_write(db) as cur:
-        row = cur.execute(
-            "SELECT r.ended_at, r.expires_at, q.kind, len(q.options), q.revealed_at"
-            " FROM rollout_questions q JOIN rollout_sessions r ON r.id = q.session_id"
-            " WHERE q.id = ? AND r.join_code = ?",
-            [question_id, normalised_code(code)],
-        ).fetchone()
-        if row is None:
-            raise RolloutError("That question is not one of this session's.")
-        ended_at, expires_at, kind, option_count, revealed_at = row
-        if ended_at is not None or _now() >= expires_at:
-            raise AnswersClosed("The session has ended: answers are closed.")
-        if revealed_at is not None:
-            raise AnswersClosed("The answer was revealed: answers to this question are closed.")
-        if not picked or not all(0 <= choice < option_count for choice in picked):
-            raise RolloutError("Choose one of the options.")
-        if kind == "single_choice" and len(picked) != 1:
-            raise RolloutError("Choose one option only.")
-        session_id = cur.execute(
-            "SELECT session_id FROM rollout_questions WHERE id = ?", [question_id]
-        ).fetchone()[0]  # type: ignore[index]
-        if not _attending(cur, session_id, viewer.staff_id):
-            raise RolloutError("Join the session with its code before answering.")
-        cur.execute(
-            "INSERT INTO rollout_answers (question_id, staff_id, choices, answered_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (question_id, staff_id) DO UPDATE"
-            " SET choices = excluded.choices, answered_at = excluded.answered_at",
-            [question_id, viewer.staff_id, picked, _now()],
-        )
-        return picked
+        _store_answer(cur, given)
+    return given.picked
+
+
+def _store_answer(cur: duckdb.DuckDBPyConnection, given: _Answer) -> None:
+    row = cur.execute(
+        "SELECT r.id, r.ended_at, r.expires_at, q.kind, len(q.options), q.revealed_at,"
+        " EXISTS (SELECT 1 FROM rollout_attendance a WHERE a.session_id = r.id"
+        "   AND a.staff_id = ?)"
+        " FROM rollout_questions q JOIN rollout_sessions r ON r.id = q.session_id"
+        " WHERE q.id = ? AND r.join_code = ?",
+        [given.staff_id, given.question_id, given.code],
+    ).fetchone()
+    if row is None:
+        raise RolloutError("That question is not one of this session's.")
+    _, ended_at, expires_at, kind, option_count, revealed_at, attending = row
+    if ended_at is not None or _now() >= expires_at:
+        raise AnswersClosed("The session has ended: answers are closed.")
+    if revealed_at is not None:
+        raise AnswersClosed("The answer was revealed: answers to this question are closed.")
+    picked = given.picked
+    if not picked or not all(0 <= choice < option_count for choice in picked):
+        raise RolloutError("Choose one of the options.")
+    if kind == "single_choice" and len(picked) != 1:
+        raise RolloutError("Choose one option only.")
+    if not attending:
+        raise RolloutError("Join the session with its code before answering.")
+    cur.execute(
+        "INSERT INTO rollout_answers (question_id, staff_id, choices, answered_at)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (question_id, staff_id) DO UPDATE"
+        " SET choices = excluded.choices, answered_at = excluded.answered_at",
+        [given.question_id, given.staff_id, picked, _now()],
+    )
 
 
 def participant_state(db: Database, viewer: Viewer, code: str) -> ParticipantState:
