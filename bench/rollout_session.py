@@ -10,7 +10,8 @@ agents who can sign in), then:
 - drives the **participants** with an HTTP client doing exactly what the participant page's
   script does (`training_app/templates/rollout_room.html`): each signed in with its own
   session cookie (`POST /sign-in`), joins (`POST /rollout/join`), opens the room page, then
-  polls `GET /rollout/CODE/state` one second after each answer came back; once every
+  asks for `GET /rollout/CODE/state?after=N` again as soon as each answer came back (the
+  server holds the request until the presenter changes something); once every
   participant's poll shows the question, all of them send their answer at the same moment
   (`POST /rollout/CODE/answer`, JSON). Real browser contexts are what
   `tests/e2e/test_rollout_session.py` runs (20 of them): a hundred Chromium contexts would
@@ -33,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import re
 import socket
@@ -45,6 +45,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx2 as httpx
 from playwright.async_api import Page, async_playwright
@@ -54,7 +55,6 @@ sys.path.insert(0, str(ROOT))
 
 OWNER_EMAIL = "owner@bench.example"
 PASSWORD = "a long shared password"
-POLL_S = 1.0  # as the participant page's script: the next poll a second after the last answer
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 SIGN_INS_AT_ONCE = 10  # the room arriving; the server checks 2 passwords at a time anyway
@@ -176,22 +176,41 @@ async def sign_in(url: str, number: int) -> Participant:
     return Participant(number=number, client=client, staff_email=email)
 
 
-ORIGIN = {}  # filled with the server's origin: the page's script sends it with every POST
+ORIGIN: dict[
+    str, str
+] = {}  # filled with the server's origin: the page's script sends it with every POST
+
+
+async def request(
+    client: httpx.AsyncClient, method: str, path: str, **kwargs: Any
+) -> httpx.Response:
+    """As a browser does: a request on a kept-alive connection that the server closed while it
+    was idle (uvicorn closes them after 5 s) is sent again once on a new connection."""
+    try:
+        return await client.request(method, path, **kwargs)
+    except (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError):
+        return await client.request(method, path, **kwargs)
 
 
 async def join(person: Participant, room: Room) -> None:
-    response = await person.client.post("/rollout/join", data={"code": room.code}, headers=ORIGIN)
+    response = await request(
+        person.client, "POST", "/rollout/join", data={"code": room.code}, headers=ORIGIN
+    )
     if response.status_code != 303:
         raise SystemExit(f"{person.staff_email} could not join: {response.status_code}")
-    page = await person.client.get(response.headers["location"])
+    page = await request(person.client, "GET", response.headers["location"])
     page.raise_for_status()
 
 
 async def take_part(person: Participant, room: Room, stop: asyncio.Event) -> None:
-    """The participant page's script: poll, and answer each new question when the room does."""
+    """The participant page's script: ask for the state, waiting on the server for the
+    presenter's next change (`after`), and answer each new question when the room does."""
     state_path = f"/rollout/{room.code}/state"
+    changes: int | None = None
     while not stop.is_set():
-        state = (await person.client.get(state_path)).json()
+        after = "" if changes is None else f"?after={changes}"
+        state = (await request(person.client, "GET", state_path + after)).json()
+        changes = state["changes"]
         question = state.get("question")
         if question and not question["revealed"] and question["id"] not in person.sent:
             qid = question["id"]
@@ -200,7 +219,9 @@ async def take_part(person: Participant, room: Room, stop: asyncio.Event) -> Non
             choice = person.number % len(question["options"])
             room.sent_at.append(time.monotonic())
             person.sent[qid] = choice
-            answered = await person.client.post(
+            answered = await request(
+                person.client,
+                "POST",
                 f"/rollout/{room.code}/answer",
                 json={"question_id": qid, "choices": [choice]},
                 headers=ORIGIN,
@@ -208,8 +229,6 @@ async def take_part(person: Participant, room: Room, stop: asyncio.Event) -> Non
             person.accepted[qid] = answered.status_code == 200 and answered.json()["question"][
                 "answer"
             ] == [choice]
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), POLL_S)
 
 
 async def idle(page: Page) -> None:
@@ -272,7 +291,9 @@ async def one_size(
         await page.get_by_text("Right answer:").wait_for()
     cpu = (cpu_seconds(pid) - cpu_before) / (time.monotonic() - began)
     stop.set()
-    await asyncio.gather(*pollers)
+    for poller in pollers:  # each is waiting on the server for a change that will not come
+        poller.cancel()
+    await asyncio.gather(*pollers, return_exceptions=True)
     await page.get_by_role("button", name="End the session").click()
     await page.get_by_text("Rollout session: summary").wait_for()
     rss, peak = memory_mb(pid)

@@ -12,7 +12,11 @@ session cookie's viewer, then `metrics.training.rollout.participant_state`).
   ended or expired code is said in one line on the form. Refused from another site.
 - `GET /rollout/CODE`: the room: the current slide's title, the open question with its options
   and one's own answer, after the reveal the right answer and why. Its script polls the state.
-- `GET /rollout/CODE/state`: that state as JSON (`ParticipantState`).
+- `GET /rollout/CODE/state[?after=N]`: that state as JSON (`ParticipantState`). With `after`,
+  the `changes` number of the state the device shows, the answer waits until the presenter
+  changes something (a slide, a question opened or revealed, the end) or `LONG_POLL_S` pass:
+  a waiting device costs the server nothing but a look at a number in memory every
+  `WAIT_STEP_S`, so a room of a hundred waiting on a slide is no load at all.
 - `POST /rollout/CODE/answer` with JSON `{"question_id": N, "choices": [i, ...]}`: stores the
   answer (a second one replaces the first until the reveal) and answers the state; `409` once
   answers are closed. Only JSON from this server's own pages: a form another site posts is no
@@ -24,8 +28,10 @@ code, 410 an ended or expired one, 400 a bad answer, 409 answers closed, 500 wit
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -55,6 +61,10 @@ log = logging.getLogger("training_app.rollout")
 JOIN_PATH = "/rollout/join"
 MAX_CODE_LENGTH = 20  # a six-letter code with spaces or dashes typed between
 MAX_ANSWER_BYTES = 4096  # a question id and at most MAX_OPTIONS choices
+# A waiting device is answered at the latest after this long, with the state as it is: a
+# session that expired meanwhile, or a proxy that drops quiet connections, is noticed then.
+LONG_POLL_S = 20.0
+WAIT_STEP_S = 0.1  # how often a waiting request looks at the room's number of changes
 
 
 def room_path(code: str) -> str:
@@ -192,6 +202,16 @@ def _answer_json(ctx: SignInContext, request: Request, code: str, body: bytes) -
         return _refused(exc)
 
 
+async def _changed_since(request: Request, code: str, seen: int) -> None:
+    """Until the presenter changes the room after `seen`, `LONG_POLL_S` pass, or the device goes
+    away; on the event loop, holding no thread."""
+    deadline = time.monotonic() + LONG_POLL_S
+    while rollout.room_changes(code) == seen and time.monotonic() < deadline:
+        if await request.is_disconnected():
+            return
+        await asyncio.sleep(WAIT_STEP_S)
+
+
 def _failed_json(where: str) -> JSONResponse:
     reference = new_reference()
     log.exception("The rollout %s failed; reference %s", where, reference)
@@ -239,14 +259,21 @@ def routes(ctx: SignInContext) -> list[BaseRoute]:
 
         return route
 
+    async def state(request: Request) -> Response:
+        code = str(request.path_params["code"])[:MAX_CODE_LENGTH]
+        try:
+            viewer = await run_in_threadpool(_viewer, ctx, request)
+            after = request.query_params.get("after", "")
+            if viewer is not None and after.isdigit():
+                await _changed_since(request, code, int(after))
+            return await run_in_threadpool(_state_json, ctx, request, code)
+        except Exception:
+            return _failed_json("state")
+
     return [
         Route(JOIN_PATH, join_page, methods=["GET"]),
         Route(JOIN_PATH, join, methods=["POST"]),
-        Route(
-            "/rollout/{code}/state",
-            with_code(_state_json, "state", _failed_json),
-            methods=["GET"],
-        ),
+        Route("/rollout/{code}/state", state, methods=["GET"]),
         Route(
             "/rollout/{code}/answer",
             with_code(_answer_json, "answer", _failed_json),

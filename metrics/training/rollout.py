@@ -27,6 +27,7 @@ import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
@@ -48,6 +49,11 @@ MAX_NOTE = 500  # why someone was marked present
 QuestionKind = Literal["single_choice", "multiple_choice"]
 
 _ROOM_WRITES = threading.Lock()
+# How many times the presenter changed what each room's devices show (join code -> count): a
+# slide moved, a question opened or revealed, the session ended. Kept in this process, the one
+# that owns the store, so that a device's request for the state can wait for the next change
+# without asking the store again and again (`room_changes`).
+_presenter_changes: dict[str, int] = {}
 
 
 class RolloutError(ValueError):
@@ -226,6 +232,7 @@ class ParticipantState(BaseModel):
     slide_title: str
     ended: bool
     question: ParticipantQuestion | None
+    changes: int  # `room_changes` as this state was read: ask again with it to wait for the next
 
 
 def _now() -> datetime:
@@ -237,6 +244,17 @@ def _room_write(db: Database) -> Iterator[duckdb.DuckDBPyConnection]:
     """A transaction of the room, one at a time (see the module's docstring)."""
     with _ROOM_WRITES, transaction(db) as cur:
         yield cur
+
+
+def _changed(code: str) -> None:
+    with _ROOM_WRITES:
+        _presenter_changes[code] = _presenter_changes.get(code, 0) + 1
+
+
+def room_changes(code: str) -> int:
+    """How many changes the presenter has made to the room with this code since this process
+    started: a device holding an older number has something new to show."""
+    return _presenter_changes.get(normalised_code(code), 0)
 
 
 _SESSION_SELECT = (
@@ -402,7 +420,9 @@ def show_slide(
             "UPDATE rollout_sessions SET slide = ?, slide_title = ? WHERE id = ?",
             [slide, title, session_id],
         )
-        return _stored_session(cur, session_id)
+        moved = _stored_session(cur, session_id)
+    _changed(moved.join_code)
+    return moved
 
 
 def open_question(
@@ -434,13 +454,14 @@ def open_question(
             ],
         ).fetchone()
         assert row is not None
-        return _question(row)
+    _changed(session.join_code)
+    return _question(row)
 
 
 def reveal(db: Database, viewer: Viewer, session_id: int, question_id: int) -> CheckQuestion:
     """Show the room the right answer; from now on the question takes no answers."""
     with _room_write(db) as cur:
-        _presented(cur, viewer, session_id)
+        session = _presented(cur, viewer, session_id)
         row = cur.execute(
             f"SELECT {_QUESTION_COLUMNS} FROM rollout_questions WHERE id = ? AND session_id = ?",
             [question_id, session_id],
@@ -455,7 +476,8 @@ def reveal(db: Database, viewer: Viewer, session_id: int, question_id: int) -> C
             f"SELECT {_QUESTION_COLUMNS} FROM rollout_questions WHERE id = ?", [question_id]
         ).fetchone()
         assert row is not None
-        return _question(row)
+    _changed(session.join_code)
+    return _question(row)
 
 
 def questions(db: Database, viewer: Viewer, session_id: int) -> list[CheckQuestion]:
@@ -538,7 +560,7 @@ def end_session(db: Database, viewer: Viewer, session_id: int) -> RolloutSummary
     """End the session: an open question is revealed, the code stops working, and the summary
     (who attended, who did not, each question's answers) is stored with the session."""
     with _room_write(db) as cur:
-        _presented(cur, viewer, session_id)
+        session = _presented(cur, viewer, session_id)
         now = _now()
         cur.execute(
             "UPDATE rollout_questions SET revealed_at = ? WHERE session_id = ?"
@@ -554,7 +576,8 @@ def end_session(db: Database, viewer: Viewer, session_id: int) -> RolloutSummary
             "UPDATE rollout_sessions SET summary = ? WHERE id = ?",
             [summary.model_dump_json(), session_id],
         )
-        return summary
+    _changed(session.join_code)
+    return summary
 
 
 def session_summary(db: Database, viewer: Viewer, session_id: int) -> RolloutSummary:
@@ -724,49 +747,62 @@ def join(db: Database, viewer: Viewer, code: str) -> RolloutSession:
         return session
 
 
+@dataclass(frozen=True)
+class _Answer:
+    staff_id: int
+    code: str
+    question_id: int
+    picked: list[int]
+
+
 def answer(
     db: Database, viewer: Viewer, code: str, question_id: int, choices: list[int]
 ) -> list[int]:
     """Store the viewer's answer to an open question of the session they joined, replacing an
     earlier one; refused with AnswersClosed once the question is revealed or the session has
     ended. Decided against the stored question and attendance, inside the write."""
-    picked = sorted(set(choices))
+    given = _Answer(viewer.staff_id, normalised_code(code), question_id, sorted(set(choices)))
     with _room_write(db) as cur:
-        row = cur.execute(
-            "SELECT r.ended_at, r.expires_at, q.kind, len(q.options), q.revealed_at"
-            " FROM rollout_questions q JOIN rollout_sessions r ON r.id = q.session_id"
-            " WHERE q.id = ? AND r.join_code = ?",
-            [question_id, normalised_code(code)],
-        ).fetchone()
-        if row is None:
-            raise RolloutError("That question is not one of this session's.")
-        ended_at, expires_at, kind, option_count, revealed_at = row
-        if ended_at is not None or _now() >= expires_at:
-            raise AnswersClosed("The session has ended: answers are closed.")
-        if revealed_at is not None:
-            raise AnswersClosed("The answer was revealed: answers to this question are closed.")
-        if not picked or not all(0 <= choice < option_count for choice in picked):
-            raise RolloutError("Choose one of the options.")
-        if kind == "single_choice" and len(picked) != 1:
-            raise RolloutError("Choose one option only.")
-        session_id = cur.execute(
-            "SELECT session_id FROM rollout_questions WHERE id = ?", [question_id]
-        ).fetchone()[0]  # type: ignore[index]
-        if not _attending(cur, session_id, viewer.staff_id):
-            raise RolloutError("Join the session with its code before answering.")
-        cur.execute(
-            "INSERT INTO rollout_answers (question_id, staff_id, choices, answered_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (question_id, staff_id) DO UPDATE"
-            " SET choices = excluded.choices, answered_at = excluded.answered_at",
-            [question_id, viewer.staff_id, picked, _now()],
-        )
-        return picked
+        _store_answer(cur, given)
+    return given.picked
+
+
+def _store_answer(cur: duckdb.DuckDBPyConnection, given: _Answer) -> None:
+    row = cur.execute(
+        "SELECT r.id, r.ended_at, r.expires_at, q.kind, len(q.options), q.revealed_at,"
+        " EXISTS (SELECT 1 FROM rollout_attendance a WHERE a.session_id = r.id"
+        "   AND a.staff_id = ?)"
+        " FROM rollout_questions q JOIN rollout_sessions r ON r.id = q.session_id"
+        " WHERE q.id = ? AND r.join_code = ?",
+        [given.staff_id, given.question_id, given.code],
+    ).fetchone()
+    if row is None:
+        raise RolloutError("That question is not one of this session's.")
+    _, ended_at, expires_at, kind, option_count, revealed_at, attending = row
+    if ended_at is not None or _now() >= expires_at:
+        raise AnswersClosed("The session has ended: answers are closed.")
+    if revealed_at is not None:
+        raise AnswersClosed("The answer was revealed: answers to this question are closed.")
+    picked = given.picked
+    if not picked or not all(0 <= choice < option_count for choice in picked):
+        raise RolloutError("Choose one of the options.")
+    if kind == "single_choice" and len(picked) != 1:
+        raise RolloutError("Choose one option only.")
+    if not attending:
+        raise RolloutError("Join the session with its code before answering.")
+    cur.execute(
+        "INSERT INTO rollout_answers (question_id, staff_id, choices, answered_at)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (question_id, staff_id) DO UPDATE"
+        " SET choices = excluded.choices, answered_at = excluded.answered_at",
+        [given.question_id, given.staff_id, picked, _now()],
+    )
 
 
 def participant_state(db: Database, viewer: Viewer, code: str) -> ParticipantState:
     """What the viewer's device shows in the session they joined: the current slide, the latest
     question with their own answer, and once revealed the right answer and its explanation. One
     read, cheap enough for a room polling every second."""
+    changes = room_changes(code)  # before the read: a change after it is seen by the next one
     with db.cursor() as cur:
         row = cur.execute(
             "SELECT r.id, r.join_code, r.policy_version, r.slide, r.slide_title,"
@@ -814,6 +850,7 @@ def participant_state(db: Database, viewer: Viewer, code: str) -> ParticipantSta
         slide_title=title,
         ended=bool(ended),
         question=question,
+        changes=changes,
     )
 
 

@@ -6,6 +6,8 @@ after it; text from people or the policy is escaped; another site's posts are re
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -190,3 +192,38 @@ def test_answers_from_another_site_or_not_as_json_are_refused(
     )
     assert cross_join.status_code == 403
     assert rollout.answer_counts(db, owner, session.id, question.id).answered == 0
+
+
+def test_a_device_waiting_for_a_change_is_answered_when_the_presenter_makes_one(
+    db: Database, people: dict[str, Viewer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = people["owner"]
+    session = rollout.start_session(db, owner, 1, "Vision")
+    client = client_of(db, people["ana"])
+    client.post("/rollout/join", data={"code": session.join_code}, headers=SAME_SITE)
+    state_url = f"/rollout/{session.join_code}/state"
+    seen = client.get(state_url).json()["changes"]
+
+    # Nothing changes: the answer comes when the wait is over, with the same state.
+    monkeypatch.setattr(rollout_routes, "LONG_POLL_S", 0.4)
+    began = time.monotonic()
+    quiet = client.get(f"{state_url}?after={seen}").json()
+    assert time.monotonic() - began >= 0.4
+    assert (quiet["changes"], quiet["slide"]) == (seen, 0)
+
+    # The presenter moves on while the device waits: it is answered then, with the new slide.
+    monkeypatch.setattr(rollout_routes, "LONG_POLL_S", 30.0)
+    mover = threading.Timer(
+        0.3, rollout.show_slide, args=(db, owner, session.id, 2, "Standards per channel")
+    )
+    began = time.monotonic()
+    mover.start()
+    moved = client.get(f"{state_url}?after={seen}").json()
+    waited = time.monotonic() - began
+    mover.join()
+    assert 0.25 <= waited < 5
+    assert (moved["changes"], moved["slide_title"]) == (seen + 1, "Standards per channel")
+    # A device whose number is out of date (the server restarted, say) is answered at once.
+    began = time.monotonic()
+    client.get(f"{state_url}?after={seen + 99}")
+    assert time.monotonic() - began < 1

@@ -160,8 +160,9 @@ def live_answers(viewer: Viewer, session_id: int, question: CheckQuestion) -> No
                 f"**{counts.answered:d}** of **{counts.attending:d}** in the room have answered"
             )
             correct = question.correct if question.revealed else None
+            # Its own colours and sizes, not the theme's lighter axis labels: read across a room.
             st.altair_chart(
-                answers_chart(question.options, counts.counts, correct), width="stretch"
+                answers_chart(question.options, counts.counts, correct), width="stretch", theme=None
             )
 
     answers()
@@ -288,7 +289,9 @@ def show_summary(summary: RolloutSummary, timezone: str) -> None:
             f"{result.slide + 1:d}"
         )
         st.altair_chart(
-            answers_chart(result.options, result.counts, result.correct), width="stretch"
+            answers_chart(result.options, result.counts, result.correct),
+            width="stretch",
+            theme=None,
         )
         answers = pd.DataFrame(
             {
