@@ -199,3 +199,16 @@ def test_nobody_reaches_the_pilot_page_without_a_pilot(viewers, demo_db_path: Pa
         db.close()
     with pytest.raises(ValueError):
         app_as(viewers["agent"]).run().switch_page(PILOT).run()
+
+
+def test_publishing_from_the_page_puts_the_version_in_force(viewers, demo_db_path: Path) -> None:
+    # publish_policy is assign12's (issue 12, item 3): this runs once it is merged beside this.
+    pytest.importorskip("metrics.training.publishing")
+    at = versions_page(viewers["owner"])
+    save_draft(at, phone_in_20_s(load_policy().text), kind="minor")
+    at.button(key="policy_publish").click().run()
+    assert not at.exception and not at.error
+    assert at.success[0].value.startswith("Version 2 (minor) is in force: ")
+    assert stored_versions(demo_db_path) == [(1, "retired", "major"), (2, "published", "minor")]
+    # Every page reads the new version at its next run: this page says it is in force.
+    assert at.caption[0].value.startswith("In force: version 2, Customer-service policy · minor")

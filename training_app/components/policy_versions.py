@@ -271,6 +271,10 @@ def new_version_form(viewer: Viewer, in_force: LoadedPolicy) -> None:
             key=f"policy_text_{in_force.policy.version:d}",
         )
         source = EDITED_SOURCE
+    st.caption(
+        "Saved under the next version number (its `version:` line is set to it); set "
+        "`effective_from` to the day it takes effect."
+    )
     kind = st.radio(
         "Kind of change",
         KINDS,
