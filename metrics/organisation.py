@@ -157,27 +157,35 @@ def save_policy_draft(
     it, so the text kept is the text exported and acknowledged."""
     parse_policy(text, source)  # every problem, before the number is even chosen
     with transaction(db) as cur:
-        latest = cur.execute("SELECT max(version) FROM policy_versions").fetchone()
-        number = int(latest[0] or 0) + 1 if latest else 1
-        numbered = parse_policy(with_version_number(text, number, source), source)
-        policy = numbered.policy
-        cur.execute(
-            "INSERT INTO policy_versions (version, title, effective_from, checksum, source_file,"
-            " content, status, kind, created_by) VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?)",
-            [
-                number,
-                policy.title,
-                policy.effective_from,
-                numbered.checksum,
-                source,
-                numbered.text,
-                kind,
-                created_by,
-            ],
-        )
-        row = cur.execute(
-            f"SELECT {_VERSION_COLUMNS} FROM policy_versions WHERE version = ?", [number]
-        ).fetchone()
+        return insert_policy_draft(cur, text, kind=kind, source=source, created_by=created_by)
+
+
+def insert_policy_draft(
+    cur: DuckDBPyConnection, text: str, *, kind: PolicyKind, source: str, created_by: int | None
+) -> StoredPolicyVersion:
+    """`save_policy_draft` inside the caller's transaction (publishing a file keeps the draft
+    and its publishing together: both, or neither)."""
+    latest = cur.execute("SELECT max(version) FROM policy_versions").fetchone()
+    number = int(latest[0] or 0) + 1 if latest else 1
+    numbered = parse_policy(with_version_number(text, number, source), source)
+    policy = numbered.policy
+    cur.execute(
+        "INSERT INTO policy_versions (version, title, effective_from, checksum, source_file,"
+        " content, status, kind, created_by) VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?)",
+        [
+            number,
+            policy.title,
+            policy.effective_from,
+            numbered.checksum,
+            source,
+            numbered.text,
+            kind,
+            created_by,
+        ],
+    )
+    row = cur.execute(
+        f"SELECT {_VERSION_COLUMNS} FROM policy_versions WHERE version = ?", [number]
+    ).fetchone()
     return _stored(row)
 
 

@@ -480,6 +480,17 @@ class TrainingModule(StrictModel):
 class LoadedModule(BaseModel):
     module: TrainingModule
     path: Path
+    # The policy paths its placeholders filled in ("standards.phone.answer_within"), as
+    # written: what a new policy version must leave alone for a pass of it to keep counting.
+    quoted: frozenset[str] = frozenset()
+
+    def quotes(self, key: str) -> bool:
+        """Whether the module quotes the policy value at `key` ("standards.phone"), a part of
+        it ("standards.phone.answer_within") or the section holding it ("standards")."""
+        return any(
+            path == key or path.startswith(key + ".") or key.startswith(path + ".")
+            for path in self.quoted
+        )
 
 
 # {standards.phone.answer_within}, {escalation[1].who}, {standards.csat_target:.0%};
@@ -511,8 +522,11 @@ def policy_value(policy: Policy, path: str) -> object:
     return value
 
 
-def fill_placeholders(text: str, policy: Policy) -> tuple[str, list[str]]:
-    """Replace each placeholder with the policy's value; return the text and the problems."""
+def fill_placeholders(
+    text: str, policy: Policy, quoted: set[str] | None = None
+) -> tuple[str, list[str]]:
+    """Replace each placeholder with the policy's value; return the text and the problems. The
+    path of every placeholder filled in is added to `quoted`, when given."""
     problems: list[str] = []
 
     def replace(match: re.Match[str]) -> str:
@@ -536,6 +550,8 @@ def fill_placeholders(text: str, policy: Policy) -> tuple[str, list[str]]:
         if value is None:
             problems.append(f"placeholder {{{path}}} has no value in the policy (it is empty)")
             return token
+        if quoted is not None:
+            quoted.add(path)
         if isinstance(value, float) and value.is_integer() and not spec:
             value = int(value)
         if isinstance(value, time) and not spec:
@@ -550,7 +566,7 @@ def fill_placeholders(text: str, policy: Policy) -> tuple[str, list[str]]:
 
 
 def _fill_tree(
-    data: object, policy: Policy, loc: tuple[int | str, ...]
+    data: object, policy: Policy, loc: tuple[int | str, ...], quoted: set[str]
 ) -> Iterator[tuple[tuple[int | str, ...], str]]:
     """Fill placeholders in every string of the parsed YAML in place; yield (loc, problem)."""
     items: list[tuple[Any, Any]]
@@ -562,21 +578,22 @@ def _fill_tree(
         return
     for key, value in items:
         if isinstance(value, str):
-            filled, problems = fill_placeholders(value, policy)
+            filled, problems = fill_placeholders(value, policy, quoted)
             data[key] = filled
             for problem in problems:
                 yield (*loc, key), problem
         else:
-            yield from _fill_tree(value, policy, (*loc, key))
+            yield from _fill_tree(value, policy, (*loc, key), quoted)
 
 
 def load_module(folder: Path, policy: Policy) -> LoadedModule:
     """Read, fill and validate one module folder; raise ContentError listing every problem."""
     file = folder / MODULE_FILE
     data, tree = read_yaml(file)
+    quoted: set[str] = set()
     issues = [
         ContentIssue(str(file), key_path(loc), problem, line_of(tree, loc))
-        for loc, problem in _fill_tree(data, policy, ())
+        for loc, problem in _fill_tree(data, policy, (), quoted)
     ]
     try:
         module = TrainingModule.model_validate(data)
@@ -598,7 +615,7 @@ def load_module(folder: Path, policy: Policy) -> LoadedModule:
         )
     if issues:
         raise ContentError(issues)
-    return LoadedModule(module=module, path=file)
+    return LoadedModule(module=module, path=file, quoted=frozenset(quoted))
 
 
 def load_modules(

@@ -220,6 +220,9 @@ class Training(StrictModel):
     pass_mark: Annotated[float, Field(gt=0, le=1)]
     due_within_days: Annotated[int, Field(gt=0)]
     refresher_every_months: Annotated[int, Field(gt=0)]
+    # A pass expires this many months after it was completed, and the module is due again;
+    # None: a pass lasts.
+    recertify_after_months: Annotated[int, Field(gt=0)] | None = None
 
 
 class Review(StrictModel):

@@ -8,6 +8,8 @@ Routes (every one under `/api/v1` needs `Authorization: Bearer TOKEN`):
   times without an offset, as `academy import --timezone`); answers the JSON of `academy import`.
 - `GET /api/v1/reports/agents?from=YYYY-MM-DD&to=YYYY-MM-DD[&team=NAME][&channel=...]
   [&format=json|csv]`: the JSON (or CSV) of `academy report agents`.
+- `GET /api/v1/reports/compliance[?team=NAME][&format=json|csv]`: the JSON (or CSV) of
+  `academy report compliance`, for the token's scope (a supervisor's team; an agent's: none).
 - `POST /api/v1/local/run`: runs a command line sent by `academy` on this machine (see
   `training_app/cli.py`); only with the local secret of the discovery file, never a token.
 
@@ -50,6 +52,9 @@ from metrics import auth
 from metrics.contacts.formats import FORMATS
 from metrics.people import AccessDenied, PeopleError, Viewer
 from metrics.store import Database, failure_kind
+from metrics.training.compliance import CSV_FIELDS as COMPLIANCE_CSV_FIELDS
+from metrics.training.compliance import ComplianceReport
+from modules.defaults import modules_dir
 from modules.policy import CHANNELS
 from training_app import cli, commands, discovery
 from training_app.csv_writer import write_csv
@@ -63,6 +68,7 @@ MAX_UPLOAD_BYTES = 2 * 1024**3
 UPLOAD_CHUNK_BYTES = 1024 * 1024
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 REPORT_PARAMETERS = ("from", "to", "team", "channel", "format")
+COMPLIANCE_PARAMETERS = ("team", "format")
 IMPORT_FIELDS = ("file", "format", "dry_run", "timezone")
 TRUE_WORDS, FALSE_WORDS = ("true", "1", "yes"), ("false", "0", "no", "")
 
@@ -218,6 +224,27 @@ async def agent_report(ctx: ApiContext, request: Request, caller: Caller) -> Res
     return Response(text.getvalue(), media_type="text/csv; charset=utf-8")
 
 
+async def compliance_report(ctx: ApiContext, request: Request, caller: Caller) -> Response:
+    query = request.query_params
+    _parameters(query, COMPLIANCE_PARAMETERS)
+    answer_format = query.get("format", "json")
+    if answer_format not in ("json", "csv"):
+        raise ApiError(400, "format: must be json or csv")
+
+    def report() -> ComplianceReport:
+        with ctx.store().cursor() as cur:
+            return commands.compliance_answer(
+                cur, caller.viewer, ctx.policy_file(), modules_dir(), query.get("team") or None
+            )
+
+    found = await run_in_threadpool(report)
+    if answer_format == "json":
+        return JSONResponse(found.answer())
+    text = io.StringIO()
+    write_csv(text, COMPLIANCE_CSV_FIELDS, found.csv_rows())
+    return Response(text.getvalue(), media_type="text/csv; charset=utf-8")
+
+
 def _flag(value: object, name: str) -> bool:
     word = str(value).strip().lower() if value is not None else ""
     if word in TRUE_WORDS:
@@ -337,6 +364,7 @@ async def not_found(ctx: ApiContext, request: Request, caller: Caller) -> Respon
 KNOWN_ROUTES = {
     "/api/v1/imports": "POST",
     "/api/v1/reports/agents": "GET",
+    "/api/v1/reports/compliance": "GET",
     discovery.LOCAL_RUN_ROUTE: "POST",
 }
 
@@ -345,6 +373,7 @@ def routes(ctx: ApiContext) -> list[BaseRoute]:
     handlers: dict[str, Handler] = {
         "/api/v1/imports": post_import,
         "/api/v1/reports/agents": agent_report,
+        "/api/v1/reports/compliance": compliance_report,
         discovery.LOCAL_RUN_ROUTE: local_run,
     }
     found: list[BaseRoute] = [

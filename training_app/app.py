@@ -51,7 +51,11 @@ with failures_reported():
                 st.rerun()
             if data.demo_in_store():
                 st.caption("Demo data: generated, not real customers.")
-        page = st.navigation(navigation.pages_for(viewer, piloting=data.piloting(viewer)))
+        # Every page of the role listed, however many: Streamlit folds a menu of more than
+        # twelve behind "View more", which hides an owner's last pages.
+        page = st.navigation(
+            navigation.pages_for(viewer, piloting=data.piloting(viewer)), expanded=True
+        )
         if page.url_path == "":  # Home, the default page, is the root address
             refused = navigation.refusal_notice()
             if refused is not None:

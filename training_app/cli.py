@@ -162,6 +162,16 @@ def build_parser() -> AcademyParser:
     agents.add_argument("--team", metavar="NAME", help="only contacts queued to this team")
     agents.add_argument("--channel", choices=CHANNELS)
     agents.add_argument("--format", choices=["json", "csv"], default="json")
+    compliance_help = (
+        "per member of staff each assigned module's state, the signature of the version in "
+        "force and rollout attendance; per team the completed, acknowledged and attended rates"
+    )
+    compliance = report_kinds.add_parser(
+        "compliance", help=compliance_help, description=compliance_help
+    )
+    compliance.set_defaults(spec=Command("cmd_report_compliance", NEEDS_STORE))
+    compliance.add_argument("--team", metavar="NAME", help="only this team's staff")
+    compliance.add_argument("--format", choices=["json", "csv"], default="json")
 
     import_cmd = command(
         "import",
@@ -204,6 +214,20 @@ def build_parser() -> AcademyParser:
     acknowledge.add_argument("--email", required=True, help="the staff member's e-mail")
     acknowledge.add_argument(
         "--note", required=True, metavar="TEXT", help="what was signed, where and when"
+    )
+    publish_help = (
+        "validate FILE and publish it as the next version, all or nothing; print "
+        '{"version", "kind", "assigned", "acknowledgements_kept", "modules_due_again"} as JSON'
+    )
+    publish = policy_actions.add_parser("publish", help=publish_help, description=publish_help)
+    publish.set_defaults(spec=Command("cmd_policy_publish", NEEDS_STORE, writes=True))
+    publish.add_argument("file", type=Path, metavar="FILE", help="the policy file (YAML)")
+    publish.add_argument(
+        "--kind",
+        required=True,
+        choices=["major", "minor"],
+        help="major: everyone signs again and modules quoting a changed standard are due "
+        "again; minor: acknowledgements and passes are kept",
     )
     # -- end of the policy group
 

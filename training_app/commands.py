@@ -41,6 +41,7 @@ from training_app import invocation
 from training_app.invocation import CommandError, Invocation, missing_store_message
 
 if TYPE_CHECKING:
+    from metrics.training.compliance import ComplianceReport
     from modules.policy import Policy
 
 ERROR_LOG_SUFFIX = ".errors.log"  # beside the store: the details of an unexpected failure
@@ -277,18 +278,7 @@ def agent_report_answer(
     from metrics.performance import agents as performance
 
     policy = policy_in_force(db, policy_file)
-    team_id = None
-    if team is not None:
-        # Looked up among all teams, so that another team is refused as out of scope (by the
-        # period's check) rather than reported as unknown; only visible names are listed.
-        everyone = people.Viewer.local_admin()
-        teams = {found.name: found.id for found in people.list_teams(db, everyone)}
-        if team not in teams:
-            visible = sorted(found.name for found in people.list_teams(db, viewer))
-            raise CommandError(
-                f"{team_option}: no team named {team!r} (teams: {', '.join(visible) or 'none yet'})"
-            )
-        team_id = teams[team]
+    team_id = team_id_named(db, viewer, team, team_option) if team is not None else None
     try:
         period = performance.Period(start=start, end=end, team_id=team_id, channel=channel)
     except ValidationError as exc:
@@ -315,6 +305,60 @@ def cmd_report(args: argparse.Namespace, inv: Invocation) -> int:
         from training_app.csv_writer import write_csv
 
         write_csv(inv.out, REPORT_AGENT_FIELDS, report["agents"])  # type: ignore[arg-type]
+    return 0
+
+
+def team_id_named(db: Database, viewer: people.Viewer, team: str, option: str) -> int:
+    """The id of the team named `team`, looked up among all teams, so that another team is
+    refused as out of scope by the report rather than reported as unknown; only the teams the
+    viewer may see are listed when there is none of that name."""
+    everyone = people.Viewer.local_admin()
+    teams = {found.name: found.id for found in people.list_teams(db, everyone)}
+    if team not in teams:
+        visible = sorted(found.name for found in people.list_teams(db, viewer))
+        raise CommandError(
+            f"{option}: no team named {team!r} (teams: {', '.join(visible) or 'none yet'})"
+        )
+    return teams[team]
+
+
+def compliance_answer(
+    db: Database,
+    viewer: people.Viewer,
+    policy_file: Path,
+    modules_folder: Path,
+    team: str | None,
+    *,
+    team_option: str = "team",
+) -> ComplianceReport:
+    """The compliance report for `academy report compliance` (and any other front-end): the
+    policy in force, the modules in use, one team or all the viewer may see."""
+    from metrics.training.compliance import compliance_report
+    from modules.content import load_modules
+
+    policy = policy_in_force(db, policy_file)
+    modules = [loaded.module for loaded in load_modules(policy, modules_folder)]
+    team_id = team_id_named(db, viewer, team, team_option) if team is not None else None
+    return compliance_report(db, viewer, modules, policy, team_id=team_id)
+
+
+def cmd_report_compliance(args: argparse.Namespace, inv: Invocation) -> int:
+    with inv.open_store() as db:
+        report = compliance_answer(
+            db,
+            people.Viewer.local_admin(),
+            inv.policy,
+            inv.modules,
+            args.team,
+            team_option="--team",
+        )
+    if args.format == "json":
+        inv.print(json.dumps(report.answer(), indent=2, ensure_ascii=False))
+    else:
+        from metrics.training.compliance import CSV_FIELDS
+        from training_app.csv_writer import write_csv
+
+        write_csv(inv.out, CSV_FIELDS, report.csv_rows())
     return 0
 
 
@@ -517,6 +561,46 @@ def cmd_policy_acknowledge(args: argparse.Namespace, inv: Invocation) -> int:
     return 0
 
 
+def cmd_policy_publish(args: argparse.Namespace, inv: Invocation) -> int:
+    from metrics.training.publishing import publish_new_version
+    from modules.content import load_modules
+
+    file = inv.path(args.file)
+    if file.is_dir():
+        raise CommandError(f"policy publish: {args.file}: is a folder, not a policy file")
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise CommandError(f"policy publish: {args.file}: no such file") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"policy publish: {args.file}: not UTF-8 text") from None
+    except OSError as exc:
+        raise CommandError(
+            f"policy publish: {args.file}: cannot be read ({exc.strerror})"
+        ) from None
+    with inv.open_store() as db:
+        result = publish_new_version(
+            db,
+            text,
+            kind=args.kind,
+            source=str(args.file),
+            by=people.Viewer.local_admin(),
+            modules_for=lambda policy: load_modules(policy, inv.modules),
+        )
+    inv.print(
+        json.dumps(
+            {
+                "version": result.version,
+                "kind": result.kind,
+                "assigned": result.assigned,
+                "acknowledgements_kept": result.acknowledgements_kept,
+                "modules_due_again": result.modules_due_again,
+            }
+        )
+    )
+    return 0
+
+
 # -- end of the policy commands
 
 HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], int]] = {
@@ -529,4 +613,6 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], int]] = {
     "cmd_tokens": cmd_tokens,
     "cmd_policy_versions": cmd_policy_versions,
     "cmd_policy_acknowledge": cmd_policy_acknowledge,
+    "cmd_policy_publish": cmd_policy_publish,
+    "cmd_report_compliance": cmd_report_compliance,
 }

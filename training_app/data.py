@@ -23,9 +23,18 @@ from metrics.performance import drilldown as contacts
 from metrics.performance import overview, trends
 from metrics.policy_pilot import pilot_version_of
 from metrics.store import Database, database_path
+from metrics.training import assignments, rollout
 from metrics.training import records as training_records
 from modules.content import TrainingModule, load_modules, modules_dir
 from modules.policy import LoadedPolicy, Policy, load_policy, policy_path
+from modules.rollout_slides import (
+    NextStep,
+    Slide,
+    TrainingQuestion,
+    rollout_slides,
+    step_quotes,
+    training_questions,
+)
 from training_app.startup import AppStore, open_app_store
 
 RECENT_COUNTS_TTL_S = 60  # home-page counts may lag new data by a minute
@@ -303,3 +312,70 @@ def clear_performance() -> None:
     modules) is left alone. The caches are per process, so other sessions see the import too.
     """
     st.cache_data.clear()
+
+
+# -- the rollout session -------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _rollout_questions(
+    folder: str, files: tuple[tuple[str, int], ...], policy_checksum: str
+) -> list[TrainingQuestion]:
+    found: list[TrainingQuestion] = []
+    for loaded in load_modules(policy().policy, folder):
+        module = loaded.module
+        quotes = step_quotes(loaded.path)
+        found += training_questions(module.id, module.title, module.steps, quotes)
+    return found
+
+
+def rollout_questions() -> list[TrainingQuestion]:
+    """The modules' single- and multiple-choice questions, filled in from the policy in force,
+    with what each quotes: what the presenter may ask the room."""
+    folder = modules_dir()
+    files = tuple(
+        sorted((str(file), file.stat().st_mtime_ns) for file in folder.glob("*/module.yaml"))
+    )
+    return _rollout_questions(str(folder), files, policy().checksum)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _rollout_policies(db_path: str, version: int) -> tuple[Policy, Policy | None]:
+    current = organisation.stored_policy(db(), version)
+    if current is None:
+        raise organisation.NoPolicyInForce(f"policy version {version} is not in the store")
+    earlier = [
+        stored.version
+        for stored in organisation.list_policy_versions(db())
+        if stored.published_at is not None and stored.version < version
+    ]
+    previous = organisation.stored_policy(db(), max(earlier)) if earlier else None
+    return current.policy, previous.policy if previous is not None else None
+
+
+@st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner=False)
+def _rollout_next_steps(
+    viewer: Viewer, team_id: int | None, db_path: str, policy_checksum: str
+) -> list[NextStep]:
+    """What the session's scope must do next, from each person's assignments: one line per
+    module or signature and due date, with how many have it."""
+    people: dict[tuple[str, date], int] = {}
+    modules = training_modules()
+    for member in list_staff(db(), viewer, team_id):
+        if not member.active:
+            continue
+        for left in assignments.assignments_of(db(), viewer, member.id, modules, policy().policy):
+            key = (left.title, left.due)
+            people[key] = people.get(key, 0) + 1
+    return [
+        NextStep(what=title, due=due, people=count)
+        for (title, due), count in sorted(people.items(), key=lambda item: (item[0][1], item[0][0]))
+    ]
+
+
+def rollout_deck(viewer: Viewer, session: rollout.RolloutSession) -> list[Slide]:
+    """The session's slides: its policy version, what changed since the version published
+    before it, and what its scope must do next."""
+    current, previous = _rollout_policies(_db_key(), session.policy_version)
+    steps = _rollout_next_steps(viewer, session.team_id, _db_key(), policy().checksum)
+    return rollout_slides(current, previous, steps)

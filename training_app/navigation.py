@@ -68,6 +68,10 @@ PAGES_BY_PATH: dict[str, PageSpec] = {
     "training-records": PageSpec(
         "training_records.py", "Training records", ":material/fact_check:", "Training", MANAGERS
     ),
+    "compliance": PageSpec("compliance.py", "Compliance", ":material/rule:", "Training", MANAGERS),
+    "rollout-session": PageSpec(
+        "rollout_session.py", "Rollout session", ":material/co_present:", "Training", MANAGERS
+    ),
     "verify": PageSpec(
         "verify_certificate.py", "Verify a certificate", ":material/verified:", "Training", MANAGERS
     ),

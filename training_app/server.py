@@ -1,5 +1,6 @@
 """The app server: the Streamlit pages (`app.py`), the sign-in pages that set the session
-cookie (`sign_in_routes.py`) and the HTTP API (`api.py`) in one process, which alone holds the
+cookie (`sign_in_routes.py`), the rollout session's participant pages (`rollout_routes.py`) and
+the HTTP API (`api.py`) in one process, which alone holds the
 store. `academy serve` runs this file (`streamlit run` finds the `st.App` below), as do
 `streamlit run training_app/server.py` and `uvicorn training_app.server:app`.
 `streamlit run training_app/app.py` would serve the pages without the sign-in pages, so nobody
@@ -20,7 +21,7 @@ from streamlit import config
 from streamlit.starlette import App
 
 from metrics.store import Database, database_path
-from training_app import api, sign_in_routes
+from training_app import api, rollout_routes, sign_in_routes
 
 WILDCARD_ADDRESSES = ("", "0.0.0.0", "::")  # listening everywhere: reach it on this machine
 
@@ -106,7 +107,7 @@ sign_in = sign_in_routes.SignInContext(
 # The entry script by its full path: uvicorn resolves a relative one against its own folder.
 app = App(
     Path(__file__).with_name("app.py"),
-    routes=[*sign_in_routes.routes(sign_in), *api.routes(context)],
+    routes=[*sign_in_routes.routes(sign_in), *rollout_routes.routes(sign_in), *api.routes(context)],
     middleware=[Middleware(sign_in_routes.SignInFirst, ctx=sign_in)],
     lifespan=lambda _app: api.lifespan(context)(_app),
 )

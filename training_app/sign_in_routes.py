@@ -119,7 +119,7 @@ def local_path(raw: str | None) -> str:
     return raw
 
 
-def _with_next(path: str, next_path: str) -> str:
+def with_next(path: str, next_path: str) -> str:
     return path if next_path == "/" else f"{path}?next={quote(next_path, safe='/')}"
 
 
@@ -128,7 +128,7 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else UNKNOWN_CLIENT
 
 
-def _cross_site(request: Request) -> bool:
+def cross_site(request: Request) -> bool:
     if request.headers.get("sec-fetch-site") == "cross-site":
         return True
     origin = request.headers.get("origin")
@@ -137,7 +137,7 @@ def _cross_site(request: Request) -> bool:
     return origin is not None and urlsplit(origin).netloc != request.headers.get("host", "")
 
 
-def _page(template: str, status: int = 200, **values: Any) -> HTMLResponse:
+def html_page(template: str, status: int = 200, **values: Any) -> HTMLResponse:
     values.setdefault("sign_in_path", SIGN_IN_PATH)
     values.setdefault("first_owner_path", FIRST_OWNER_PATH)
     body = _templates.get_template(template).render(**values)
@@ -148,10 +148,10 @@ def _page(template: str, status: int = 200, **values: Any) -> HTMLResponse:
     return response
 
 
-def _failed(where: str) -> HTMLResponse:
+def failed_page(where: str) -> HTMLResponse:
     reference = new_reference()
     log.exception("The %s page failed; reference %s", where, reference)
-    return _page(
+    return html_page(
         "failed.html", 500, title="Something went wrong", message=FAILED.format(reference=reference)
     )
 
@@ -204,7 +204,7 @@ def _sign_in_form(
     email: str = "",
     status: int = 200,
 ) -> HTMLResponse:
-    return _page(
+    return html_page(
         "sign_in.html",
         status,
         title="Sign in",
@@ -215,7 +215,7 @@ def _sign_in_form(
         next=next_path,
         max_email=auth.MAX_EMAIL_LENGTH,
         offer_first_owner=not owner_can_sign_in(db),
-        first_owner_path=_with_next(FIRST_OWNER_PATH, next_path),
+        first_owner_path=with_next(FIRST_OWNER_PATH, next_path),
         demo_accounts=list(DEMO_ACCOUNTS.items()) if ctx.demo_in_store() else [],
         demo_password=DEMO_PASSWORD,
     )
@@ -232,7 +232,7 @@ def _signing_in(ctx: SignInContext, request: Request, form: dict[str, str]) -> R
     viewer = auth.session_viewer(db, result.token)
     first = next_path
     if viewer is not None and viewer.must_choose_password:
-        first = _with_next(CHOOSE_PASSWORD_PATH, next_path)
+        first = with_next(CHOOSE_PASSWORD_PATH, next_path)
     response = RedirectResponse(first, status_code=303)
     set_session_cookie(response, request, result.token, db)
     return response
@@ -257,7 +257,7 @@ def _first_owner_form(
     name: str = "",
     email: str = "",
 ) -> HTMLResponse:
-    return _page(
+    return html_page(
         "first_owner.html",
         title="Create the first owner",
         organisation=ctx.organisation_name(),
@@ -268,13 +268,13 @@ def _first_owner_form(
         next=next_path,
         max_name=MAX_NAME_LENGTH,
         max_email=auth.MAX_EMAIL_LENGTH,
-        sign_in_path=_with_next(SIGN_IN_PATH, next_path),
+        sign_in_path=with_next(SIGN_IN_PATH, next_path),
     )
 
 
 def _first_owner_page(ctx: SignInContext, request: Request, next_path: str) -> Response:
     if owner_can_sign_in(ctx.store()):
-        return RedirectResponse(_with_next(SIGN_IN_PATH, next_path), status_code=303)
+        return RedirectResponse(with_next(SIGN_IN_PATH, next_path), status_code=303)
     return _first_owner_form(ctx, next_path)
 
 
@@ -309,7 +309,7 @@ def _creating_first_owner(ctx: SignInContext, request: Request, form: dict[str, 
 def _choose_password_form(
     ctx: SignInContext, viewer_name: str, next_path: str, problem: str | None = None
 ) -> HTMLResponse:
-    return _page(
+    return html_page(
         "choose_password.html",
         title="Choose your password",
         organisation=ctx.organisation_name(),
@@ -326,7 +326,7 @@ def _choose_password_page(ctx: SignInContext, request: Request, next_path: str) 
     token = request.cookies.get(SESSION_COOKIE)
     viewer = auth.session_viewer(ctx.store(), token) if token else None
     if viewer is None:
-        return RedirectResponse(_with_next(SIGN_IN_PATH, next_path), status_code=303)
+        return RedirectResponse(with_next(SIGN_IN_PATH, next_path), status_code=303)
     if not viewer.must_choose_password:
         return RedirectResponse(next_path, status_code=303)
     return _choose_password_form(ctx, viewer.name, next_path)
@@ -338,7 +338,7 @@ def _choosing_password(ctx: SignInContext, request: Request, form: dict[str, str
     token = request.cookies.get(SESSION_COOKIE)
     viewer = auth.session_viewer(db, token) if token else None
     if token is None or viewer is None:
-        return RedirectResponse(_with_next(SIGN_IN_PATH, next_path), status_code=303)
+        return RedirectResponse(with_next(SIGN_IN_PATH, next_path), status_code=303)
     password = form.get("password", "")
     if password != form.get("again", ""):
         return _choose_password_form(
@@ -370,16 +370,16 @@ def routes(ctx: SignInContext) -> list[BaseRoute]:
             try:
                 return await run_in_threadpool(page, ctx, request, next_path)
             except Exception:
-                return _failed(what)
+                return failed_page(what)
 
         async def send(request: Request) -> Response:
-            if _cross_site(request):
-                return _page("failed.html", 403, title="Refused", message=CROSS_SITE)
+            if cross_site(request):
+                return html_page("failed.html", 403, title="Refused", message=CROSS_SITE)
             form = await _form(request)
             try:
                 return await run_in_threadpool(submit, ctx, request, form)
             except Exception:
-                return _failed(what)
+                return failed_page(what)
 
         return [Route(path, show, methods=["GET"]), Route(path, send, methods=["POST"])]
 
@@ -432,6 +432,6 @@ class SignInFirst:
         query = request.url.query
         asked = local_path(request.url.path + (f"?{query}" if query else ""))
         if viewer is not None:
-            return _with_next(CHOOSE_PASSWORD_PATH, asked) if viewer.must_choose_password else None
+            return with_next(CHOOSE_PASSWORD_PATH, asked) if viewer.must_choose_password else None
         first = SIGN_IN_PATH if owner_can_sign_in(db) else FIRST_OWNER_PATH
-        return _with_next(first, asked)
+        return with_next(first, asked)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -16,6 +16,7 @@ from metrics.contacts.rollups import refresh_contact_rollups
 from metrics.demo.calendar import build_calendar
 from metrics.demo.contacts import draw_contacts, draw_feedback, insert_traffic, interaction_frame
 from metrics.demo.people import DEMO_ACCOUNTS, TEAM_NAMES, draw_people, draw_skills, insert_people
+from metrics.demo.rollout import forget_gone_staff, insert_rollout_session, remove_rollout_sessions
 from metrics.demo.training import (
     Trainee,
     insert_training,
@@ -29,6 +30,10 @@ from modules.content import (
 from modules.policy import Policy
 
 DEMO_SETTING = "demo"  # organisation_settings key present while demo data is loaded
+# The owner presented the policy to everyone a week into the period, at nine in the morning.
+ROLLOUT_AFTER_DAYS = 7
+ROLLOUT_AFTER_S = ROLLOUT_AFTER_DAYS * 86_400
+ROLLOUT_HOUR = 9
 
 
 class DemoSummary(BaseModel):
@@ -94,7 +99,7 @@ def generate_demo(
     # Separate streams for names and traffic: names depend on the e-mails already taken in the
     # store, and that must not change the contacts generated.
     # Training has its own stream too, so adding modules leaves the contacts as they were.
-    names_seed, traffic_seed, training_seed = np.random.SeedSequence(seed).spawn(3)
+    names_seed, traffic_seed, training_seed, rollout_seed = np.random.SeedSequence(seed).spawn(4)
     with transaction(db) as cur:
         if _has_demo(cur):
             raise DemoAlreadyPresent(
@@ -150,6 +155,31 @@ def generate_demo(
             taken_codes,
         )
         insert_training(cur, training)
+        presenter = next(
+            i for i, p in zip(staff_ids, people, strict=True) if p.role == "owner" and p.signs_in
+        )
+        presented_at = datetime.fromtimestamp(
+            calendar.range_start + ROLLOUT_AFTER_S
+            if days > ROLLOUT_AFTER_DAYS
+            else calendar.range_start,
+            UTC,
+        ) + timedelta(hours=ROLLOUT_HOUR)
+        in_the_room = [
+            staff_id
+            for (staff_id,) in cur.execute(
+                "SELECT id FROM staff WHERE id IN (SELECT unnest(?)) AND active"
+                " AND created_at <= ?",
+                [list(staff_ids), presented_at],
+            ).fetchall()
+        ]
+        insert_rollout_session(
+            cur,
+            random.Random(int(rollout_seed.generate_state(1)[0])),
+            policy,
+            presenter,
+            in_the_room,
+            presented_at,
+        )
         for key, value in (
             ("organisation_name", f"{policy.organisation} (demo)"),
             (DEMO_SETTING, "true"),
@@ -187,6 +217,7 @@ def remove_demo(db: Database) -> DemoSummary:
             " WHERE attempt_id IN (SELECT id FROM training_attempts WHERE is_demo)"
         )
         attempts = _deleted(cur, "DELETE FROM training_attempts WHERE is_demo")
+        remove_rollout_sessions(cur)
         certificates = _deleted(cur, "DELETE FROM certificates WHERE is_demo")
         acknowledgements = _deleted(cur, "DELETE FROM policy_acknowledgements WHERE is_demo")
         feedback = _deleted(cur, "DELETE FROM feedback WHERE is_demo")
@@ -210,9 +241,11 @@ def remove_demo(db: Database) -> DemoSummary:
             ("training_attempts", "{gone}"),
             ("certificates", "{gone}"),
             ("policy_acknowledgements", "{gone}"),
+            ("training_assignments", "{gone}"),
         ]:
             gone = "staff_id NOT IN (SELECT id FROM staff)"
             cur.execute(f"DELETE FROM {table} WHERE " + key.format(gone=gone))
+        forget_gone_staff(cur)
         teams = _deleted(
             cur,
             "DELETE FROM teams t WHERE t.is_demo"

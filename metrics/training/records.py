@@ -19,8 +19,10 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel, TypeAdapter
 
+from metrics.organisation import stored_policy
 from metrics.people import AccessDenied, PeopleError, Viewer, get_staff_member, visible_team_id
 from metrics.store import Database, transaction
+from metrics.training import assignments
 from modules.certificate import CertificateDetails, new_verification_code
 from modules.content import TrainingModule
 from modules.engine import (
@@ -144,7 +146,7 @@ class PolicyVersionStanding(BaseModel):
     acknowledged: int
 
 
-ModuleState = Literal["not started", "in progress", "passed", "not passed"]
+ModuleState = Literal["not started", "in progress", "passed", "not passed", "due again"]
 
 
 class ModuleProgress(BaseModel):
@@ -591,14 +593,16 @@ def training_standing(
 ) -> pd.DataFrame:
     """One row per module and person: one person (`staff_id`, any role), else the active agents
     of a team or of every team the viewer may see. Columns: attempts, best completed score,
-    state, due date (mandatory modules only), whether it is overdue, and when the person signed
-    the policy version in force (NULL if not yet).
+    state, whether the module is assigned to them, its due date, whether it is overdue, why it
+    was assigned (`reason`, `source`), and when the person signed the policy version in force
+    (NULL if not yet).
 
-    The one rule for when training is due, for every page and report: a mandatory module is
-    due `training.due_within_days` days after the later of the day the person joined (their
-    staff record's creation, as a day in the policy's time zone) and the day the policy took
-    effect; it is overdue from the day after that, until passed. So nobody is ever due before
-    the day they joined plus the days to train."""
+    Due dates and whether a pass still counts come from the assignments
+    (`metrics.training.assignments`), the one rule for every page and report: a mandatory
+    module is due `training.due_within_days` after the later of the day the person joined and
+    the day the policy took effect, unless assigned since with another date; a module due
+    again (a standard it quotes changed, a supervisor assigned it, its pass expired) is in
+    state "due again" until passed again. It is overdue from the day after its due date."""
     today = today or datetime.now(ZoneInfo(policy.business_hours.timezone)).date()
     team: int | None
     if staff_id is not None:
@@ -611,16 +615,12 @@ def training_standing(
         [m.id for m in modules],
         [m.title for m in modules],
         [m.mandatory for m in modules],
-        policy.business_hours.timezone,
-        policy.effective_from,
-        policy.training.due_within_days,
-        today,
     ]
     if team is not None:
         params.append(team)
     params.append(policy.version)
     with db.cursor() as cur:
-        return cur.execute(
+        table = cur.execute(
             "WITH module AS ("
             "   SELECT unnest(?::VARCHAR[]) AS module_id, unnest(?::VARCHAR[]) AS module_title,"
             "          unnest(?::BOOLEAN[]) AS mandatory),"
@@ -634,23 +634,54 @@ def training_standing(
             " rows AS ("
             "   SELECT s.id AS staff_id, s.name, s.email, t.name AS team, m.module_id,"
             "          m.module_title, m.mandatory, coalesce(g.attempts, 0) AS attempts,"
-            "          g.best_score, g.last_active_at,"
-            f"          {_STATE_SQL} AS state,"
-            "          CASE WHEN m.mandatory THEN greatest(CAST(timezone(?, s.created_at) AS DATE),"
-            "               ?::DATE) + to_days(?) END AS due,"
-            "          ?::DATE AS today"
+            "          g.best_score, g.last_active_at, coalesce(g.open, false) AS open,"
+            f"          {_STATE_SQL} AS state"
             "   FROM staff s CROSS JOIN module m"
             "   LEFT JOIN teams t ON t.id = s.team_id"
             "   LEFT JOIN standing g ON g.staff_id = s.id AND g.module_id = m.module_id"
             f"  WHERE {where})"
-            " SELECT r.* EXCLUDE (today),"
-            "        r.due IS NOT NULL AND r.state <> 'passed' AND r.today > r.due AS overdue,"
-            "        k.acknowledged_at AS policy_signed_at"
+            " SELECT r.*, k.acknowledged_at AS policy_signed_at"
             " FROM rows r LEFT JOIN policy_acknowledgements k"
             "   ON k.staff_id = r.staff_id AND k.policy_version = ?"
             " ORDER BY r.team NULLS LAST, r.name, r.module_id",
             params,
         ).df()
+    people = assignments.people_with_ids(db, sorted(set(table["staff_id"].tolist())))
+    found = assignments.standings(db, people, modules, policy, today=today)
+    rows = table[["staff_id", "module_id", "state", "open"]].to_dict("records")
+    judged = [found.get((int(row["staff_id"]), str(row["module_id"]))) for row in rows]
+    table["state"] = [
+        _state(row["state"], bool(row["open"]), standing)
+        for row, standing in zip(rows, judged, strict=True)
+    ]
+    table["assigned"] = [standing is not None for standing in judged]
+    table["due"] = pd.to_datetime(
+        pd.Series([standing.due if standing else None for standing in judged], dtype=object)
+    )
+    table["overdue"] = [
+        standing is not None and standing.state != "passed" and standing.overdue_days > 0
+        for standing in judged
+    ]
+    table["reason"] = [standing.reason if standing else None for standing in judged]
+    table["source"] = [standing.source if standing else None for standing in judged]
+    columns = [name for name in table.columns if name not in ("open", "policy_signed_at")]
+    return table[[*columns, "policy_signed_at"]]
+
+
+def _state(
+    attempted: ModuleState, open: bool, standing: assignments.Standing | None
+) -> ModuleState:
+    """A module's state on the training pages: from its attempts, or, when it is assigned,
+    from whether a pass still counts for the assignment."""
+    if standing is None:
+        return attempted
+    if standing.state == "passed":
+        return "passed"
+    if open:
+        return "in progress"
+    if standing.due_again:
+        return "due again"
+    return "not passed" if standing.attempts else "not started"
 
 
 def acknowledge_policy(
@@ -669,10 +700,14 @@ def acknowledge_policy(
             f"Type your full name as it is on the staff list ({member.name}) to sign; capitals "
             "and accents do not matter."
         )
-    progress = module_progress(db, viewer, viewer.staff_id).get(required_module_id)
-    if progress is None or progress.state != "passed":
-        raise TrainingError("Pass the policy module before signing the policy.")
+    signed = stored_policy(db, policy_version)
+    if signed is None:
+        raise TrainingError(f"There is no policy version {policy_version} to sign.")
     with transaction(db) as cur:
+        # A pass that no longer counts (the module is due again, or its pass expired) is no
+        # pass: decided here, against the stored attempts and assignments.
+        if not assignments.pass_counts(cur, viewer.staff_id, required_module_id, signed.policy):
+            raise TrainingError("Pass the policy module before signing the policy.")
         cur.execute(
             "INSERT INTO policy_acknowledgements (staff_id, policy_version, typed_name,"
             " acknowledged_at) VALUES (?, ?, ?, now()) ON CONFLICT DO NOTHING",

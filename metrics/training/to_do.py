@@ -12,19 +12,23 @@ from pydantic import BaseModel
 
 from metrics.people import Viewer
 from metrics.store import Database
+from metrics.training import assignments
 from metrics.training.records import ModuleState, training_standing
 from modules.content import TrainingModule
 from modules.policy import Policy
 
 
 class ModuleLeft(BaseModel):
-    """A mandatory module not passed yet."""
+    """An assigned module not passed yet (or whose pass no longer counts)."""
 
     module_id: str
     title: str
     state: ModuleState
     due: date
     overdue: bool
+    # Why, when someone assigned it or it is due again; None for the mandatory training
+    # every new starter has.
+    reason: str | None = None
 
 
 class TrainingLeft(BaseModel):
@@ -37,6 +41,7 @@ class TrainingLeft(BaseModel):
     signing_module_title: str | None
     policy_version: int
     signed: bool
+    sign_by: date | None = None  # the signature's due date
 
     @property
     def to_sign(self) -> bool:
@@ -84,18 +89,24 @@ def training_left(
             state=row["state"],
             due=_day(row["due"]),
             overdue=bool(row["overdue"]),
+            reason=None if row["source"] == "new starter" else row["reason"],
         )
         for row in standing.to_dict("records")
-        if row["mandatory"] and row["state"] != "passed"
+        if row["assigned"] and row["state"] != "passed"
     ]
     left.sort(key=lambda module: (not module.overdue, module.due))
     signing = next((module for module in modules if module.acknowledges_policy), None)
+    people = assignments.people_with_ids(db, [viewer.staff_id])
+    signature = assignments.standings(db, people, modules, policy, today=today).get(
+        (viewer.staff_id, assignments.ACKNOWLEDGEMENT)
+    )
     return TrainingLeft(
         modules=left,
         signing_module_id=signing.id if signing else None,
         signing_module_title=signing.title if signing else None,
         policy_version=policy.version,
         signed=bool(standing["policy_signed_at"].notna().any()),
+        sign_by=signature.due if signature is not None else None,
     )
 
 
@@ -108,8 +119,8 @@ def overdue_people(
     team_id: int | None = None,
     today: date | None = None,
 ) -> list[OverduePerson]:
-    """The active agents of a team (a supervisor's own; for an owner any, or every team) with a
-    mandatory module overdue today: longest overdue first."""
+    """The active agents of a team (a supervisor's own; for an owner any, or every team) with an
+    assigned module overdue today: longest overdue first."""
     standing = training_standing(db, viewer, modules, policy, team_id=team_id, today=today)
     late = standing[standing["overdue"]]
     people = [

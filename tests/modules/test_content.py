@@ -324,3 +324,29 @@ def test_pools_too_small_to_renew_half_of_a_retake_are_refused(
         "its 7 graded items new (retake_new_share 50%), but its pools can renew only 1: add "
         "questions to a pool, which renews min(draw, questions - draw)"
     ) in err.splitlines()
+
+
+def test_a_loaded_module_knows_the_policy_paths_it_quotes(tmp_path: Path) -> None:
+    # VALID_MODULE fills {standards.phone.answer_within} (lesson and option),
+    # {standards.phone.answer_within_s} (explanation) and {standards.email.answer_within} (in
+    # the pool); `{{not a placeholder}}` quotes nothing.
+    write_module(tmp_path, VALID_MODULE)
+    [loaded] = load_modules(load_policy().policy, tmp_path)
+    assert loaded.quoted == {
+        "standards.phone.answer_within",
+        "standards.phone.answer_within_s",
+        "standards.email.answer_within",
+    }
+    assert loaded.quotes("standards.phone")
+    assert loaded.quotes("standards.email.answer_within")
+    assert not loaded.quotes("standards.chat")
+    assert not loaded.quotes("standards.csat_target")
+    assert not loaded.quotes("standards.phone.label")
+
+
+def test_the_shipped_modules_quote_the_standards_their_text_names() -> None:
+    by_id = {loaded.module.id: loaded for loaded in load_modules(load_policy().policy)}
+    policy_module, complaints = by_id["customer-service-policy"], by_id["handling-complaints"]
+    assert policy_module.quotes("standards.phone") and policy_module.quotes("training.pass_mark")
+    assert complaints.quotes("standards.complaint_follow_up_days")
+    assert not complaints.quotes("standards.csat_target")

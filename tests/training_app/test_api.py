@@ -299,10 +299,10 @@ def test_unknown_routes_and_methods_are_json_too(
     client: TestClient, tokens: dict[str, str]
 ) -> None:
     key = bearer(tokens["owner"])
-    unknown = client.get("/api/v1/reports/compliance", headers=key)
+    unknown = client.get("/api/v1/reports/coaching", headers=key)
     assert unknown.status_code == 404
     assert unknown.json() == {
-        "error": "no such route: /api/v1/reports/compliance (see the README's HTTP API section)"
+        "error": "no such route: /api/v1/reports/coaching (see the README's HTTP API section)"
     }
     wrong = client.get("/api/v1/imports", headers=key)
     assert (wrong.status_code, wrong.json()) == (
@@ -407,3 +407,41 @@ def test_an_unknown_time_zone_is_400_naming_the_field(
     assert answer.status_code == 400
     assert answer.json()["error"].startswith("import: timezone: unknown time zone 'Europe/Zagrebb'")
     assert db.execute("SELECT count(*) FROM import_batches").fetchone() == (0,)
+
+
+def test_the_compliance_report_is_the_command_lines_within_the_tokens_scope(
+    client: TestClient,
+    tokens: dict[str, str],
+    store_path: Path,
+    db: Database,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from metrics.organisation import ensure_policy_in_force
+    from modules.policy import load_policy
+
+    ensure_policy_in_force(db, load_policy())
+    answer = client.get("/api/v1/reports/compliance", headers=bearer(tokens["owner"]))
+    assert answer.status_code == 200
+    assert answer.json() == cli_json(capsys, "report", "compliance", "--db", str(store_path))
+    mine = client.get("/api/v1/reports/compliance", headers=bearer(tokens["supervisor"])).json()
+    assert [person["name"] for person in mine["staff"]] == ["Ana"]  # Front line only
+    beyond = client.get(
+        "/api/v1/reports/compliance",
+        params={"team": "Back office"},
+        headers=bearer(tokens["supervisor"]),
+    )
+    assert beyond.status_code == 403
+    assert (
+        client.get("/api/v1/reports/compliance", headers=bearer(tokens["agent"])).status_code == 403
+    )
+    csv_answer = client.get(
+        "/api/v1/reports/compliance", params={"format": "csv"}, headers=bearer(tokens["owner"])
+    )
+    assert csv_answer.text.splitlines()[0].startswith("email,name,team,role,acknowledged_version")
+    bad = client.get(
+        "/api/v1/reports/compliance", params={"when": "now"}, headers=bearer(tokens["owner"])
+    )
+    assert (bad.status_code, bad.json()) == (
+        400,
+        {"error": "unknown parameter 'when' (known: team, format)"},
+    )

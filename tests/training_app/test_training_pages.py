@@ -409,8 +409,10 @@ def test_an_agents_home_follows_their_training_until_nothing_is_left(
     assert "Take your training" not in texts(home(agent))
     assert f"**Our customer-service policy**: due {due:%d %b %Y}; start it on My training." in shown
     assert f"**Handling complaints**: due {due:%d %b %Y}; start it on My training." in shown
+    # The signature is due with the modules, and says so.
     assert (
-        "Then sign policy version 1, once you have passed *Our customer-service policy*." in shown
+        f"Then sign policy version 1 by {due:%d %b %Y}, once you have passed "
+        "*Our customer-service policy*." in shown
     )
 
     db = open_database(demo_db_path)
@@ -419,7 +421,7 @@ def test_an_agents_home_follows_their_training_until_nothing_is_left(
         shown = alerts(home(agent))
         assert "Our customer-service policy**" not in shown
         assert "**Handling complaints**" in shown
-        assert "**Sign policy version 1** on My training" in shown
+        assert f"**Sign policy version 1** by {due:%d %b %Y} on My training" in shown
         pass_module(db, agent, complaints, policy)
         records.acknowledge_policy(db, agent, 1, "Elif Yilmaz", POLICY_MODULE)
     finally:

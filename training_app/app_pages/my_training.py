@@ -4,7 +4,7 @@ certificates, and signing the policy."""
 import pandas as pd
 import streamlit as st
 
-from metrics.training import records
+from metrics.training import assignments, records
 from training_app import data, session
 from training_app.components import training
 from training_app.components.formatting import local_day
@@ -35,9 +35,18 @@ for issued in records.certificates_of(db, viewer, viewer.staff_id):
 
 training.open_started_module()  # a Start or Retake below was clicked: on to the player
 
+signature = next(
+    (
+        left
+        for left in assignments.assignments_of(db, viewer, viewer.staff_id, modules, policy)
+        if left.module_id == assignments.ACKNOWLEDGEMENT
+    ),
+    None,
+)
+
 for section, chosen in (
-    ("Assigned to you", [m for m in modules if m.mandatory]),
-    ("Optional", [m for m in modules if not m.mandatory]),
+    ("Assigned to you", [m for m in modules if standing[m.id]["assigned"]]),
+    ("Optional", [m for m in modules if not standing[m.id]["assigned"]]),
 ):
     if not chosen:
         continue
@@ -57,11 +66,13 @@ for section, chosen in (
                     f"to pass, keep at least {module.customers_kept_to_pass:d} of the "
                     f"{len(module.role_plays):d} role-play customers"
                 )
-            if row["due"] is not None and row["state"] != "passed":
+            if pd.notna(row["due"]) and row["state"] != "passed":
                 facts.append(f"due {row['due']:%d %b %Y}")
             if pd.notna(row["best_score"]):
                 facts.append(f"best score {row['best_score']:.0%} in {row['attempts']} attempt(s)")
             st.caption(" · ".join(md(fact) for fact in facts))
+            if row["reason"] and row["source"] != "new starter" and row["state"] != "passed":
+                training.assignment_reason(row["reason"], row["source"])
             if row["overdue"]:
                 st.error(
                     f"Overdue since {row['due']:%d %b %Y}. Please finish it now.",
@@ -113,7 +124,8 @@ for section, chosen in (
             if module.acknowledges_policy and row["state"] == "passed":
                 training.acknowledgement_form(db, viewer, policy, module)
             elif module.acknowledges_policy:
+                by = f" by {signature.due:%d %b %Y}" if signature is not None else ""
                 st.caption(
-                    f"After passing, you sign policy version {policy.version:d} to confirm you "
-                    "will follow it."
+                    f"After passing, you sign policy version {policy.version:d}{by} to confirm "
+                    "you will follow it."
                 )

@@ -31,6 +31,7 @@ STATE_BADGES = {
     "in progress": ("In progress", "blue", ":material/pending:"),
     "not passed": ("Not passed yet", "orange", ":material/replay:"),
     "not started": ("Not started", "gray", ":material/radio_button_unchecked:"),
+    "due again": ("Due again", "orange", ":material/event_repeat:"),
 }
 
 
@@ -120,6 +121,20 @@ def move_on(
 def open_player(module: TrainingModule) -> None:
     st.session_state[MODULE_KEY] = module.id
     st.switch_page("app_pages/take_module.py", query_params={"module": module.id})
+
+
+ASSIGNED_BY = {
+    "publish": "A new policy version",
+    "owner": "Assigned by an owner",
+    "supervisor": "Assigned by your supervisor",
+    "recertification": "Recertification",
+}
+
+
+def assignment_reason(reason: str, source: str) -> None:
+    """Why a module is assigned or due again, as the person reads it beside the module."""
+    who = ASSIGNED_BY.get(source, "Assigned")
+    st.info(f"{md(who)}: {md(reason)}", icon=":material/event_repeat:")
 
 
 def state_badge(state: str) -> None:
@@ -278,7 +293,7 @@ OVERDUE_NAMED_ON_HOME = 8
 def _next_move(state: str) -> str:
     if state == "in progress":
         return "resume it on My training"
-    if state == "not passed":
+    if state in ("not passed", "due again"):
         return "retake it on My training"
     return "start it on My training"
 
@@ -287,17 +302,19 @@ def _module_line(module: ModuleLeft) -> str:
     when = (
         f"overdue since {module.due:%d %b %Y}" if module.overdue else f"due {module.due:%d %b %Y}"
     )
-    return f"- **{md(module.title)}**: {when}; {_next_move(module.state)}."
+    why = f" ({md(module.reason)})" if module.reason else ""
+    return f"- **{md(module.title)}**: {when}{why}; {_next_move(module.state)}."
 
 
 def _signing_line(left: TrainingLeft) -> str:
+    by = f" by {left.sign_by:%d %b %Y}" if left.sign_by is not None else ""
     if left.to_sign:
         return (
-            f"- **Sign policy version {left.policy_version:d}** on My training: you have passed "
-            f"*{md(left.signing_module_title)}*."
+            f"- **Sign policy version {left.policy_version:d}**{by} on My training: you have "
+            f"passed *{md(left.signing_module_title)}*."
         )
     return (
-        f"- Then sign policy version {left.policy_version:d}, once you have passed "
+        f"- Then sign policy version {left.policy_version:d}{by}, once you have passed "
         f"*{md(left.signing_module_title)}*."
     )
 

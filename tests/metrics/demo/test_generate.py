@@ -480,8 +480,20 @@ def test_remove_deletes_the_training_history_and_keeps_real_records(
         [attempt_id],
     )
 
+    # An assignment of a demo person goes with them; a real person's stays.
+    demo_agent = value(trained_db, "SELECT id FROM staff WHERE email = ?", [DEMO_ACCOUNTS["agent"]])
+    for assigned in (demo_agent, staff_id):
+        rows(
+            trained_db,
+            "INSERT INTO training_assignments (staff_id, item, policy_version, due, reason,"
+            " source, assigned_at, fresh_pass) VALUES (?, 'm', 1, DATE '2026-12-24', 'x',"
+            " 'owner', now(), false)",
+            [assigned],
+        )
+
     removed = remove_demo(trained_db)
 
+    assert rows(trained_db, "SELECT staff_id FROM training_assignments") == [(staff_id,)]
     assert removed.training_attempts == before["training_attempts"]
     assert removed.certificates == before["certificates"]
     assert removed.acknowledgements == before["policy_acknowledgements"]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from metrics.organisation import ensure_policy_in_force
 from metrics.people import AccessDenied, NewStaffMember, Viewer, add_staff, add_team
 from metrics.store import Database
 from metrics.training import records
@@ -48,6 +49,7 @@ def _team(db: Database, team: str | None) -> int | None:
 
 @pytest.fixture
 def org(db: Database) -> dict[str, Viewer]:
+    ensure_policy_in_force(db, load_policy())  # version 1 in force, as in any store
     add_team(db, "Front line")
     add_team(db, "Billing")
     return {
@@ -241,6 +243,7 @@ def test_the_policy_is_signed_with_the_full_name_after_passing(
 def test_a_name_signs_whatever_its_case_and_accents_and_is_kept_as_typed(
     db: Database, tiny: TrainingModule, stored: str, typed: str
 ) -> None:
+    ensure_policy_in_force(db, load_policy())
     person = viewer(db, stored, "person@x.example", "agent", None)
     finish(db, person, tiny, right=True)
     signed = records.acknowledge_policy(db, person, 1, f" {typed} ", tiny.id)

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from metrics.organisation import ensure_policy_in_force
 from metrics.people import AccessDenied, NewStaffMember, Viewer, add_staff, add_team
 from metrics.store import Database
 from metrics.training import records
@@ -92,6 +93,7 @@ def person(db: Database, name: str, email: str, role: str, team: str | None) -> 
 
 @pytest.fixture
 def org(db: Database) -> dict[str, Viewer]:
+    ensure_policy_in_force(db, load_policy())  # version 1 in force, as in any store
     add_team(db, "Front line")
     add_team(db, "Billing")
     return {
