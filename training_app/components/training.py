@@ -133,7 +133,9 @@ ASSIGNED_BY = {
 
 def assignment_reason(reason: str, source: str) -> None:
     """Why a module is assigned or due again, as the person reads it beside the module."""
-    st.info(f"{ASSIGNED_BY.get(source, 'Assigned')}: {md(reason)}", icon=":material/event_repeat:")
+    st.info(
+        f"{md(ASSIGNED_BY.get(source, 'Assigned'))}: {md(reason)}", icon=":material/event_repeat:"
+    )
 
 
 def state_badge(state: str) -> None:
