@@ -21,7 +21,7 @@ viewer = session.require_viewer()
 db = data.db()
 policy = data.policy().policy
 timezone = policy.business_hours.timezone
-st.html(room.PROJECTOR_CSS)
+room.projector_style()
 
 
 def refused(exc: Exception) -> None:

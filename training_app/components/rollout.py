@@ -43,10 +43,14 @@ LETTERS = "ABCDEFGH"  # options as the room reads them aloud (MAX_OPTIONS of the
 PROJECTOR_CSS = """<style>
 .st-key-slide h2 { font-size: 2.6rem; line-height: 1.2; }
 .st-key-slide li, .st-key-slide p { font-size: 1.55rem; line-height: 1.45; }
-.st-key-join_code p { font-size: 3rem; font-weight: 700; letter-spacing: 0.15em;
-                      line-height: 1.1; margin: 0; }
+.st-key-join_code p { font-size: 2.6rem; font-weight: 700; letter-spacing: 0.08em;
+                      line-height: 1.1; margin: 0; white-space: nowrap; }
 .st-key-live_attendance p, .st-key-live_answers p { font-size: 1.35rem; }
 </style>"""
+
+
+def projector_style() -> None:
+    st.html(PROJECTOR_CSS)
 
 
 def join_url(code: str) -> str:
