@@ -19,6 +19,7 @@ from metrics.organisation import PolicyKind, PolicyStatusError
 from metrics.people import AccessDenied, PeopleError, Viewer
 from metrics.policy_pilot import PilotComment
 from metrics.training import records
+from metrics.training.publishing import publish_policy
 from modules.content import load_modules, modules_dir
 from modules.content_errors import ContentError
 from modules.policy import LoadedPolicy, Policy, duration_text, parse_policy
@@ -423,16 +424,20 @@ def _publish_button(
     label = f"Publish version {shown.version:d} ({md(shown.kind)})"
     if not st.button(label, type="primary", icon=":material/publish:", key="policy_publish"):
         return
-    from metrics.training.publishing import publish_policy  # assign12's (issue 12, item 3)
-
     try:
         modules = load_modules(stored.policy, modules_dir())
         result = publish_policy(data.db(), shown.version, by=viewer, modules=modules)
     except (ContentError, PolicyStatusError, AccessDenied) as exc:
         st.error(md(exc))
         return
+    due_again = len(result.modules_due_again)
     _done(
-        f"Version {result.version:d} ({result.kind}) is in force: {result.assigned:d} "
-        f"assignments made, {result.acknowledgements_kept:d} acknowledgements kept, "
-        f"{len(result.modules_due_again):d} modules due again."
+        f"Version {result.version:d} ({result.kind}) is in force: "
+        f"{_count(result.assigned, 'assignment')} made, "
+        f"{_count(result.acknowledgements_kept, 'acknowledgement')} kept, "
+        f"{_count(due_again, 'module')} due again."
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:d} {noun}" if n == 1 else f"{n:d} {noun}s"
