@@ -33,7 +33,7 @@ def test_an_owner_publishes_a_major_version_from_the_page_and_the_agent_sees_it_
     # answer time); Handling complaints quotes only the phone's procedure.
     assert owner.success[0].value == (
         f"Version 2 (major) is in force: {2 * active:d} assignments made, 0 acknowledgements "
-        "kept, 1 modules due again."
+        "kept, 1 module due again."
     )
     db = open_database(demo_db_path)
     try:
