@@ -43,6 +43,7 @@ run and thread count, which `setseed` + `random()` is not once DuckDB inserts in
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import math
@@ -1019,7 +1020,7 @@ def measure(size: int, store: Path, page: str, *, reuse: bool = False) -> SizeRe
         run_self(
             [
                 "--render",
-                generated.owner.model_dump_json(),
+                json.dumps(dataclasses.asdict(generated.owner)),
                 "--store",
                 str(store),
                 "--page",
@@ -1283,7 +1284,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.render is not None:
-        rendered = first_render(args.store, Viewer.model_validate_json(args.render), args.page)
+        rendered = first_render(args.store, Viewer(**json.loads(args.render)), args.page)
         print(RESULT_MARK + rendered.model_dump_json(), flush=True)
         return 0
 

@@ -8,8 +8,10 @@ from typing import Literal
 from duckdb import DuckDBPyConnection
 from pydantic import BaseModel
 
+from metrics.policy_figures import FIGURES_SETTING
 from metrics.store import Database, transaction
 from modules.policy import LoadedPolicy, parse_policy, with_version_number
+from modules.policy_figures import PolicyFigures
 
 # "true" when the organisation asked for no demo (`academy serve --no-demo`): its first start
 # then offers to create the first owner instead of generating the demo organisation.
@@ -93,9 +95,33 @@ def ensure_policy_in_force(db: Database, loaded_file: LoadedPolicy) -> StoredPol
         row = cur.execute(
             f"SELECT {_VERSION_COLUMNS} FROM policy_versions WHERE status = 'published'"
         ).fetchone()
+        if row is not None:
+            keep_figures_in_force(cur)  # a store whose version was in force before they were kept
     if row is None:
         raise NoPolicyInForce("the store has policy versions but none is published")
     return _stored(row)
+
+
+def keep_figures_in_force(cur: DuckDBPyConnection) -> None:
+    """Keep the published version's figures (`metrics/policy_figures.py`) from its validated
+    text, inside the caller's transaction, unless those kept are already that version's."""
+    row = cur.execute(
+        "SELECT v.version, v.content, s.value FROM policy_versions v"
+        " LEFT JOIN organisation_settings s ON s.key = ?"
+        " WHERE v.status = 'published'",
+        [FIGURES_SETTING],
+    ).fetchone()
+    if row is None:
+        return
+    version, text, kept = int(row[0]), str(row[1]), row[2]
+    if kept is not None and PolicyFigures.from_json(str(kept)).version == version:
+        return
+    policy = parse_policy(text, f"policy version {version} (in the store)").policy
+    cur.execute(
+        "INSERT INTO organisation_settings (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()",
+        [FIGURES_SETTING, PolicyFigures.of(policy).to_json()],
+    )
 
 
 def policy_in_force_key(db: Database) -> tuple[int, str] | None:
@@ -223,4 +249,5 @@ def mark_published(cur: DuckDBPyConnection, version: int) -> int | None:
         "UPDATE policy_versions SET status = 'published', published_at = now() WHERE version = ?",
         [version],
     )
+    keep_figures_in_force(cur)
     return int(previous[0]) if previous else None

@@ -14,38 +14,15 @@ from argon2 import PasswordHasher
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from metrics.store import Database, transaction
-from modules.policy import Role
+from metrics.viewer import AccessDenied, Viewer, visible_team_id  # re-exported
+from modules.defaults import Role
 
 MIN_PASSWORD_LENGTH = 10  # long enough to resist guessing without a complexity rulebook
 PASSWORD_HASHER = PasswordHasher()  # Argon2id with the library's defaults: 64 MiB per hash
 
 
-class AccessDenied(PermissionError):
-    """The viewer asked for people's data their role does not allow."""
-
-
 class PeopleError(ValueError):
     """A request about staff or teams that cannot be carried out (unknown team, taken e-mail...)."""
-
-
-class Viewer(BaseModel):
-    """Who is asking. Built from the staff row as it is now (`staff_viewer`), on every script
-    run of a signed-in session, never from user input."""
-
-    model_config = ConfigDict(frozen=True)
-
-    staff_id: int
-    name: str
-    email: str
-    role: Role
-    team_id: int | None
-    # Given a temporary password: they choose their own before anything else.
-    must_choose_password: bool = False
-
-    @classmethod
-    def local_admin(cls) -> Viewer:
-        """The command line acts with owner rights: whoever can run it can read the file anyway."""
-        return cls(staff_id=0, name="local administrator", email="", role="owner", team_id=None)
 
 
 class Team(BaseModel):
@@ -313,17 +290,6 @@ def _staff_member(row: tuple) -> StaffMember:
         "must_choose_password",
     )
     return StaffMember(**dict(zip(keys, row, strict=True)))
-
-
-def visible_team_id(viewer: Viewer, team_id: int | None) -> int | None:
-    """The team a viewer may list: owners any (None = all), supervisors only their own."""
-    if viewer.role == "owner":
-        return team_id
-    if viewer.role == "supervisor" and team_id in (None, viewer.team_id):
-        if viewer.team_id is None:
-            raise AccessDenied("you supervise no team yet; ask an owner to assign you one")
-        return viewer.team_id
-    raise AccessDenied("you may not list other people's records")
 
 
 def list_staff(db: Database, viewer: Viewer, team_id: int | None = None) -> list[StaffMember]:

@@ -6,8 +6,10 @@ and returns the same exit status, and every failure becomes one line (`run`).
 The JSON-able answers the HTTP API shares (`import_answer`, `agent_report_answer`) are here too,
 so that a route and a command give the same answer by construction.
 
-Modules heavier than the store itself (pandas, the demo generator, the importer) are imported
-inside the handlers that use them: a report does not pay for an import's code.
+Modules heavier than the store itself (pandas, the demo generator, the importer, Pydantic's
+models of people and the policy) are imported inside the handlers that use them: a report does
+not pay for an import's code, and `academy report agents` imports no Pydantic and no YAML parser
+(it reads the policy in force through its kept figures, `metrics/policy_figures.py`).
 """
 
 from __future__ import annotations
@@ -23,10 +25,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
-from metrics import people
-from metrics.organisation import NO_DEMO_SETTING, PolicyStatusError
 from metrics.store import (
     Database,
     DatabaseLockedError,
@@ -35,7 +33,7 @@ from metrics.store import (
     failure_kind,
 )
 from metrics.store_path import beside_store
-from modules.content_errors import ContentError
+from metrics.viewer import AccessDenied, Viewer
 from modules.defaults import Channel
 from training_app import invocation
 from training_app.invocation import CommandError, Invocation, missing_store_message
@@ -43,6 +41,7 @@ from training_app.invocation import CommandError, Invocation, missing_store_mess
 if TYPE_CHECKING:
     from metrics.training.compliance import ComplianceReport
     from modules.policy import Policy
+    from modules.policy_figures import PolicyFigures
 
 ERROR_LOG_SUFFIX = ".errors.log"  # beside the store: the details of an unexpected failure
 LOCKED_STATUS = 2  # the store is held by another process: try again later, not a bad command
@@ -71,6 +70,13 @@ def failure_lines(
     exc: Exception, args: argparse.Namespace, inv: Invocation
 ) -> tuple[list[str], int]:
     """What to tell the user about `exc`, and the exit status."""
+    # Imported here, not at the top: a command that succeeds (a report) does not load them.
+    from pydantic import ValidationError
+
+    from metrics.organisation import PolicyStatusError
+    from metrics.people import PeopleError
+    from modules.content_errors import ContentError
+
     if isinstance(exc, ContentError):
         issues = [str(issue) for issue in exc.issues]
         if len(issues) == 1:
@@ -89,9 +95,7 @@ def failure_lines(
         return lines, 1
     if isinstance(exc, CommandError):
         return [f"academy: {exc}"], exc.status
-    if isinstance(
-        exc, people.PeopleError | people.AccessDenied | PolicyStatusError | StoreUnusable
-    ):
+    if isinstance(exc, PeopleError | AccessDenied | PolicyStatusError | StoreUnusable):
         return [f"academy: {exc}"], 1
     kind = failure_kind(exc)
     if kind == "disk_full":
@@ -139,7 +143,7 @@ def cmd_serve(args: argparse.Namespace, inv: Invocation) -> int:
     the pages and the HTTP API in one process)."""
     import os
 
-    from metrics.organisation import set_setting
+    from metrics.organisation import NO_DEMO_SETTING, set_setting
     from metrics.store import DB_ENV_VAR, PROJECT_ROOT
     from modules.content import MODULES_ENV_VAR, load_modules
     from modules.policy import POLICY_ENV_VAR, load_policy
@@ -261,9 +265,29 @@ def policy_in_force(db: Database, policy_file: Path) -> Policy:
         return organisation.policy_in_force(db).policy
 
 
+def figures_in_force(db: Database, policy_file: Path) -> PolicyFigures:
+    """The figures of the store's policy in force, as kept beside its versions. Where none are
+    kept for it (a store whose version was put in force before they were), they are kept now,
+    from the validated version, so that this happens once."""
+    from metrics.policy_figures import kept_figures_in_force
+
+    kept = kept_figures_in_force(db)
+    if kept is not None:
+        return kept
+    from metrics import organisation
+    from metrics.store import transaction
+
+    policy_in_force(db, policy_file)  # a store without a version starts from the policy file
+    with transaction(db) as cur:
+        organisation.keep_figures_in_force(cur)
+    kept = kept_figures_in_force(db)
+    assert kept is not None  # kept just above, in force
+    return kept
+
+
 def agent_report_answer(
     db: Database,
-    viewer: people.Viewer,
+    viewer: Viewer,
     policy_file: Path,
     start: date,
     end: date,
@@ -277,20 +301,20 @@ def agent_report_answer(
     the viewer's scope."""
     from metrics.performance import agents as performance
 
-    policy = policy_in_force(db, policy_file)
+    figures = figures_in_force(db, policy_file)
     team_id = team_id_named(db, viewer, team, team_option) if team is not None else None
     try:
         period = performance.Period(start=start, end=end, team_id=team_id, channel=channel)
-    except ValidationError as exc:
-        raise CommandError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
-    return performance.agent_report(db, viewer, policy, period, team)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    return performance.agent_report(db, viewer, figures, period, team)
 
 
 def cmd_report(args: argparse.Namespace, inv: Invocation) -> int:
     with inv.open_store() as db:
         report = agent_report_answer(
             db,
-            people.Viewer.local_admin(),
+            Viewer.local_admin(),
             inv.policy,
             args.start,
             args.end,
@@ -308,11 +332,13 @@ def cmd_report(args: argparse.Namespace, inv: Invocation) -> int:
     return 0
 
 
-def team_id_named(db: Database, viewer: people.Viewer, team: str, option: str) -> int:
+def team_id_named(db: Database, viewer: Viewer, team: str, option: str) -> int:
     """The id of the team named `team`, looked up among all teams, so that another team is
     refused as out of scope by the report rather than reported as unknown; only the teams the
     viewer may see are listed when there is none of that name."""
-    everyone = people.Viewer.local_admin()
+    from metrics import people
+
+    everyone = Viewer.local_admin()
     teams = {found.name: found.id for found in people.list_teams(db, everyone)}
     if team not in teams:
         visible = sorted(found.name for found in people.list_teams(db, viewer))
@@ -324,7 +350,7 @@ def team_id_named(db: Database, viewer: people.Viewer, team: str, option: str) -
 
 def compliance_answer(
     db: Database,
-    viewer: people.Viewer,
+    viewer: Viewer,
     policy_file: Path,
     modules_folder: Path,
     team: str | None,
@@ -346,7 +372,7 @@ def cmd_report_compliance(args: argparse.Namespace, inv: Invocation) -> int:
     with inv.open_store() as db:
         report = compliance_answer(
             db,
-            people.Viewer.local_admin(),
+            Viewer.local_admin(),
             inv.policy,
             inv.modules,
             args.team,
@@ -364,7 +390,7 @@ def cmd_report_compliance(args: argparse.Namespace, inv: Invocation) -> int:
 
 def import_answer(
     db: Database,
-    viewer: people.Viewer,
+    viewer: Viewer,
     file: Path,
     policy_file: Path,
     *,
@@ -411,7 +437,7 @@ def cmd_import(args: argparse.Namespace, inv: Invocation) -> int:
     with inv.open_store(create=True, import_memory=True) as db:
         answer = import_answer(
             db,
-            people.Viewer.local_admin(),
+            Viewer.local_admin(),
             file,
             inv.policy,
             format=args.format,
@@ -425,9 +451,9 @@ def cmd_import(args: argparse.Namespace, inv: Invocation) -> int:
 
 
 def cmd_users(args: argparse.Namespace, inv: Invocation) -> int:
-    from metrics import auth
+    from metrics import auth, people
 
-    admin = people.Viewer.local_admin()
+    admin = Viewer.local_admin()
     with inv.open_store() as db:
         if args.action == "list":
             staff = people.list_staff(db, admin)
@@ -480,7 +506,7 @@ def cmd_users(args: argparse.Namespace, inv: Invocation) -> int:
 def cmd_tokens(args: argparse.Namespace, inv: Invocation) -> int:
     from metrics import auth
 
-    admin = people.Viewer.local_admin()
+    admin = Viewer.local_admin()
     with inv.open_store() as db:
         try:
             if args.action == "create":
@@ -530,9 +556,10 @@ def cmd_policy_versions(args: argparse.Namespace, inv: Invocation) -> int:
 
 
 def cmd_policy_acknowledge(args: argparse.Namespace, inv: Invocation) -> int:
+    from metrics import people
     from metrics.training.records import TrainingError, acknowledge_on_behalf
 
-    admin = people.Viewer.local_admin()
+    admin = Viewer.local_admin()
     email = args.email.strip().lower()
     with inv.open_store() as db:
         found = [m for m in people.list_staff(db, admin) if (m.email or "").lower() == email]
@@ -584,7 +611,7 @@ def cmd_policy_publish(args: argparse.Namespace, inv: Invocation) -> int:
             text,
             kind=args.kind,
             source=str(args.file),
-            by=people.Viewer.local_admin(),
+            by=Viewer.local_admin(),
             modules_for=lambda policy: load_modules(policy, inv.modules),
         )
     inv.print(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -113,18 +114,24 @@ def demo_in_store() -> bool:
     return get_setting(db(), "demo") == "true"
 
 
+# The viewer and the period are frozen dataclasses (so that the command line needs no
+# Pydantic): their repr names every field, and hashing it costs a few microseconds, where
+# Streamlit's own hashing of a dataclass walks every field and date (~0.4 ms an argument).
+CACHE_KEYS: dict[str | type[Any], Callable[[Any], Any]] = {Viewer: repr, performance.Period: repr}
+
+
 # The database path is part of each key: tests and a second app on another file share a process.
-@st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner=False)
+@st.cache_data(ttl=RECENT_COUNTS_TTL_S, hash_funcs=CACHE_KEYS, show_spinner=False)
 def _store_overview(viewer: Viewer, db_path: str) -> overview.StoreOverview:
     return overview.store_overview(db(), viewer)
 
 
-@st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner=False)
+@st.cache_data(ttl=RECENT_COUNTS_TTL_S, hash_funcs=CACHE_KEYS, show_spinner=False)
 def _team_overview(viewer: Viewer, db_path: str, policy_checksum: str) -> overview.TeamOverview:
     return overview.team_overview(db(), viewer, policy().policy)
 
 
-@st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner=False)
+@st.cache_data(ttl=RECENT_COUNTS_TTL_S, hash_funcs=CACHE_KEYS, show_spinner=False)
 def _agent_overview(viewer: Viewer, db_path: str, policy_checksum: str) -> overview.AgentOverview:
     return overview.agent_overview(db(), viewer, policy().policy)
 
@@ -155,14 +162,14 @@ def _db_key() -> str:
 
 # Performance numbers are cached per viewer, period and store; an import or a policy edit
 # changes the policy checksum or calls `clear_performance()` (see the import issue).
-@st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner="Measuring…")
+@st.cache_data(ttl=RECENT_COUNTS_TTL_S, hash_funcs=CACHE_KEYS, show_spinner="Measuring…")
 def _team_summary(
     viewer: Viewer, period: performance.Period, db_path: str, policy_checksum: str
 ) -> performance.TeamSummary:
     return performance.team_summary(db(), viewer, policy().policy, period)
 
 
-@st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner="Measuring…")
+@st.cache_data(ttl=RECENT_COUNTS_TTL_S, hash_funcs=CACHE_KEYS, show_spinner="Measuring…")
 def _agent_metrics(
     viewer: Viewer, period: performance.Period, db_path: str, policy_checksum: str
 ) -> pd.DataFrame:
@@ -181,7 +188,7 @@ def contact_days() -> tuple[date, date] | None:
     return performance.contact_days(db(), policy().policy)
 
 
-@st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner="Measuring…")
+@st.cache_data(ttl=RECENT_COUNTS_TTL_S, hash_funcs=CACHE_KEYS, show_spinner="Measuring…")
 def _my_metrics(
     viewer: Viewer, period: performance.Period, db_path: str, policy_checksum: str
 ) -> tuple[dict[str, object] | None, performance.TeamMedians]:
@@ -208,14 +215,14 @@ _AGENT_READS: dict[str, Callable[..., pd.DataFrame]] = {
 }
 
 
-@st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner="Measuring…")
+@st.cache_data(ttl=RECENT_COUNTS_TTL_S, hash_funcs=CACHE_KEYS, show_spinner="Measuring…")
 def _period_read(
     name: str, viewer: Viewer, period: performance.Period, db_path: str, policy_checksum: str
 ) -> pd.DataFrame:
     return _PERIOD_READS[name](db(), viewer, policy().policy, period)
 
 
-@st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner="Measuring…")
+@st.cache_data(ttl=RECENT_COUNTS_TTL_S, hash_funcs=CACHE_KEYS, show_spinner="Measuring…")
 def _agent_read(
     name: str,
     viewer: Viewer,
@@ -289,7 +296,7 @@ def training_standing(viewer: Viewer, staff_id: int) -> pd.DataFrame:
     )
 
 
-@st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner="Measuring…")
+@st.cache_data(ttl=RECENT_COUNTS_TTL_S, hash_funcs=CACHE_KEYS, show_spinner="Measuring…")
 def _agent_standing(
     viewer: Viewer, period: performance.Period, agent_id: int, db_path: str, policy_checksum: str
 ) -> tuple[dict[str, object] | None, performance.TeamMedians]:
@@ -353,7 +360,7 @@ def _rollout_policies(db_path: str, version: int) -> tuple[Policy, Policy | None
     return current.policy, previous.policy if previous is not None else None
 
 
-@st.cache_data(ttl=RECENT_COUNTS_TTL_S, show_spinner=False)
+@st.cache_data(ttl=RECENT_COUNTS_TTL_S, hash_funcs=CACHE_KEYS, show_spinner=False)
 def _rollout_next_steps(
     viewer: Viewer, team_id: int | None, db_path: str, policy_checksum: str
 ) -> list[NextStep]:

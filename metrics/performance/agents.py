@@ -20,16 +20,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Literal
-
-from pydantic import BaseModel
 
 from metrics.contacts.case_sizes import cases_counted
 from metrics.contacts.ratings import GOOD_RATING
 from metrics.contacts.rollups import rollups_current
 from metrics.contacts.waiting import UNANSWERED_S
-from metrics.people import Viewer, get_staff_member
 from metrics.performance.hours import hourly_rollups_apply, hours_where
 from metrics.performance.period import (
     Period,
@@ -40,14 +38,19 @@ from metrics.performance.period import (
     within_s_sql,
 )
 from metrics.store import Database
-from modules.policy import Policy
+from metrics.viewer import Viewer
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from modules.policy_figures import PolicyOrFigures
+
 # pandas and numpy (about a second to import) are imported by the functions that build frames:
 # `agent_report`, what `academy report agents` prints, is built from DuckDB's rows without them.
+# Nor does this module import Pydantic (its results are dataclasses, the policy is read through
+# its figures, staff rows through `metrics.people` where they are read): the command line's
+# report imports this module, and Pydantic's import and first model are a third of its start.
 
 Status = Literal["meets", "below", "insufficient"]
 
@@ -80,7 +83,8 @@ _QUEUE_COUNTS = (
 )
 
 
-class QueueMetrics(BaseModel):
+@dataclass(frozen=True)
+class QueueMetrics:
     """Team, channel and queue level: what customers experienced, whoever answered."""
 
     offered: int
@@ -99,7 +103,9 @@ class QueueMetrics(BaseModel):
     service_level_high: float | None
 
 
-def queue_metrics(db: Database, viewer: Viewer, policy: Policy, period: Period) -> QueueMetrics:
+def queue_metrics(
+    db: Database, viewer: Viewer, policy: PolicyOrFigures, period: Period
+) -> QueueMetrics:
     """Over the period's contacts (after the team and channel filters):
 
     - offered = all contacts; answered = contacts with `answered_at`; abandoned = contacts
@@ -113,7 +119,9 @@ def queue_metrics(db: Database, viewer: Viewer, policy: Policy, period: Period) 
     return _queue(*_queue_counts(db, policy, visible_period(viewer, period)))
 
 
-def _queue_counts(db: Database, policy: Policy, period: Period) -> tuple[int, int, int, int, int]:
+def _queue_counts(
+    db: Database, policy: PolicyOrFigures, period: Period
+) -> tuple[int, int, int, int, int]:
     """The counts of `_QUEUE_COUNTS` over the period (already narrowed to the viewer)."""
     where, params = scope_sql(policy, period)
     within_s, within_params = within_s_sql(policy)
@@ -183,7 +191,9 @@ AGENT_COLUMNS = [
 ]
 
 
-def agent_metrics(db: Database, viewer: Viewer, policy: Policy, period: Period) -> pd.DataFrame:
+def agent_metrics(
+    db: Database, viewer: Viewer, policy: PolicyOrFigures, period: Period
+) -> pd.DataFrame:
     """One row per agent who handled (answered) at least one of the period's contacts.
 
     Over the contacts the agent answered (handled):
@@ -203,13 +213,14 @@ def agent_metrics(db: Database, viewer: Viewer, policy: Policy, period: Period) 
     return _agent_metrics(db, policy, visible_period(viewer, period))
 
 
-class TeamMedians(BaseModel):
+@dataclass(frozen=True)
+class TeamMedians:
     """A team's median of each of an agent's numbers (`TEAM_MEDIANS`); None where there is
     none. `hidden` lists the numbers withheld from an agent because too few agents were judged
     on them to keep colleagues' numbers out of reach (see `agent_standing`)."""
 
     values: dict[str, float | None]
-    hidden: list[str] = []
+    hidden: list[str] = field(default_factory=list)
 
     def get(self, metric: str) -> float | None:
         return self.values.get(metric)
@@ -230,14 +241,14 @@ TEAM_MEDIANS = (
 
 
 def my_metrics(
-    db: Database, viewer: Viewer, policy: Policy, period: Period
+    db: Database, viewer: Viewer, policy: PolicyOrFigures, period: Period
 ) -> tuple[dict[str, object] | None, TeamMedians]:
     """The signed-in person's own `agent_standing`."""
     return agent_standing(db, viewer, policy, period, viewer.staff_id)
 
 
 def agent_standing(
-    db: Database, viewer: Viewer, policy: Policy, period: Period, agent_id: int
+    db: Database, viewer: Viewer, policy: PolicyOrFigures, period: Period, agent_id: int
 ) -> tuple[dict[str, object] | None, TeamMedians]:
     """An agent's row of `agent_metrics` (None if they handled nothing) and their team's
     median of each number over agents with enough contacts to be judged: no other agent's
@@ -248,8 +259,10 @@ def agent_standing(
     agents with a value of that number is withheld (None, and named in `hidden`): with two, 2 ×
     median − one's own value is the colleague's number exactly. Supervisors and owners see
     every median."""
+    from metrics.people import get_staff_member
+
     member = get_staff_member(db, viewer, agent_id)
-    team_period = period.model_copy(update={"team_id": member.team_id})
+    team_period = replace(period, team_id=member.team_id)
     frame = _agent_metrics(db, policy, team_period)
     mine = frame[frame["agent_id"] == agent_id]
     judged = frame[frame["status"] != "insufficient"]
@@ -456,7 +469,7 @@ _ROLLUP_SQL = """
 """
 
 
-def _rollup_query(policy: Policy, period: Period) -> tuple[str, list[object]]:
+def _rollup_query(policy: PolicyOrFigures, period: Period) -> tuple[str, list[object]]:
     """`_ROLLUP_SQL` and its parameters for the period (see `_agents_and_queue`)."""
     first, after, day_from, day_to = utc_days(policy, period)
     from_at = datetime.combine(day_from, time(0), UTC)
@@ -497,11 +510,13 @@ def _rollup_query(policy: Policy, period: Period) -> tuple[str, list[object]]:
     return sql, [*params, *edge_params, *edge_params]
 
 
-def _agent_metrics(db: Database, policy: Policy, period: Period) -> pd.DataFrame:
+def _agent_metrics(db: Database, policy: PolicyOrFigures, period: Period) -> pd.DataFrame:
     return _agents_and_queue(db, policy, period)[0]
 
 
-def _agents_query(cur: Database, policy: Policy, period: Period) -> tuple[str, list[object]]:
+def _agents_query(
+    cur: Database, policy: PolicyOrFigures, period: Period
+) -> tuple[str, list[object]]:
     """The one query, and its parameters, of the period's agents (`agent_metrics`) with the
     queue totals riding on every row (`_QUEUE_TOTALS`): from the rollups when they are current,
     else from the contacts (counting cases on the spot while any contact is uncounted)."""
@@ -521,7 +536,7 @@ def _agents_query(cur: Database, policy: Policy, period: Period) -> tuple[str, l
 
 
 def _agents_and_queue(
-    db: Database, policy: Policy, period: Period
+    db: Database, policy: PolicyOrFigures, period: Period
 ) -> tuple[pd.DataFrame, QueueMetrics | None]:
     """The frame of `agent_metrics` and, from the same scan, the period's `queue_metrics`
     (None when no agent handled anything: the queue totals then have no row to ride on)."""
@@ -543,7 +558,7 @@ JUDGED = {
 }
 
 
-def targets(policy: Policy) -> dict[str, float]:
+def targets(policy: PolicyOrFigures) -> dict[str, float]:
     """The policy's target for each judged metric (`JUDGED`), by metric name."""
     return {metric: getattr(policy.standards, target) for metric, target in JUDGED.items()}
 
@@ -565,7 +580,7 @@ def overall_status(handled: int, statuses: Sequence[Status], min_contacts: int) 
     return "below" if "below" in statuses else "meets"
 
 
-def judge(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+def judge(frame: pd.DataFrame, policy: PolicyOrFigures) -> pd.DataFrame:
     """Status per judged metric (`status_<metric>`, see `metric_status`) and overall (`status`,
     see `overall_status`), by the policy's targets."""
     minimum = policy.standards.min_contacts
@@ -617,7 +632,7 @@ def json_value(value: object) -> object:
 
 
 def agent_report(
-    db: Database, viewer: Viewer, policy: Policy, period: Period, team_name: str | None
+    db: Database, viewer: Viewer, policy: PolicyOrFigures, period: Period, team_name: str | None
 ) -> dict[str, object]:
     """The agent report of `academy report agents`, in its documented JSON shape.
 
@@ -661,7 +676,7 @@ def agent_report(
     }
 
 
-def _report_row(row: dict[str, object], policy: Policy) -> dict[str, object]:
+def _report_row(row: dict[str, object], policy: PolicyOrFigures) -> dict[str, object]:
     """One agent of the report: the fields of `REPORT_AGENT_FIELDS`, with the overall status."""
     minimum = policy.standards.min_contacts
     handled = int(row["handled"])  # type: ignore[call-overload]
@@ -673,7 +688,8 @@ def _report_row(row: dict[str, object], policy: Policy) -> dict[str, object]:
     return {field: judged[field] for field in REPORT_AGENT_FIELDS}
 
 
-class TeamSummary(BaseModel):
+@dataclass(frozen=True)
+class TeamSummary:
     """The headline numbers of a team (or of everyone the viewer may see) for a period."""
 
     queue: QueueMetrics
@@ -686,7 +702,9 @@ class TeamSummary(BaseModel):
     csat: float | None
 
 
-def team_summary(db: Database, viewer: Viewer, policy: Policy, period: Period) -> TeamSummary:
+def team_summary(
+    db: Database, viewer: Viewer, policy: PolicyOrFigures, period: Period
+) -> TeamSummary:
     """Queue metrics (see `queue_metrics`) plus, over all handled contacts pooled: the median
     wait, resolution rate = resolved ÷ handled, and CSAT as in `agent_metrics` (ratings 4–5 and
     good ÷ all ratings). From the rollups where they give the numbers exactly
@@ -714,7 +732,7 @@ def team_summary(db: Database, viewer: Viewer, policy: Policy, period: Period) -
     )
 
 
-def _summary_from_contacts(policy: Policy, period: Period) -> tuple[str, list[object]]:
+def _summary_from_contacts(policy: PolicyOrFigures, period: Period) -> tuple[str, list[object]]:
     """`team_summary`'s numbers (offered, answered, abandoned, within, waiting, median wait,
     resolved, ratings, good ratings) in one row, from the contacts: one scan of the period for
     the queue and the handled contacts (handled = answered here: whoever answered); the ratings
@@ -735,7 +753,7 @@ def _summary_from_contacts(policy: Policy, period: Period) -> tuple[str, list[ob
     return sql, within_params * 2 + params + params
 
 
-def _summary_from_rollups(policy: Policy, period: Period) -> tuple[str, list[object]]:
+def _summary_from_rollups(policy: PolicyOrFigures, period: Period) -> tuple[str, list[object]]:
     """The row of `_summary_from_contacts` from the rollups: the counts from `contact_hours`, the
     waits (within the standard, median) from `contact_waits` in one scan, the waiting tickets
     from `contact_unanswered`."""
@@ -831,7 +849,7 @@ DEFINITIONS = {
 }
 
 
-def contact_days(db: Database, policy: Policy) -> tuple[date, date] | None:
+def contact_days(db: Database, policy: PolicyOrFigures) -> tuple[date, date] | None:
     """The first and last local dates with a stored contact (None when there are none): the
     range a date filter can offer."""
     with db.cursor() as cur:

@@ -3,6 +3,8 @@ Times are returned as local wall-clock times in the organisation's zone, as peop
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from metrics.contacts.ratings import GOOD_RATING
@@ -30,7 +32,7 @@ def agent_contacts(
     does. Agents may ask for themselves only; supervisors for their team.
     """
     get_staff_member(db, viewer, agent_id)
-    where, params = scope_sql(policy, period.model_copy(update={"team_id": None}))
+    where, params = scope_sql(policy, replace(period, team_id=None))
     standards, standard_params = standards_cte(policy)
     timezone = policy.business_hours.timezone
     sql = f"""
@@ -75,7 +77,7 @@ def customer_comments(
         where, params = scope_sql(policy, visible_period(viewer, period))
     else:
         get_staff_member(db, viewer, agent_id)
-        where, params = scope_sql(policy, period.model_copy(update={"team_id": None}))
+        where, params = scope_sql(policy, replace(period, team_id=None))
         where += " AND i.agent_id = ?"
         params.append(agent_id)
     if praise_only:

@@ -21,13 +21,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import lru_cache
 from itertools import pairwise
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from metrics.contacts.case_sizes import cases_counted
 from metrics.contacts.rollups import rollups_current
 from metrics.performance.period import Period, filters_sql, within_s_sql
 from metrics.store import Database
-from modules.policy import Policy
+
+if TYPE_CHECKING:
+    from modules.policy_figures import PolicyOrFigures
 
 SECONDS_PER_HOUR = 3600
 US_PER_SECOND = 1_000_000
@@ -106,7 +109,7 @@ def rollups_hold_every_contact(cur: Database) -> bool:
     return cases_counted(cur) and rollups_current(cur)
 
 
-def hourly_rollups_apply(cur: Database, policy: Policy, period: Period) -> bool:
+def hourly_rollups_apply(cur: Database, policy: PolicyOrFigures, period: Period) -> bool:
     """Whether the period's queue-wide numbers are exact sums of `contact_hours`: the rollups
     hold every contact (`rollups_hold_every_contact`), the period's bounds are whole UTC hours
     and so is every change of the zone's offset in it, and every offset is whole hours."""
@@ -119,7 +122,9 @@ def hourly_rollups_apply(cur: Database, policy: Policy, period: Period) -> bool:
     return whole and rollups_hold_every_contact(cur)
 
 
-def hour_counts_cte(policy: Policy, period: Period, bucket: str) -> tuple[str, list[object]]:
+def hour_counts_cte(
+    policy: PolicyOrFigures, period: Period, bucket: str
+) -> tuple[str, list[object]]:
     """CTEs ending in `hour_counts`: per local `bucket` of the period with contacts in scope,
     offered, answered, abandoned, resolved (answered and resolved), ratings and good_ratings (of
     answered contacts; good as in `GOOD_RATING`), answered_within (answered within the channel's
@@ -208,7 +213,7 @@ WEEK_BUCKET = f"((local_us // {US_PER_DAY} + 3) // 7)"
 HOUR_OF_WEEK_BUCKET = f"((local_us // {US_PER_HOUR} + 72) % 168)"
 
 
-def hours_where(policy: Policy, period: Period) -> tuple[str, list[object]]:
+def hours_where(policy: PolicyOrFigures, period: Period) -> tuple[str, list[object]]:
     """The WHERE clause over `h` (contact_hours) selecting the period's hours and filters; only
     for a period where `hourly_rollups_apply`."""
     first, after = period.bounds(policy.business_hours.timezone)

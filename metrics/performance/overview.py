@@ -8,6 +8,7 @@ every reading of contacts selects it (`scope_sql`), so Home and the dashboard ag
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from pydantic import BaseModel
@@ -102,7 +103,7 @@ def team_overview(
             raise AccessDenied("no such team")
         counts = (0, 0, 0, 0)
         if period is not None:
-            where, params = scope_sql(policy, period.model_copy(update={"team_id": team}))
+            where, params = scope_sql(policy, replace(period, team_id=team))
             counts = cur.execute(  # type: ignore[assignment]
                 "SELECT count(*), count(i.answered_at), count(*) FILTER (WHERE i.abandoned),"
                 " (SELECT count(*) FROM feedback f JOIN interactions i ON i.id = f.interaction_id"

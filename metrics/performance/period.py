@@ -8,13 +8,16 @@ ask for them, and the SQL that selects them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from metrics.viewer import AccessDenied, Viewer, visible_team_id
+from modules.defaults import CHANNELS, Channel
 
-from metrics.people import AccessDenied, Viewer, visible_team_id
-from modules.policy import CHANNELS, Channel, Policy
+if TYPE_CHECKING:
+    from modules.policy_figures import PolicyOrFigures
 
 # The period every page opens on, home pages and dashboard alike, so that they count the same
 # contacts: four whole weeks, in which every weekday comes equally often (a month's five
@@ -24,21 +27,22 @@ DEFAULT_DAYS = 28
 DEFAULT_PERIOD_NAME = f"Last {DEFAULT_DAYS} days"
 
 
-class Period(BaseModel):
-    """Which contacts count: the dates (inclusive, local) and optional team and channel."""
+@dataclass(frozen=True, kw_only=True)
+class Period:
+    """Which contacts count: the dates (inclusive, local) and optional team and channel.
 
-    model_config = ConfigDict(frozen=True)
+    A plain dataclass (no Pydantic: the command line's report builds one); it is built from
+    parsed dates and the team and channel the caller checked, and refuses a start after its end
+    (ValueError)."""
 
     start: date
     end: date
     team_id: int | None = None
     channel: Channel | None = None
 
-    @model_validator(mode="after")
-    def start_before_end(self) -> Period:
+    def __post_init__(self) -> None:
         if self.start > self.end:
             raise ValueError(f"the period starts ({self.start}) after it ends ({self.end})")
-        return self
 
     def bounds(self, timezone: str) -> tuple[datetime, datetime]:
         """The period as UTC instants [from, to): local midnight of `start` to local midnight
@@ -58,11 +62,8 @@ class Period(BaseModel):
     def previous(self) -> Period:
         """The period of the same length just before this one, for 'change from last period'."""
         days = (self.end - self.start).days + 1
-        return self.model_copy(
-            update={
-                "start": self.start - timedelta(days=days),
-                "end": self.start - timedelta(days=1),
-            }
+        return replace(
+            self, start=self.start - timedelta(days=days), end=self.start - timedelta(days=1)
         )
 
 
@@ -78,10 +79,10 @@ def visible_period(viewer: Viewer, period: Period) -> Period:
     their own numbers (`my_metrics`), never a list."""
     if viewer.role == "agent":
         raise AccessDenied("agents see their own numbers only")
-    return period.model_copy(update={"team_id": visible_team_id(viewer, period.team_id)})
+    return replace(period, team_id=visible_team_id(viewer, period.team_id))
 
 
-def scope_sql(policy: Policy, period: Period) -> tuple[str, list[object]]:
+def scope_sql(policy: PolicyOrFigures, period: Period) -> tuple[str, list[object]]:
     """The WHERE clause and parameters selecting the period's contacts (`i` = interactions)."""
     team = period.team_id
     first, after = period.bounds(policy.business_hours.timezone)
@@ -108,7 +109,7 @@ def filters_sql(period: Period, alias: str) -> tuple[str, list[object]]:
     return where, params
 
 
-def standards_cte(policy: Policy) -> tuple[str, list[object]]:
+def standards_cte(policy: PolicyOrFigures) -> tuple[str, list[object]]:
     values = ", ".join("(?, ?)" for _ in CHANNELS)
     params: list[object] = []
     for channel in CHANNELS:
@@ -116,7 +117,7 @@ def standards_cte(policy: Policy) -> tuple[str, list[object]]:
     return f"standard(channel, within_s) AS (SELECT * FROM (VALUES {values}))", params
 
 
-def within_s_sql(policy: Policy) -> tuple[str, list[object]]:
+def within_s_sql(policy: PolicyOrFigures) -> tuple[str, list[object]]:
     """The channel's answer standard in seconds for `i` (interactions), as one CASE expression.
 
     Cheaper than joining a table of standards: the join costs a hash probe per contact (about
@@ -130,7 +131,7 @@ def within_s_sql(policy: Policy) -> tuple[str, list[object]]:
     return f"CASE i.channel {whens} END", params
 
 
-def utc_days(policy: Policy, period: Period) -> tuple[datetime, datetime, date, date]:
+def utc_days(policy: PolicyOrFigures, period: Period) -> tuple[datetime, datetime, date, date]:
     """The period's instants [first, after) and the whole UTC days [day_from, day_to) within
     them, which the daily rollups hold; the hours outside those days are read from
     interactions. When no whole UTC day fits, day_from = day_to and everything is read there."""

@@ -4,6 +4,8 @@ as there; the formulas are stated per function. Everything is aggregated in Duck
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from metrics.contacts.ratings import GOOD_RATING
@@ -155,7 +157,7 @@ def agent_weekly_trends(
     else from the contacts.
     """
     member = get_staff_member(db, viewer, agent_id)
-    team_period = period.model_copy(update={"team_id": member.team_id})
+    team_period = replace(period, team_id=member.team_id)
     # No team: the agent is compared with nobody but themselves.
     only = agent_id if member.team_id is None else None
     with db.cursor() as cur:

@@ -9,6 +9,7 @@ seemed to do nothing.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import streamlit as st
@@ -111,7 +112,7 @@ def performance_filters(
         if name is not None:
             start, end = quick[name]
             current: Period = st.session_state.get(FILTERS_KEY) or default_period(last, first)
-            st.session_state[FILTERS_KEY] = current.model_copy(update={"start": start, "end": end})
+            st.session_state[FILTERS_KEY] = replace(current, start=start, end=end)
             _write_dates(start, end)
             st.session_state[QUICK_KEY] = None  # the dates now say what was chosen
 

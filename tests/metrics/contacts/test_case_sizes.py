@@ -7,6 +7,7 @@ Cases on that day: C1 = {1}, C2 = {2, 5}; contacts 3, 4, 6, 7, 8, 9 have no case
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -107,7 +108,7 @@ def everything_shown(db: Database, viewer: Viewer, policy: Policy, period: Perio
 def test_stored_counts_give_the_numbers_counted_on_the_spot(
     db: Database, org: dict[str, Viewer], policy: Policy, channel: str | None
 ) -> None:
-    period = DAY.model_copy(update={"channel": channel})
+    period = replace(DAY, channel=channel)
     on_the_spot = everything_shown(db, org["sup_a"], policy, period)  # nothing counted yet
     refresh_case_contacts(db)
     stored = everything_shown(db, org["sup_a"], policy, period)

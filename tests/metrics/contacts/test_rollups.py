@@ -14,6 +14,7 @@ day by day must also equal the same tables built from scratch.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -147,10 +148,10 @@ def test_the_hand_made_day_from_the_rollups(
         assert not rollups_current(cur)
         refresh_contact_rollups(cur)
     periods = [
-        DAY.model_copy(update={"channel": channel}),
+        replace(DAY, channel=channel),
         Period(start=date(2026, 11, 1), end=date(2026, 11, 4), channel=channel),
         Period(start=date(2026, 11, 2), end=date(2026, 11, 2), channel=channel),
-        DAY.model_copy(update={"team_id": org["sup_b"].team_id, "channel": channel}),
+        replace(DAY, team_id=org["sup_b"].team_id, channel=channel),
     ]
     assert_identical(db, policy, periods, monkeypatch)
     # And the worked-out answers of tests/metrics/performance/test_agents.py still hold, read from

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def test_the_report_has_exactly_the_numbers_of_the_frames(
             mark_contacts_changed(db, "true", [])
         policy = load_policy().policy
         admin = Viewer.local_admin()
-        period = WHOLE_DEMO.model_copy(update={"channel": channel})
+        period = replace(WHOLE_DEMO, channel=channel)
         report = agent_report(db, admin, policy, period, None)
         frame = agent_metrics(db, admin, policy, period)
         queue = queue_metrics(db, admin, policy, period)
@@ -84,3 +85,49 @@ def test_help_loads_nothing_heavy() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "HEAVY []"
+
+
+REPORT_ARGS = ["report", "agents", "--from", "2026-10-01", "--to", "2026-11-20"]
+
+
+def test_the_report_command_loads_no_pydantic_and_no_yaml_parser(demo_db_path: Path) -> None:
+    """Pydantic's import and first model and PyYAML were a third of the command's start. Once a
+    version in force has its figures kept (the first run on this store puts the shipped policy
+    in force, and keeps them), the report reads those, never the policy's text."""
+    command = [sys.executable, "-m", "training_app.cli", *REPORT_ARGS, "--db", str(demo_db_path)]
+    first = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    probe = (
+        "import sys; from training_app.cli import main;"
+        f" status = main({[*REPORT_ARGS, '--db', str(demo_db_path)]!r});"
+        " heavy = sorted(m for m in sys.modules if m.split('.')[0] in"
+        " ('pydantic', 'pydantic_core', 'yaml', 'argon2') or m in"
+        " ('modules.policy', 'metrics.people'));"
+        " print('HEAVY', status, heavy)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    *printed, last = done.stdout.splitlines()
+    assert last == "HEAVY 0 []"
+    assert "\n".join(printed) + "\n" == first  # the same report
+
+
+def test_a_version_in_force_without_kept_figures_reports_the_same_and_keeps_them(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from metrics.policy_figures import FIGURES_SETTING, kept_figures_in_force
+    from training_app.cli import main
+
+    assert main([*REPORT_ARGS, "--db", str(demo_db_path)]) == 0
+    kept = capsys.readouterr().out
+    db = open_database(demo_db_path)
+    try:
+        # As a store whose version was put in force before the figures were kept.
+        db.execute("DELETE FROM organisation_settings WHERE key = ?", [FIGURES_SETTING])
+    finally:
+        db.close()
+    assert main([*REPORT_ARGS, "--db", str(demo_db_path)]) == 0
+    assert capsys.readouterr().out == kept
+    db = open_database(demo_db_path)
+    try:
+        assert kept_figures_in_force(db) is not None
+    finally:
+        db.close()

@@ -20,6 +20,7 @@ e-mail 4 h. Targets: service level 0.80, resolution 0.75, CSAT 0.85; the minimum
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -125,7 +126,7 @@ def test_status_judges_by_the_policy_and_never_an_agent_under_the_minimum(
 def test_the_channel_filter_and_the_local_date_bounds(
     db: Database, org: dict[str, Viewer], policy
 ) -> None:
-    phone = rows(db, org["sup_a"], policy, DAY.model_copy(update={"channel": "phone"}))
+    phone = rows(db, org["sup_a"], policy, replace(DAY, channel="phone"))
     assert phone["Ana"]["handled"] == 2  # contacts 1 and 2
     first_of_november = Period(start=date(2026, 11, 1), end=date(2026, 11, 1))
     assert rows(db, org["sup_a"], policy, first_of_november)["Ana"]["handled"] == 1  # contact 8
@@ -137,7 +138,7 @@ def test_nobody_reads_another_teams_numbers_and_agents_see_only_their_own(
 ) -> None:
     assert rows(db, org["sup_b"], policy) == {}  # their own team B: nothing handled
     with pytest.raises(AccessDenied):
-        agent_metrics(db, org["sup_b"], policy, DAY.model_copy(update={"team_id": 1}))
+        agent_metrics(db, org["sup_b"], policy, replace(DAY, team_id=1))
     with pytest.raises(AccessDenied):
         agent_metrics(db, org["ana"], policy, DAY)
     mine, team_median = my_metrics(db, org["ana"], policy, DAY)

@@ -8,6 +8,7 @@ Europe/Zagreb is UTC+1, so 09:00 UTC is 10:00 local.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -157,7 +158,7 @@ def test_an_agents_contacts_row_by_row(
     assert list(frame["rating"]) == ["5", "3", "good", "bad"]
     assert frame["queued_at"].iloc[0] == datetime(2026, 11, 2, 10, 0)  # local wall-clock time
     assert list(frame["channel"]) == ["phone", "phone", "chat", "email"]
-    only_chat = DAY.model_copy(update={"channel": "chat"})
+    only_chat = replace(DAY, channel="chat")
     assert list(agent_contacts(db, org["ana"], policy, only_chat, ana)["contact_id"]) == ["3"]
     for outsider in ("sup_b", "ben"):
         with pytest.raises(AccessDenied):
