@@ -32,7 +32,7 @@ WEAKEST_SHOWN = 2
 
 Band = Literal["asset", "adequate", "losing"]
 BAND_WORDS: dict[Band, str] = {
-    "asset": "Service is an asset: work on the weakest areas",
+    "asset": "Service is an asset (work on the weakest areas)",
     "adequate": "Adequate, but needs general improvement",
     "losing": "Customers are probably being lost",
 }

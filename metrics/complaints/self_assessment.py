@@ -58,6 +58,7 @@ class OpenRound(BaseModel):
     id: int
     opened_at: datetime
     opened_by: str
+    opened_by_viewer: bool  # the owner asking opened it: their answers are its owner's view
     staff_asked: bool
     staff_in_the_app: int  # supervisors and agents active now: who may answer
     staff_answers: int
@@ -248,6 +249,7 @@ def current_round(db: Database, viewer: Viewer) -> OpenRound | None:
         id=row[0],
         opened_at=row[1],
         opened_by=row[2],
+        opened_by_viewer=row[5] == viewer.staff_id,
         staff_asked=row[3],
         staff_in_the_app=row[7],
         staff_answers=row[6],

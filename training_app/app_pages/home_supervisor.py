@@ -6,7 +6,7 @@ import streamlit as st
 from metrics.performance.period import DEFAULT_PERIOD_NAME
 from metrics.training import to_do
 from training_app import data, session
-from training_app.components import training
+from training_app.components import self_assessment, training
 from training_app.components.formatting import count, period_dates
 from training_app.components.text import md
 
@@ -14,6 +14,7 @@ viewer = session.require_viewer()
 policy = data.policy().policy
 
 st.title(f"Welcome, {md(viewer.name)}")
+self_assessment.home_prompt(viewer)
 if viewer.team_id is None:
     st.warning("You supervise no team yet. Ask an owner to assign you to one.")
     st.stop()
