@@ -27,9 +27,6 @@ RATING_WORDS = {1: "never", 2: "rarely", 3: "sometimes", 4: "often", 5: "always"
 ASSET_FROM = 28  # a total at or above this: service is an asset
 LOSING_UP_TO = 20  # a total at or below this: customers are probably being lost
 
-# The lowest-scoring areas named as the ones to work on (all areas tied at the cut are named).
-WEAKEST_SHOWN = 2
-
 Band = Literal["asset", "adequate", "losing"]
 BAND_WORDS: dict[Band, str] = {
     "asset": "Service is an asset (work on the weakest areas)",
@@ -203,13 +200,14 @@ def band(total: Fraction | int) -> Band:
 
 
 def weakest_areas(scores: Mapping[str, Fraction | float]) -> list[str]:
-    """The `WEAKEST_SHOWN` lowest-scoring areas, lowest first, in the guidance's order among
-    equals; an area tied with the last of them is named too, so none is left out by order."""
-    ranked = sorted(AREAS, key=lambda area: scores[area.id])  # stable: the guidance's order
-    if not ranked:
-        return []
-    cut = scores[ranked[min(WEAKEST_SHOWN, len(ranked)) - 1].id]
-    return [area.id for area in ranked if scores[area.id] <= cut]
+    """The areas to work on: those scoring below the average of the seven area scores, lowest
+    first (the guidance's order among equals). Measured against the same person's own scores,
+    so a generous and a strict rater both get the areas they think weakest; when every area
+    scores the same, none is weaker than the rest and the list is empty."""
+    values = [Fraction(scores[area.id]) for area in AREAS]
+    average = sum(values, Fraction(0)) / len(values)
+    below = [area for area, value in zip(AREAS, values, strict=True) if value < average]
+    return [area.id for area in sorted(below, key=lambda area: Fraction(scores[area.id]))]
 
 
 class Assessment(BaseModel):

@@ -105,16 +105,22 @@ def test_an_area_s_score_is_the_average_of_its_statements() -> None:
     assert total_score(scores) == Fraction(7, 4) + 3 + 5 * 2
 
 
-def test_the_weakest_areas_are_the_two_lowest_and_any_tied_with_the_second() -> None:
-    # culture 2, contact (2+3+3)/3 = 8/3, the rest 4.
+def test_the_weakest_areas_are_those_below_the_average_area_score_lowest_first() -> None:
+    # Culture 2, contact (2+3+3)/3 = 8/3, the other five 4: the average is (2 + 8/3 + 20)/7
+    # = 74/21 ≈ 3.52, so culture and contact are below it, culture lowest.
     ratings = rated(4, culture=[2, 2, 2, 2], contact=[2, 3, 3])
     assert weakest_areas(area_scores(ratings)) == ["culture", "contact"]
-    # Three areas tied lowest at 3: all three, in the guidance's order.
+    # Three tied at 3, four at 4: the average 25/7 ≈ 3.57; the three, in the guidance's order.
     tied = rated(4, improvement=[3, 3, 3], products=[3, 3, 3, 3], staff=[3, 3, 3, 3, 3])
     assert weakest_areas(area_scores(tied)) == ["products", "staff", "improvement"]
-    # One lowest, then two tied second: all three.
-    ratings = rated(4, feedback=[1, 1, 1], customers=[3, 3, 3], contact=[3, 3, 3])
-    assert weakest_areas(area_scores(ratings)) == ["feedback", "customers", "contact"]
+    # Contact at 3 (listed before customers in the answers but after it in the guidance) and
+    # feedback at 1, the rest 5: average (1 + 3 + 25)/7 ≈ 4.14; feedback first, the lowest.
+    ratings = rated(5, contact=[3, 3, 3], feedback=[1, 1, 1])
+    assert weakest_areas(area_scores(ratings)) == ["feedback", "contact"]
+    # One area at 4 and six at 5: the average 34/7 ≈ 4.86, only that one is below it.
+    assert weakest_areas(area_scores(rated(5, customers=[4, 4, 4]))) == ["customers"]
+    # Every area the same: none is weaker than the rest.
+    assert weakest_areas(area_scores(rated(3))) == []
 
 
 @pytest.mark.parametrize(

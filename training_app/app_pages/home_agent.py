@@ -14,9 +14,9 @@ policy = data.policy().policy
 me = data.agent_overview(viewer)
 
 st.title(f"Welcome, {md(viewer.name)}")
-self_assessment.home_prompt(viewer)
 supervised_by = f" · supervisor {', '.join(md(name) for name in me.supervisors)}"
 st.caption(f"Agent · {md(me.team or 'no team yet')}{supervised_by if me.supervisors else ''}")
+self_assessment.home_prompt(viewer)
 
 dates = period_dates(me.period)
 handled, resolved, ratings = st.columns(3)

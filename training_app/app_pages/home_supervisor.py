@@ -14,13 +14,13 @@ viewer = session.require_viewer()
 policy = data.policy().policy
 
 st.title(f"Welcome, {md(viewer.name)}")
-self_assessment.home_prompt(viewer)
 if viewer.team_id is None:
     st.warning("You supervise no team yet. Ask an owner to assign you to one.")
     st.stop()
 
 team = data.team_overview(viewer)
 st.caption(f"Supervisor · {md(team.team)} · {md(data.organisation_name())}")
+self_assessment.home_prompt(viewer)
 
 dates = period_dates(team.period)
 agents, contacts, answered, abandoned = st.columns(4)

@@ -96,7 +96,8 @@ chosen = st.selectbox(
         f"Round {r.number}, opened {local_day(r.opened_at, zone)}"
         + ("" if r.closed_at else " (open)")
     ),
-    key="self_assessment_round",
+    # A new round with results is shown first, whatever round was being read before it.
+    key=f"self_assessment_round_{len(results):d}",
 )
 owner_total, staff_total = st.columns(2)
 if chosen.owner is not None:

@@ -33,6 +33,7 @@ from modules.self_assessment import (
 from training_app import data
 from training_app.components.charts import FIT_WIDTH
 from training_app.components.text import md
+from training_app.navigation import PAGES_BY_PATH
 
 NOTICE_KEY = "self_assessment_notice"  # what a form did, said once on the next run
 STAFF_PAGE = "app_pages/self_assessment_answer.py"
@@ -54,47 +55,36 @@ class Offer:
 # What the product offers for each area, linked from the weakest areas.
 AREA_OFFERS: dict[str, tuple[Offer, ...]] = {
     "culture": (
-        Offer(
-            "app_pages/policy.py",
-            "The service policy every member of staff trains on",
-            ":material/policy:",
-        ),
-        Offer("app_pages/compliance.py", "Who has signed the policy in force", ":material/rule:"),
+        Offer("app_pages/policy.py", "Policy: the service staff train on", ":material/policy:"),
+        Offer("app_pages/compliance.py", "Compliance: who signed the policy", ":material/rule:"),
     ),
     "products": (
-        Offer(
-            "app_pages/policy.py",
-            "The policy's promises to customers: promise only what can be kept",
-            ":material/policy:",
-        ),
+        Offer("app_pages/policy.py", "Policy: what we promise customers", ":material/policy:"),
     ),
     "feedback": (
         Offer(
-            "app_pages/policy.py",
-            "The complaint-handling procedure and its follow-up time",
-            ":material/policy:",
+            "app_pages/complaint_numbers.py",
+            "Complaint numbers: follow-ups",
+            ":material/leaderboard:",
         ),
+        Offer("app_pages/policy.py", "Policy: the complaint procedure", ":material/policy:"),
     ),
     "customers": (
         Offer(
             "app_pages/team_performance.py",
-            "Customer ratings and comments (Team performance)",
+            "Team performance: customer ratings",
             ":material/monitoring:",
         ),
     ),
     "contact": (
         Offer(
             "app_pages/team_performance.py",
-            "Service level, waiting and abandonment per channel (Team performance)",
+            "Team performance: service level",
             ":material/monitoring:",
         ),
     ),
     "staff": (
-        Offer(
-            "app_pages/compliance.py",
-            "Training compliance: who has passed what, who is overdue",
-            ":material/rule:",
-        ),
+        Offer("app_pages/compliance.py", "Compliance: training done and due", ":material/rule:"),
         Offer(
             "app_pages/training_records.py",
             "Training records and certificates",
@@ -102,18 +92,26 @@ AREA_OFFERS: dict[str, tuple[Offer, ...]] = {
         ),
     ),
     "improvement": (
-        Offer(
-            "app_pages/coaching.py",
-            "Coaching candidates: who to coach on which measure",
-            ":material/support_agent:",
-        ),
+        Offer("app_pages/coaching.py", "Coaching candidates", ":material/support_agent:"),
         Offer(
             "app_pages/policy_versions.py",
-            "Change the policy and roll the change out",
+            "Policy versions: change the policy",
             ":material/history_edu:",
         ),
     ),
 }
+# Labels fit a phone's width on one line (Streamlit cuts a longer link label short).
+LINK_LABEL_MAX = 36
+
+
+def offers_for(area_id: str) -> list[Offer]:
+    """The area's links to pages this app has and owners may open. The complaint numbers page
+    comes with the complaint register (issue 13, built beside this page): a link is left out
+    while its page is not part of the app, rather than drawn broken."""
+    owner_pages = {
+        f"app_pages/{spec.file}" for spec in PAGES_BY_PATH.values() if "owner" in spec.roles
+    }
+    return [offer for offer in AREA_OFFERS[area_id] if offer.page in owner_pages]
 
 
 def score(value: float | None) -> str | None:
@@ -218,7 +216,10 @@ def weakest(result: RoundResult) -> list[str]:
 
 def show_weakest(result: RoundResult) -> None:
     """Each weakest area with its score and the pages that help with it."""
-    for area_id in weakest(result):
+    areas = weakest(result)
+    if not areas:
+        st.info("Every area scores the same: none is weaker than the rest.")
+    for area_id in areas:
         area = AREAS_BY_ID[area_id]
         scores = []
         if result.owner is not None:
@@ -226,7 +227,7 @@ def show_weakest(result: RoundResult) -> None:
         if result.staff is not None:
             scores.append(f"staff {score(result.staff.areas[area_id].mean)}")
         st.markdown(f"**{md(area.title)}** · {md(', '.join(scores))} of {HIGHEST_RATING:d}")
-        for offer in AREA_OFFERS[area_id]:
+        for offer in offers_for(area_id):
             st.page_link(offer.page, label=md(offer.label), icon=offer.icon)
 
 
@@ -248,6 +249,7 @@ def trend_chart(results: list[RoundResult]) -> alt.LayerChart:
     the bands' edges as dashed rules."""
     frame = trend_frame(results)
     order = [f"Round {r.number}" for r in results]
+    scale = alt.Scale(domain=[LOWEST_TOTAL, HIGHEST_TOTAL], zero=False)
     lines = (
         alt.Chart(frame)
         .mark_line(point=True)
@@ -255,7 +257,7 @@ def trend_chart(results: list[RoundResult]) -> alt.LayerChart:
             x=alt.X("round:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y(
                 "total:Q",
-                scale=alt.Scale(domain=[LOWEST_TOTAL, HIGHEST_TOTAL]),
+                scale=scale,
                 title=f"Total ({LOWEST_TOTAL}–{HIGHEST_TOTAL})",
             ),
             color=alt.Color(
@@ -274,7 +276,7 @@ def trend_chart(results: list[RoundResult]) -> alt.LayerChart:
     edges = (
         alt.Chart(pd.DataFrame({"edge": [LOSING_UP_TO, ASSET_FROM]}))
         .mark_rule(strokeDash=[6, 4], color="#757575")
-        .encode(y="edge:Q")
+        .encode(y=alt.Y("edge:Q", scale=scale))
     )
     return (edges + lines).properties(height=TREND_HEIGHT_PX, width="container", autosize=FIT_WIDTH)
 
