@@ -141,13 +141,15 @@ LOWEST_TOTAL = LOWEST_RATING * len(AREAS)  # 7
 HIGHEST_TOTAL = HIGHEST_RATING * len(AREAS)  # 35
 
 Ratings = Mapping[str, int]  # statement id -> rating
+# Answers as a form gives them, to be checked: a statement left unrated is None.
+GivenRatings = Mapping[str, int | None]
 
 
 class SelfAssessmentError(ValueError):
     """Answers that cannot be scored; the message names the statements at fault."""
 
 
-def check_ratings(ratings: Ratings) -> dict[str, int]:
+def check_ratings(ratings: GivenRatings) -> dict[str, int]:
     """Every statement rated, each from 1 to 5, nothing else: the answers as stored."""
     unknown = sorted(set(ratings) - set(STATEMENT_IDS))
     if unknown:
@@ -155,19 +157,21 @@ def check_ratings(ratings: Ratings) -> dict[str, int]:
     missing = [_numbered(s) for s in STATEMENT_IDS if ratings.get(s) is None]
     if missing:
         raise SelfAssessmentError(f"rate every statement; not yet rated: {', '.join(missing)}")
-    out_of_scale = [
-        f"{_numbered(s)} ({ratings[s]!r})"
-        for s in STATEMENT_IDS
-        if isinstance(ratings[s], bool)
-        or not isinstance(ratings[s], int)
-        or not LOWEST_RATING <= ratings[s] <= HIGHEST_RATING
-    ]
+    given = {s: ratings[s] for s in STATEMENT_IDS}
+    checked = {
+        s: rating
+        for s, rating in given.items()
+        if isinstance(rating, int)
+        and not isinstance(rating, bool)
+        and LOWEST_RATING <= rating <= HIGHEST_RATING
+    }
+    out_of_scale = [f"{_numbered(s)} ({given[s]!r})" for s in STATEMENT_IDS if s not in checked]
     if out_of_scale:
         raise SelfAssessmentError(
             f"a rating runs from {LOWEST_RATING} ({RATING_WORDS[LOWEST_RATING]}) to "
             f"{HIGHEST_RATING} ({RATING_WORDS[HIGHEST_RATING]}): {', '.join(out_of_scale)}"
         )
-    return {s: int(ratings[s]) for s in STATEMENT_IDS}
+    return checked
 
 
 def _numbered(statement_id: str) -> str:

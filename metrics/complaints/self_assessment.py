@@ -33,7 +33,7 @@ from metrics.people import AccessDenied, Viewer
 from metrics.store import Database, transaction
 from modules.self_assessment import (
     Assessment,
-    Ratings,
+    GivenRatings,
     StaffView,
     assess,
     check_ratings,
@@ -156,7 +156,7 @@ def _round_to_answer(cur: duckdb.DuckDBPyConnection, round_id: int) -> tuple[int
     return row[1], row[2], row[3]
 
 
-def answer_as_owner(db: Database, viewer: Viewer, round_id: int, ratings: Ratings) -> None:
+def answer_as_owner(db: Database, viewer: Viewer, round_id: int, ratings: GivenRatings) -> None:
     """The owner's view of an open round: the answers of the owner who opened it. Answering
     again while it is open replaces them."""
     checked = check_ratings(ratings)
@@ -176,7 +176,7 @@ def answer_as_owner(db: Database, viewer: Viewer, round_id: int, ratings: Rating
         )
 
 
-def answer_as_staff(db: Database, viewer: Viewer, round_id: int, ratings: Ratings) -> None:
+def answer_as_staff(db: Database, viewer: Viewer, round_id: int, ratings: GivenRatings) -> None:
     """A supervisor's or agent's anonymous answers to an open round that asks staff: who
     answered is recorded apart from what, once per person and round."""
     checked = check_ratings(ratings)

@@ -70,7 +70,7 @@ else:
             )
             if ratings is not None:
                 try:
-                    rounds.answer_as_owner(db, viewer, current.id, ratings)  # type: ignore[arg-type]
+                    rounds.answer_as_owner(db, viewer, current.id, ratings)
                 except (SelfAssessmentError, rounds.SelfAssessmentRefused) as exc:
                     shown.refused(exc)
                 else:

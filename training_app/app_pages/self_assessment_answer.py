@@ -48,7 +48,7 @@ def _as_staff_read_it(statement: Statement) -> str:
 ratings = shown.answer_form("self_assessment_staff", "Send my answers", _as_staff_read_it)
 if ratings is not None:
     try:
-        rounds.answer_as_staff(db, viewer, invited.round_id, ratings)  # type: ignore[arg-type]
+        rounds.answer_as_staff(db, viewer, invited.round_id, ratings)
     except (SelfAssessmentError, rounds.SelfAssessmentRefused) as exc:
         shown.refused(exc)
     else:
