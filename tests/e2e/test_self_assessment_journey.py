@@ -21,6 +21,7 @@ from metrics.people import Viewer, list_staff, staff_viewer
 from metrics.store import open_database
 from modules.self_assessment import AREAS, STATEMENT_IDS
 from tests.e2e.conftest import SCREENSHOTS, serving, sign_in, wait_idle
+from tests.e2e.test_accessibility import AxeFindings, axe_check
 from tests.e2e.test_training_journey import main_area
 
 pytestmark = pytest.mark.e2e
@@ -127,6 +128,8 @@ def test_staff_answer_on_a_phone_and_the_owner_reads_the_round_beside_them(
     expect(main.get_by_text("The owner respects the employees.")).to_be_visible()
     # Every area at 4 except Ease of contact at (2+2+3)/3 = 7/3: total 6 × 4 + 7/3 = 26.33.
     answer_every_statement(agent, rated(4, contact=[2, 2, 3]))
+    findings = AxeFindings([], [])
+    axe_check(agent, "Assess our service, filled in, 390 px", findings)
     agent.set_viewport_size({"width": 390, "height": 5200})
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     agent.screenshot(path=str(SCREENSHOTS / "self-assessment-answer-390.png"), full_page=True)
@@ -164,3 +167,5 @@ def test_staff_answer_on_a_phone_and_the_owner_reads_the_round_beside_them(
     expect(main.get_by_role("link", name="Policy: the complaint procedure")).to_be_visible()
     expect(main.get_by_test_id("stVegaLiteChart")).to_have_count(1)
     both_widths(owner, "self-assessment-owner", height=2400)
+    axe_check(owner, "Service self-assessment, a closed round", findings)
+    assert not findings.failures, "\n".join(findings.failures)
