@@ -84,12 +84,40 @@ def test_totals_at_the_band_edges(ratings: dict[str, int], total: int, expected:
         (rated(3, culture=[3, 3, 3, 1]), Fraction(41, 2), "adequate"),
         # Six areas at 4 (24) and culture at (4+4+4+3)/4 = 3.75: 27.75, below 28.
         (rated(4, culture=[4, 4, 4, 3]), Fraction(111, 4), "adequate"),
-        # Five areas at 4 (20), feedback (4+4+3)/3 = 11/3 and customers (4+4+5)/3 = 13/3: their
-        # sum is exactly 8, so 28 — in floating point 11/3 + 13/3 need not come to 8.
-        (rated(4, feedback=[4, 4, 3], customers=[4, 4, 5]), 28, "asset"),
+        # Exactly 28 from quarters and thirds: culture and products (5+5+4+4)/4 = 4.5,
+        # feedback and customers (3+3+2)/3 = 8/3, contact and improvement (5+4+4)/3 = 13/3,
+        # staff 5: 9 + 16/3 + 26/3 + 5 = 28. Added up in floating point it is
+        # 27.999999999999996, which would be banded "adequate".
+        (
+            rated(
+                5,
+                culture=[5, 5, 4, 4],
+                products=[5, 5, 4, 4],
+                feedback=[3, 3, 2],
+                customers=[3, 3, 2],
+                contact=[5, 4, 4],
+                improvement=[5, 4, 4],
+            ),
+            28,
+            "asset",
+        ),
+        # Exactly 20: culture 19/4, products 5/4, feedback 2, customers 4, contact 7/3, staff 2,
+        # improvement 11/3: 6 + 8 + 18/3 = 20; in floating point 20.000000000000004 ("adequate").
+        (
+            rated(
+                2,
+                culture=[5, 5, 5, 4],
+                products=[2, 1, 1, 1],
+                customers=[4, 4, 4],
+                contact=[3, 2, 2],
+                improvement=[4, 4, 3],
+            ),
+            20,
+            "losing",
+        ),
     ],
 )
-def test_totals_between_the_stated_edges_are_adequate(
+def test_totals_between_the_edges_are_adequate_and_fractions_meet_the_edges_exactly(
     ratings: dict[str, int], total: Fraction, expected: str
 ) -> None:
     assert total_score(area_scores(ratings)) == total
