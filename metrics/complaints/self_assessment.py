@@ -3,8 +3,9 @@ when the owner asks, the anonymous answers of supervisors and agents.
 
 Anonymity holds three ways:
 - in the store: who answered and what was answered are separate tables sharing only the round
-  (see migration 0017); an answer set is named by a random UUID and no time is kept with either,
-  so nothing links an answer to a person;
+  (see migration 0017); an answer set is named by a random UUID, no time is kept with either,
+  and both are rewritten in an order that says nothing of who answered when
+  (`_store_out_of_answering_order`), so nothing links an answer to a person;
 - in what is read: staff's answers are only ever returned summed up (average, lowest and
   highest), never one person's set;
 - against working one person out: the staff's view of a round is shown only once the round is
@@ -183,7 +184,7 @@ def answer_as_staff(db: Database, viewer: Viewer, round_id: int, ratings: GivenR
     with _ROUND_WRITES, transaction(db) as cur:
         if _stored_role(cur, viewer) not in STAFF_ROLES:
             raise AccessDenied("only supervisors and agents answer a round anonymously")
-        _, staff_asked, _ = _round_to_answer(cur, round_id)
+        _, staff_asked, owner_response = _round_to_answer(cur, round_id)
         if not staff_asked:
             raise SelfAssessmentRefused("this round does not ask staff to answer")
         answered = cur.execute(
@@ -200,6 +201,42 @@ def answer_as_staff(db: Database, viewer: Viewer, round_id: int, ratings: GivenR
             [round_id, viewer.staff_id],
         )
         _insert_answers(cur, round_id, checked)
+        _store_out_of_answering_order(cur, round_id, owner_response)
+
+
+def _store_out_of_answering_order(
+    cur: duckdb.DuckDBPyConnection, round_id: int, owner_response: str | None
+) -> None:
+    """Write the round's participants again in order of staff id, and its staff answers in
+    order of their random answer-set id. DuckDB keeps rows in the order they were written, so
+    the n-th person to answer and the n-th answer set would otherwise pair up for anyone who
+    reads the file with SQL (`rowid`). A round holds a few thousand rows at most (25 per
+    answer), so this takes a millisecond."""
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE answering_order AS"
+        " SELECT round_id, response, statement, rating FROM self_assessment_answers"
+        " WHERE round_id = ? AND response IS DISTINCT FROM CAST(? AS UUID)",
+        [round_id, owner_response],
+    )
+    cur.execute(
+        "DELETE FROM self_assessment_answers"
+        " WHERE round_id = ? AND response IS DISTINCT FROM CAST(? AS UUID)",
+        [round_id, owner_response],
+    )
+    cur.execute(
+        "INSERT INTO self_assessment_answers"
+        " SELECT * FROM answering_order ORDER BY CAST(response AS VARCHAR), statement"
+    )
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE answering_order AS"
+        " SELECT round_id, staff_id FROM self_assessment_participants WHERE round_id = ?",
+        [round_id],
+    )
+    cur.execute("DELETE FROM self_assessment_participants WHERE round_id = ?", [round_id])
+    cur.execute(
+        "INSERT INTO self_assessment_participants SELECT * FROM answering_order ORDER BY staff_id"
+    )
+    cur.execute("DROP TABLE answering_order")
 
 
 def close_round(db: Database, viewer: Viewer, round_id: int, now: datetime | None = None) -> None:

@@ -4,9 +4,11 @@
 -- Anonymity is in the shape of the tables. Who answered a round (`self_assessment_participants`,
 -- one row per person, which also lets each person answer only once) and what was answered
 -- (`self_assessment_answers`) share nothing but the round: an answer set is named by a random
--- UUID, and neither table keeps a time at which a person answered, so no answer can be traced
--- to a person by its id, its time or a sequence number. The owner's own answers are the one
--- answer set a round names (`owner_response`): they are the owner's view, not anonymous.
+-- UUID, neither table keeps a time at which a person answered, and both are rewritten on each
+-- answer in an order unrelated to who answered when (metrics/complaints/self_assessment.py), so
+-- no answer can be traced to a person by its id, its time, a sequence number or its row order.
+-- The owner's own answers are the one answer set a round names (`owner_response`): they are the
+-- owner's view, not anonymous.
 
 CREATE SEQUENCE self_assessment_round_id_seq START 1;
 CREATE TABLE self_assessment_rounds (

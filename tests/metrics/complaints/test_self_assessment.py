@@ -85,6 +85,34 @@ def test_no_answer_row_carries_a_staff_id_or_a_time(db: Database, people) -> Non
     ).fetchall() == sorted([(people["ana"].staff_id,), (people["ben"].staff_id,)])
 
 
+def test_the_stored_order_does_not_pair_who_answered_with_what(db: Database, people) -> None:  # type: ignore[no-untyped-def]
+    """DuckDB keeps rows in the order written: the third to answer must not be the third row
+    of both tables."""
+    round_id = open_round(db, people["olga"], ask_staff=True, now=MONDAY)
+    answer_as_owner(db, people["olga"], round_id, rated(5))
+    order = ["cleo", "sara", "ben", "ana"]  # not in order of staff id
+    for n, key in enumerate(order, start=1):
+        answer_as_staff(db, people[key], round_id, rated(n))
+    stored = db.execute(
+        "SELECT staff_id FROM self_assessment_participants ORDER BY rowid"
+    ).fetchall()
+    assert [staff_id for (staff_id,) in stored] == sorted(people[k].staff_id for k in order)
+    # The staff's answer sets lie in order of their random ids, each set's rows together.
+    sets = db.execute(
+        "SELECT CAST(response AS VARCHAR), min(rating) FROM self_assessment_answers"
+        " WHERE response <> (SELECT owner_response FROM self_assessment_rounds)"
+        " GROUP BY ALL ORDER BY min(rowid)"
+    ).fetchall()
+    assert [response for response, _ in sets] == sorted(response for response, _ in sets)
+    assert sorted(rating for _, rating in sets) == [1, 2, 3, 4]
+    # Nothing lost on the way: 4 sets of 25, and the owner's.
+    assert db.execute(
+        "SELECT count(*), count(DISTINCT response) FROM self_assessment_answers"
+    ).fetchone() == (125, 5)
+    [result] = results(db, people["olga"])
+    assert result.owner is not None and result.owner.total == 35
+
+
 def test_each_person_answers_a_round_once(db: Database, people) -> None:  # type: ignore[no-untyped-def]
     round_id = open_round(db, people["olga"], ask_staff=True, now=MONDAY)
     assert invitation(db, people["ana"]).answered is False  # type: ignore[union-attr]
