@@ -216,6 +216,58 @@ class Privacy(StrictModel):
     rules: list[Text] = Field(min_length=1)
 
 
+class ComplaintCategory(StrictModel):
+    id: Slug
+    name: Text
+
+
+# The register's categories when the policy names none: the problems a seller of household
+# appliances hears most. "other" (with the receiver's words) is always allowed beside them.
+DEFAULT_COMPLAINT_CATEGORIES: tuple[ComplaintCategory, ...] = (
+    ComplaintCategory(id="late_delivery", name="Late or missed delivery"),
+    ComplaintCategory(id="faulty_product", name="Faulty or damaged product"),
+    ComplaintCategory(id="wrong_item", name="Wrong item or incomplete order"),
+    ComplaintCategory(id="billing", name="Billing, payment or refund"),
+    ComplaintCategory(id="repair_service", name="Repair or installation service"),
+    ComplaintCategory(id="returns", name="Return or exchange"),
+    ComplaintCategory(id="product_information", name="Wrong product information or advice"),
+    ComplaintCategory(id="hard_to_reach", name="Waiting or hard to reach us"),
+    ComplaintCategory(id="staff_conduct", name="How staff treated the customer"),
+)
+OTHER_CATEGORY = "other"
+# Two years: long enough to see a customer's repeat complaints and answer a late warranty
+# dispute, short enough not to keep personal data "just in case".
+DEFAULT_DETAILS_RETENTION_DAYS = 730
+
+
+class ComplaintRegister(StrictModel):
+    """The complaint register's rules. Optional in the file: the defaults apply without it."""
+
+    categories: list[ComplaintCategory] = Field(
+        default_factory=lambda: list(DEFAULT_COMPLAINT_CATEGORIES), min_length=1
+    )
+    # After this many days from a complaint's closing (resolved and followed up), the
+    # customer's name and contact details are erased; the anonymised record stays.
+    details_retention_days: Annotated[int, Field(gt=0)] = DEFAULT_DETAILS_RETENTION_DAYS
+
+    @field_validator("categories")
+    @classmethod
+    def unique_categories(cls, categories: list[ComplaintCategory]) -> list[ComplaintCategory]:
+        ids = [category.id for category in categories]
+        if OTHER_CATEGORY in ids:
+            raise ValueError(f"{OTHER_CATEGORY!r} is always allowed; do not list it")
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"category ids must be unique; repeated: {', '.join(repeated)}")
+        return categories
+
+    def category_name(self, category: str, other: str | None = None) -> str:
+        """A stored category as people read it: its name, or the receiver's words for 'other'."""
+        if category == OTHER_CATEGORY:
+            return f"Other: {other}" if other else "Other"
+        return next((c.name for c in self.categories if c.id == category), category)
+
+
 class Training(StrictModel):
     pass_mark: Annotated[float, Field(gt=0, le=1)]
     due_within_days: Annotated[int, Field(gt=0)]
@@ -253,6 +305,7 @@ class Policy(StrictModel):
     privacy: Privacy
     training: Training
     review: Review
+    complaints: ComplaintRegister = Field(default_factory=ComplaintRegister)
 
     @field_validator("escalation")
     @classmethod

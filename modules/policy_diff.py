@@ -124,6 +124,7 @@ POLICY_SECTIONS: tuple[PolicySection, ...] = (
     PolicySection("privacy", "Privacy", ("privacy",)),
     PolicySection("training", "Training", ("training",)),
     PolicySection("review", "Review and pilot", ("review",)),
+    PolicySection("complaints", "Complaint register", ("complaints",)),
 )
 
 

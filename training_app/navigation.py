@@ -113,6 +113,20 @@ PAGES_BY_PATH: dict[str, PageSpec] = {
         "Organisation",
         ("owner",),
     ),
+    "self-assessment": PageSpec(
+        "self_assessment.py",
+        "Service self-assessment",
+        ":material/rate_review:",
+        "Organisation",
+        ("owner",),
+    ),
+    "assess-our-service": PageSpec(
+        "self_assessment_answer.py",
+        "Assess our service",
+        ":material/rate_review:",
+        "",
+        ("supervisor", "agent"),
+    ),
     "pilot": PageSpec(
         "pilot_policy.py", "Pilot policy", ":material/rate_review:", "", EVERYONE, pilot_only=True
     ),

@@ -5,7 +5,7 @@ import streamlit as st
 from metrics.performance.period import DEFAULT_PERIOD_NAME
 from metrics.training import to_do
 from training_app import data, session
-from training_app.components import training
+from training_app.components import self_assessment, training
 from training_app.components.formatting import count, period_dates
 from training_app.components.text import md
 
@@ -16,6 +16,7 @@ me = data.agent_overview(viewer)
 st.title(f"Welcome, {md(viewer.name)}")
 supervised_by = f" · supervisor {', '.join(md(name) for name in me.supervisors)}"
 st.caption(f"Agent · {md(me.team or 'no team yet')}{supervised_by if me.supervisors else ''}")
+self_assessment.home_prompt(viewer)
 
 dates = period_dates(me.period)
 handled, resolved, ratings = st.columns(3)

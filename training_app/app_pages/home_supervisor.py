@@ -6,7 +6,7 @@ import streamlit as st
 from metrics.performance.period import DEFAULT_PERIOD_NAME
 from metrics.training import to_do
 from training_app import data, session
-from training_app.components import training
+from training_app.components import self_assessment, training
 from training_app.components.formatting import count, period_dates
 from training_app.components.text import md
 
@@ -20,6 +20,7 @@ if viewer.team_id is None:
 
 team = data.team_overview(viewer)
 st.caption(f"Supervisor · {md(team.team)} · {md(data.organisation_name())}")
+self_assessment.home_prompt(viewer)
 
 dates = period_dates(team.period)
 agents, contacts, answered, abandoned = st.columns(4)
