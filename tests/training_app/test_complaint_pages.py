@@ -27,7 +27,7 @@ from tests.training_app.apptest import app_as
 ZONE = ZoneInfo("Europe/Zagreb")
 
 
-def by_label(widgets, label: str):  # type: ignore[no-untyped-def]
+def by_label(widgets, label: str):
     [found] = [w for w in widgets if w.label == label]
     return found
 
@@ -85,7 +85,7 @@ def recorded(path: Path, viewer: Viewer, name: str, **fields: object) -> int:
         db.close()
 
 
-def page(viewer: Viewer, file: str):  # type: ignore[no-untyped-def]
+def page(viewer: Viewer, file: str):
     at = app_as(viewer).run()
     at.switch_page(f"app_pages/{file}").run()
     assert not at.exception
