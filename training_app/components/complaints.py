@@ -208,10 +208,8 @@ def today_summary(today: Today, *, manager: bool) -> None:
         ),
     ]
     if not any(n for n, _, _ in lines):
-        st.success(
-            f"Nothing due today in {whose} complaints ({today.open:d} open).",
-            icon=":material/task_alt:",
-        )
+        # A line, not an alert: Home's alerts are the training's to-do.
+        st.markdown(f"Nothing due today in {md(whose)} complaints ({today.open:d} open).")
     else:
         st.markdown(
             f"Of {md(whose)} {today.open:d} open complaints:\n"
