@@ -63,6 +63,11 @@ STAFF: list[tuple[str, str, Role, str | None]] = [
 
 @pytest.fixture
 def staff(db: Database) -> dict[str, int]:
+    return add_roster(db)
+
+
+def add_roster(db: Database) -> dict[str, int]:
+    """STAFF in teams A and B, and contact T-1 of Ana's; their ids by key."""
     add_team(db, "A")
     add_team(db, "B")
     ids = {
