@@ -23,7 +23,7 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 import duckdb
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from metrics.people import AccessDenied, Viewer
 from metrics.store import Database, transaction
@@ -849,23 +849,58 @@ class Approver(BaseModel):
 
 
 def possible_approvers(
-    db: Database, viewer: Viewer, policy: Policy, kind: str, amount: Decimal
+    db: Database,
+    viewer: Viewer,
+    policy: Policy,
+    kind: str | None = None,
+    amount: Decimal | None = None,
 ) -> list[Approver]:
-    """Who may approve this compensation for a complaint the viewer receives: active staff
-    whose role's limit covers it (supervisors of the viewer's team), for the form's choice."""
+    """Whom the viewer may name to approve a compensation above their limit: active staff above
+    an agent on the escalation ladder, supervisors of the viewer's own team; with `kind` and
+    `amount`, only those whose limit covers it."""
+    roles = [role for role in ladder_roles(policy) if role != "agent"]
     with db.cursor() as cur:
         rows = cur.execute(
             "SELECT id, name, role, team_id, active FROM staff"
-            " WHERE active AND role IN ('supervisor', 'owner') AND id <> ?"
-            " ORDER BY role DESC, name",
-            [viewer.staff_id],
+            " WHERE active AND role IN (SELECT unnest(?::VARCHAR[])) AND id <> ?"
+            " AND (role = 'owner' OR team_id = ?) ORDER BY role DESC, name",
+            [roles, viewer.staff_id, viewer.team_id],
         ).fetchall()
     found = []
     for row in rows:
         member = StaffRow(id=row[0], name=row[1], role=row[2], team_id=row[3], active=row[4])
-        if approval_refusal(policy, member, kind, amount, viewer.team_id) is None:
+        if (
+            kind is None
+            or amount is None
+            or (approval_refusal(policy, member, kind, amount, viewer.team_id) is None)
+        ):
             found.append(Approver(id=member.id, name=member.name, role=member.role))
     return found
+
+
+_FIELD_WORDS = {
+    "received_at": "the time received",
+    "channel": "the channel",
+    "category": "the category",
+    "description": "what the customer said",
+    "customer_name": "the customer's name",
+    "customer_phone": "the phone number",
+    "customer_email": "the e-mail address",
+    "customer_address": "the address",
+    "category_other": "the kind of complaint",
+    "resolution": "the agreed resolution",
+    "steps": "the steps being taken",
+    "prevention": "the suggestion for preventing it",
+    "compensation_amount": "the amount",
+}
+
+
+def first_problem(exc: ValidationError) -> str:
+    """A form's first invalid field as one line a person reads: which field and why."""
+    error = exc.errors()[0]
+    field = str(error["loc"][0]) if error["loc"] else ""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{_FIELD_WORDS.get(field, field.replace('_', ' '))}: {message}"
 
 
 # --- The lists that drive the day --------------------------------------------------------------
