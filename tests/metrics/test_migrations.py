@@ -81,7 +81,14 @@ EXPECTED_COLUMNS = {
         "imported_by",
         "imported_at",
     ],
-    "complaint_import_rejects": ["batch_id", "row_number", "external_id", "field", "value", "reason"],
+    "complaint_import_rejects": [
+        "batch_id",
+        "row_number",
+        "external_id",
+        "field",
+        "value",
+        "reason",
+    ],
     "feedback": [
         "id",
         "interaction_id",
