@@ -201,6 +201,17 @@ EXPECTED_COLUMNS = {
         "is_demo",
     ],
     "schema_migrations": ["version", "name", "applied_at"],
+    "self_assessment_answers": ["round_id", "response", "statement", "rating"],
+    "self_assessment_participants": ["round_id", "staff_id"],
+    "self_assessment_rounds": [
+        "id",
+        "opened_by",
+        "opened_at",
+        "staff_asked",
+        "owner_response",
+        "closed_at",
+        "closed_by",
+    ],
     "sign_in_clears": ["email", "through_check_id", "reason", "cleared_by", "cleared_at"],
     "sign_in_sessions": [
         "token_sha256",
