@@ -61,8 +61,9 @@ scope = (
 )
 st.caption(
     "A generic CSV or Parquet file, a Zendesk or Freshdesk ticket export, or an Asterisk "
-    "queue_log; or a complaint register kept elsewhere. Times without an offset are read in the time zone chosen below (a time the "
-    "clocks skipped there is refused; one they repeated is its first occurrence). " + scope
+    "queue_log; or a complaint register kept elsewhere. Times without an offset are read in "
+    "the time zone chosen below (a time the clocks skipped there is refused; one they repeated "
+    "is its first occurrence). " + scope
 )
 with st.expander("What a file must hold"):
     st.markdown(
