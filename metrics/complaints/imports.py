@@ -507,6 +507,12 @@ def _row_checks(policy: Policy) -> list[Check]:
             + " || strftime(follow_up_proposed, '%Y-%m-%d') || ' at the latest'",
         ),
         Check(
+            "promised_by",
+            "on_the_spot AND promised_raw IS NOT NULL",
+            "promised_raw",
+            sql_text("a complaint resolved on the spot has no promised date"),
+        ),
+        Check(
             "customer_satisfied",
             "satisfied IS NOT NULL AND followed_up_raw IS NULL",
             "satisfied_raw",

@@ -342,6 +342,11 @@ FILE: list[tuple[int, str, list[tuple[str, str | None, str]]]] = [
     # The same id twice with different content: neither loads.
     (28, row("C26", **GOOD), [("complaint_id", "C26", "appears 2 times in this file")]),
     (29, row("C26", **GOOD, description="another"), [("complaint_id", "C26", "appears 2 times")]),
+    (
+        30,
+        row("C27", **GOOD, resolved_on_the_spot="yes", promised_by="2026-11-04"),
+        [("promised_by", "2026-11-04", "a complaint resolved on the spot has no promised date")],
+    ),
 ]
 
 
@@ -372,10 +377,10 @@ def test_every_kind_of_bad_row_is_rejected_and_a_reimport_changes_nothing(
     result = import_complaints(db, path, OWNER, policy, ZONE)
 
     rejected_rows = {number for number, _, problems in FILE if problems}
-    assert result.rows_read == len(FILE) == 28
+    assert result.rows_read == len(FILE) == 29
     assert result.loaded == 4
     assert result.duplicates == 1  # row 27
-    assert result.rejected == len(rejected_rows) == 23
+    assert result.rejected == len(rejected_rows) == 24
     assert result.rows_read == result.loaded + result.rejected + result.duplicates
     expected = sorted(
         (number, field, value, reason)
@@ -386,7 +391,7 @@ def test_every_kind_of_bad_row_is_rejected_and_a_reimport_changes_nothing(
     assert [(n, f, v) for n, f, v, _ in found] == [(n, f, v) for n, f, v, _ in expected]
     for (_, _, _, reason), (_, _, _, start) in zip(found, expected, strict=True):
         assert reason.startswith(start), (reason, start)
-    assert result.problems == len(expected) == 24
+    assert result.problems == len(expected) == 25
 
     ana, sup_a = staff["ana"], staff["sup_a"]
     team_a = db.execute("SELECT team_id FROM staff WHERE id = ?", [ana]).fetchone()[0]  # type: ignore[index]
@@ -421,19 +426,14 @@ def test_every_kind_of_bad_row_is_rejected_and_a_reimport_changes_nothing(
     ]
     # fmt: on
     [batch] = complaint_import_history(db, OWNER)
-    assert (batch.id, batch.rows_read, batch.loaded, batch.rejected, batch.duplicates) == (
-        result.batch_id,
-        28,
-        4,
-        23,
-        1,
-    )
-    assert len(complaint_batch_rejects(db, OWNER, batch.id)) == 24
+    counts = (batch.id, batch.rows_read, batch.loaded, batch.rejected, batch.duplicates)
+    assert counts == (result.batch_id, 29, 4, 24, 1)
+    assert len(complaint_batch_rejects(db, OWNER, batch.id)) == 25
 
     before = stored(db)
     again = import_complaints(db, path, OWNER, policy, ZONE)
     # The four loaded complaints and the repeat are duplicates now; the rest is refused again.
-    assert (again.rows_read, again.loaded, again.duplicates, again.rejected) == (28, 0, 5, 23)
+    assert (again.rows_read, again.loaded, again.duplicates, again.rejected) == (29, 0, 5, 24)
     assert again.earlier_imports == [result.batch_id]
     assert stored(db) == before
 
