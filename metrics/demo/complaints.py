@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -183,13 +184,25 @@ class _Customer:
     address: str
 
 
-def insert_complaints(cur: Database, rng: random.Random, policy: Policy, horizon: datetime) -> int:
+def insert_complaints(
+    cur: Database,
+    rng: random.Random,
+    policy: Policy,
+    horizon: datetime,
+    fresh_starters: Sequence[int] = (),
+) -> int:
     """Draw and insert the register for the demo contacts stored so far (answered before
-    `horizon`, the moment the demo is a snapshot of); returns how many complaints."""
+    `horizon`, the moment the demo is a snapshot of), but those of `fresh_starters` (the demo's
+    sign-in agent, who starts with nothing of their own, as with the training); returns how
+    many complaints."""
     before = horizon - RECORDED_WITHIN_S * timedelta(seconds=2)
-    demo_contacts = "FROM interactions WHERE is_demo AND agent_id IS NOT NULL AND answered_at < ?"
+    demo_contacts = (
+        "FROM interactions WHERE is_demo AND agent_id IS NOT NULL AND answered_at < ?"
+        " AND agent_id NOT IN (SELECT unnest(?::INTEGER[]))"
+    )
+    params = [before, list(fresh_starters)]
     # Drawn from the ids alone: reading every contact into Python would take seconds.
-    ids = [i for (i,) in cur.execute(f"SELECT id {demo_contacts} ORDER BY id", [before]).fetchall()]
+    ids = [i for (i,) in cur.execute(f"SELECT id {demo_contacts} ORDER BY id", params).fetchall()]
     if not ids:
         return 0
     picked = sorted(rng.sample(ids, round(len(ids) * COMPLAINT_RATE)))
@@ -202,7 +215,7 @@ def insert_complaints(cur: Database, rng: random.Random, policy: Policy, horizon
         ).fetchall()
     ]
     span = cur.execute(
-        f"SELECT epoch(min(answered_at)), epoch(max(answered_at)) {demo_contacts}", [before]
+        f"SELECT epoch(min(answered_at)), epoch(max(answered_at)) {demo_contacts}", params
     ).fetchone()
     assert span is not None
     first, last = (datetime.fromtimestamp(moment, UTC) for moment in span)

@@ -190,6 +190,7 @@ def generate_demo(
             random.Random(int(complaints_seed.generate_state(1)[0])),
             policy,
             datetime.fromtimestamp(calendar.horizon, UTC),
+            [staff_id for staff_id, person in agents_staff if person.signs_in],
         )
         for key, value in (
             ("organisation_name", f"{policy.organisation} (demo)"),

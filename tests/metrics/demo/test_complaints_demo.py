@@ -15,6 +15,7 @@ import pytest
 from metrics.complaints.register import compensation_needs_approval, proposed_follow_up
 from metrics.demo.complaints import COMPLAINT_RATE
 from metrics.demo.generate import generate_demo, remove_demo
+from metrics.demo.people import DEMO_ACCOUNTS
 from metrics.store import Database, open_database
 from modules.policy import Policy, load_policy
 from tests.conftest import SMALL_DEMO
@@ -51,15 +52,25 @@ def demo(demo_db_path: Path) -> Database:
 
 
 def test_the_register_is_generated_and_labelled_demo(demo: Database) -> None:
+    # The demo's sign-in agent starts with nothing of their own, as with the training.
+    [(sign_in_agent,)] = rows(
+        demo, "SELECT id FROM staff WHERE email = ?", [DEMO_ACCOUNTS["agent"]]
+    )
     answered = rows(
-        demo, "SELECT count(*) FROM interactions WHERE is_demo AND answered_at IS NOT NULL"
+        demo,
+        "SELECT count(*) FROM interactions WHERE is_demo AND answered_at IS NOT NULL"
+        " AND agent_id <> ?",
+        [sign_in_agent],
     )[0][0]
+    assert rows(demo, "SELECT count(*) FROM complaints WHERE received_by = ?", [sign_in_agent]) == [
+        (0,)
+    ]
     [(complaints, demo_rows, app_rows)] = rows(
         demo,
         "SELECT count(*), count(*) FILTER (is_demo), count(*) FILTER (source = 'app')"
         " FROM complaints",
     )
-    # Nine in a thousand of the contacts answered (those of the snapshot's last minutes aside).
+    # Nine in a thousand of the others' contacts (those of the snapshot's last minutes aside).
     assert complaints == demo_rows == app_rows
     assert abs(complaints - answered * COMPLAINT_RATE) <= 2, (complaints, answered)
     # Each was received by the agent who answered its contact, in that contact's team and
