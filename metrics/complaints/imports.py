@@ -59,6 +59,7 @@ from metrics.contacts.formats import (
     timestamp,
 )
 from metrics.contacts.imports import (
+    REJECT_VALUE_CHARS,
     ImportFailed,
     ImportFileError,
     _create_table,
@@ -129,7 +130,6 @@ DATE_EXAMPLE = "YYYY-MM-DD, e.g. 2026-03-02"
 AMOUNT = r"\d{1,10}(\.\d{1,2})?"  # what DECIMAL(12, 2) holds: no sign, no exponent, cents at most
 APPROVED_REASON = "approved in the register this complaint was imported from"
 EMAIL = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+"
-REJECT_COLUMNS = ["row", "id", "field", "value", "reason"]
 
 
 class ComplaintImportResult(BaseModel):
@@ -814,7 +814,8 @@ def _write(cur: Database, batch: dict[str, object], viewer: Viewer) -> int:
     )
     cur.execute(
         "INSERT INTO complaint_import_rejects (batch_id, row_number, external_id, field, value,"
-        " reason) SELECT ?, row_number, external_id, field, left(value, 200), reason"
+        f" reason) SELECT ?, row_number, external_id, field, left(value, {REJECT_VALUE_CHARS}),"
+        " reason"
         " FROM complaint_import_problems ORDER BY row_number, field",
         [batch_id],
     )
