@@ -49,6 +49,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from metrics import auth
+from metrics.complaints.import_format import COMPLAINTS_FORMAT
 from metrics.contacts.formats import FORMATS
 from metrics.people import AccessDenied, PeopleError, Viewer
 from metrics.store import Database, failure_kind
@@ -264,8 +265,10 @@ async def post_import(ctx: ApiContext, request: Request, caller: Caller) -> Resp
         if not isinstance(upload, UploadFile):
             raise ApiError(400, "file: required: send the file as the multipart field 'file'")
         chosen = form.get("format") or None
-        if chosen is not None and chosen not in FORMATS:
-            raise ApiError(400, f"format: must be one of {', '.join(FORMATS)}")
+        if chosen is not None and chosen not in (*FORMATS, COMPLAINTS_FORMAT):
+            raise ApiError(
+                400, f"format: must be one of {', '.join((*FORMATS, COMPLAINTS_FORMAT))}"
+            )
         dry_run = _flag(form.get("dry_run"), "dry_run")
         timezone = form.get("timezone") or None
         if timezone is not None and not isinstance(timezone, str):

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from metrics.complaints.import_format import COMPLAINTS_FORMAT
 from metrics.contacts.format_names import FORMATS
 from metrics.store_path import DB_ENV_VAR, database_path
 from modules.defaults import (
@@ -176,12 +177,16 @@ def build_parser() -> AcademyParser:
     import_cmd = command(
         "import",
         "import contacts from a generic CSV/Parquet file, a Zendesk or Freshdesk ticket export or "
-        "an Asterisk queue_log; print the counts as JSON",
+        "an Asterisk queue_log, or a complaint register (--format complaints); print the counts "
+        "as JSON",
         Command("cmd_import", CREATES_STORE, writes=True),
     )
     import_cmd.add_argument("file", type=Path, metavar="FILE")
     import_cmd.add_argument(
-        "--format", choices=FORMATS, help="the file's format (default: told from its header)"
+        "--format",
+        choices=(*FORMATS, COMPLAINTS_FORMAT),
+        help="the file's format (default: told from its header); complaints: a complaint "
+        "register kept elsewhere",
     )
     import_cmd.add_argument(
         "--dry-run", action="store_true", help="check and count everything, store nothing"

@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from metrics.complaints.import_format import COMPLAINTS_FORMAT
 from metrics.store import (
     Database,
     DatabaseLockedError,
@@ -402,23 +403,36 @@ def import_answer(
     timezone_field: str = "--timezone",
 ) -> dict[str, object]:
     """Import one file; the counts as `academy import` prints them and the API returns them
-    (`shown_as` is the file as the user named it). Raises CommandError when the file cannot be
+    (`shown_as` is the file as the user named it). A complaint register (`--format complaints`,
+    or a file whose header is one) is imported into the complaint register
+    (metrics/complaints/imports.py), in the same shape. Raises CommandError when the file cannot be
     read or written, AccessDenied for a viewer who may not import. Timestamps without an offset
     are read in `timezone`, else in the organisation's time zone as the policy in force says; an
     unknown zone is one line naming `timezone_field` (the option or form field it came from)."""
+    from metrics.complaints import imports as complaint_imports
     from metrics.contacts import imports as importing
 
-    zone = timezone or policy_in_force(db, policy_file).business_hours.timezone
+    policy = policy_in_force(db, policy_file)
+    zone = timezone or policy.business_hours.timezone
+    result: importing.ImportResult | complaint_imports.ComplaintImportResult
     try:
-        result = importing.import_file(
-            db,
-            file,
-            viewer,
-            zone,
-            format=format,  # type: ignore[arg-type]
-            dry_run=dry_run,
-            file_name=file_name,
-        )
+        if format == COMPLAINTS_FORMAT or (
+            format is None
+            and complaint_imports.is_complaint_register(db, file, file_name or file.name)
+        ):
+            result = complaint_imports.import_complaints(
+                db, file, viewer, policy, zone, dry_run=dry_run, file_name=file_name
+            )
+        else:
+            result = importing.import_file(
+                db,
+                file,
+                viewer,
+                zone,
+                format=format,  # type: ignore[arg-type]
+                dry_run=dry_run,
+                file_name=file_name,
+            )
     except (importing.ImportFileError, importing.ImportFailed) as exc:
         if failure_kind(exc) is not None:
             raise  # out of memory or a full disk, said as such (see `failure_lines`)
@@ -533,9 +547,6 @@ def cmd_tokens(args: argparse.Namespace, inv: Invocation) -> int:
     return 0
 
 
-# -- policy versions (issue 12): `policy versions`, `policy acknowledge`
-
-
 def cmd_complaints_erase_expired(args: argparse.Namespace, inv: Invocation) -> int:
     from metrics.complaints.register import erase_expired_details
 
@@ -543,6 +554,9 @@ def cmd_complaints_erase_expired(args: argparse.Namespace, inv: Invocation) -> i
         erased = erase_expired_details(db, policy_in_force(db, inv.policy))
     inv.print(json.dumps({"erased": erased}))
     return 0
+
+
+# -- policy versions (issue 12): `policy versions`, `policy acknowledge`
 
 
 def cmd_policy_versions(args: argparse.Namespace, inv: Invocation) -> int:

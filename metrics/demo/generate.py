@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from metrics.contacts.case_sizes import forget_case_contacts, refresh_case_contacts
 from metrics.contacts.rollups import refresh_contact_rollups
 from metrics.demo.calendar import build_calendar
+from metrics.demo.complaints import insert_complaints
 from metrics.demo.contacts import draw_contacts, draw_feedback, insert_traffic, interaction_frame
 from metrics.demo.people import DEMO_ACCOUNTS, TEAM_NAMES, draw_people, draw_skills, insert_people
 from metrics.demo.rollout import forget_gone_staff, insert_rollout_session, remove_rollout_sessions
@@ -48,6 +49,7 @@ class DemoSummary(BaseModel):
     training_attempts: int = 0
     certificates: int = 0
     acknowledgements: int = 0
+    complaints: int = 0
 
 
 class DemoAlreadyPresent(RuntimeError):
@@ -99,7 +101,10 @@ def generate_demo(
     # Separate streams for names and traffic: names depend on the e-mails already taken in the
     # store, and that must not change the contacts generated.
     # Training has its own stream too, so adding modules leaves the contacts as they were.
-    names_seed, traffic_seed, training_seed, rollout_seed = np.random.SeedSequence(seed).spawn(4)
+    # Each stream added later is spawned after the others, which stay as they were.
+    names_seed, traffic_seed, training_seed, rollout_seed, complaints_seed = np.random.SeedSequence(
+        seed
+    ).spawn(5)
     with transaction(db) as cur:
         if _has_demo(cur):
             raise DemoAlreadyPresent(
@@ -180,6 +185,13 @@ def generate_demo(
             in_the_room,
             presented_at,
         )
+        complaints = insert_complaints(
+            cur,
+            random.Random(int(complaints_seed.generate_state(1)[0])),
+            policy,
+            datetime.fromtimestamp(calendar.horizon, UTC),
+            [staff_id for staff_id, person in agents_staff if person.signs_in],
+        )
         for key, value in (
             ("organisation_name", f"{policy.organisation} (demo)"),
             (DEMO_SETTING, "true"),
@@ -200,6 +212,7 @@ def generate_demo(
         training_attempts=len(training.attempts),
         certificates=len(training.certificates),
         acknowledgements=len(training.acknowledgements),
+        complaints=complaints,
     )
 
 
@@ -220,6 +233,13 @@ def remove_demo(db: Database) -> DemoSummary:
         remove_rollout_sessions(cur)
         certificates = _deleted(cur, "DELETE FROM certificates WHERE is_demo")
         acknowledgements = _deleted(cur, "DELETE FROM policy_acknowledgements WHERE is_demo")
+        complaints = _deleted(cur, "DELETE FROM complaints WHERE is_demo")
+        # A complaint kept (recorded or imported) that came from a demo contact keeps no link
+        # to a contact that is gone.
+        cur.execute(
+            "UPDATE complaints SET interaction_id = NULL"
+            " WHERE interaction_id IN (SELECT id FROM interactions WHERE is_demo)"
+        )
         feedback = _deleted(cur, "DELETE FROM feedback WHERE is_demo")
         # An imported contact sharing a case (source and case id) with demo contacts was
         # counted with them: its case is counted again once they are gone.
@@ -227,12 +247,14 @@ def remove_demo(db: Database) -> DemoSummary:
         interactions = _deleted(cur, "DELETE FROM interactions WHERE is_demo")
         refresh_case_contacts(cur)
         refresh_contact_rollups(cur)
-        # What remains of interactions is imported data; only those rows can still refer to demo
-        # staff and teams.
+        # What remains of interactions and complaints is imported (or recorded) data; only
+        # those rows can still refer to demo staff and teams.
         staff = _deleted(
             cur,
             "DELETE FROM staff s WHERE s.is_demo"
-            " AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.agent_id = s.id)",
+            " AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.agent_id = s.id)"
+            " AND NOT EXISTS (SELECT 1 FROM complaints c WHERE s.id IN (c.received_by,"
+            " c.handled_by, c.recorded_by, c.compensation_approver, c.compensation_decided_by))",
         )
         # Training records of demo staff who are gone go with them (demo accounts can take
         # the training for real, so those rows are not flagged demo themselves).
@@ -250,7 +272,8 @@ def remove_demo(db: Database) -> DemoSummary:
             cur,
             "DELETE FROM teams t WHERE t.is_demo"
             " AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.team_id = t.id)"
-            " AND NOT EXISTS (SELECT 1 FROM staff s WHERE s.team_id = t.id)",
+            " AND NOT EXISTS (SELECT 1 FROM staff s WHERE s.team_id = t.id)"
+            " AND NOT EXISTS (SELECT 1 FROM complaints c WHERE c.team_id = t.id)",
         )
         cur.execute("DELETE FROM organisation_settings WHERE key = ?", [DEMO_SETTING])
         # The demo renamed the organisation; a name the owner set since then stays.
@@ -268,6 +291,7 @@ def remove_demo(db: Database) -> DemoSummary:
         training_attempts=attempts,
         certificates=certificates,
         acknowledgements=acknowledgements,
+        complaints=complaints,
     )
 
 

@@ -248,7 +248,10 @@ def test_an_import_gives_the_command_lines_answer_and_records_the_token(
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"format": "excel"}, "format: must be one of generic, zendesk, freshdesk, asterisk"),
+        (
+            {"format": "excel"},
+            "format: must be one of generic, zendesk, freshdesk, asterisk, complaints",
+        ),
         ({"dry_run": "maybe"}, "dry_run: must be true or false"),
         ({"dryrun": "true"}, "unknown parameter 'dryrun' (known: file, format, dry_run, timezone)"),
     ],

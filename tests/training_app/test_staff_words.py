@@ -21,8 +21,9 @@ EXCEPTION = re.compile(r"\b[A-Z]\w*(?:Error|Exception)\b|\bTraceback\b")
 # A configuration key: snake_case (due_within_days) or a dotted path (training.pass_mark).
 KEY = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b|(?<![\w@.])[a-z]+(?:_[a-z]+)*\.[a-z]+_[a-z_]+\b")
 
-# The Import page names the columns of the generic format and Asterisk's queue_log file: the
-# words of the files an owner exports and imports, which the page has to name.
+# The Import page names the columns of the generic format, Asterisk's queue_log file and the
+# complaint register: the words of the files an owner exports and imports, which the page has
+# to name.
 IMPORT_FORMAT_WORDS = {
     "interaction_id",
     "queued_at",
@@ -32,6 +33,11 @@ IMPORT_FORMAT_WORDS = {
     "agent_name",
     "case_id",
     "queue_log",
+    "complaint_id",
+    "received_at",
+    "received_by",
+    "approved_by",
+    "follow_up_due",
 }
 ALLOWED = {"import_contacts.py": IMPORT_FORMAT_WORDS}
 

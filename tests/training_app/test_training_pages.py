@@ -426,10 +426,12 @@ def test_an_agents_home_follows_their_training_until_nothing_is_left(
         records.acknowledge_policy(db, agent, 1, "Elif Yilmaz", POLICY_MODULE)
     finally:
         db.close()
-    assert alerts(home(agent)) == (
+    # The training's line is the only one left about training (Home's complaint line is beside).
+    training_lines = [line for line in alerts(home(agent)).splitlines() if "training" in line]
+    assert training_lines == [
         "Nothing left to do in your training: you have passed every assigned module and signed "
         "policy version 1."
-    )
+    ]
 
 
 def test_a_supervisors_home_names_the_agents_to_chase_until_they_are_done(

@@ -1,27 +1,34 @@
 """Import contacts: upload a helpdesk export or call log, see how its first rows will be stored,
 check the whole file or import it, read what was loaded, refused and skipped; link the phone
 interface names a call log gives (PJSIP/201) to the people who answered; the history of
-imports, and removing one. Owners import for any team, supervisors for their own."""
+imports, and removing one. A complaint register kept elsewhere is imported here too (the
+complaints format). Owners import for any team, supervisors for their own."""
 
 import re
 import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from metrics.complaints import imports as complaint_imports
+from metrics.complaints.import_format import COMPLAINTS_FORMAT, COMPLAINTS_TITLE
 from metrics.contacts import agent_names
 from metrics.contacts import imports as importing
-from metrics.contacts.formats import FORMAT_TITLES, FORMATS
+from metrics.contacts.formats import FORMAT_TITLES, FORMATS, Format
 from training_app import data, session
 from training_app.components.formatting import count, local_time
 from training_app.components.performance_tables import csv_download
 from training_app.components.tables import show_table
 from training_app.components.text import md, md_bullets
 
+# The contact formats, then the complaint register (metrics/complaints/imports.py).
+CHOICES = (*FORMATS, COMPLAINTS_FORMAT)
+TITLES: dict[str, str] = {**dict(FORMAT_TITLES.items()), COMPLAINTS_FORMAT: COMPLAINTS_TITLE}
 UPLOAD_KEY = "import_upload"
 FILE_KEY = "import_file"  # the upload saved to disk: {"id", "path", "name"}
 RESULT_KEY = "import_result"  # the last check or import of that file
@@ -54,8 +61,9 @@ scope = (
 )
 st.caption(
     "A generic CSV or Parquet file, a Zendesk or Freshdesk ticket export, or an Asterisk "
-    "queue_log. Times without an offset are read in the time zone chosen below (a time the "
-    "clocks skipped there is refused; one they repeated is its first occurrence). " + scope
+    "queue_log; or a complaint register kept elsewhere. Times without an offset are read in "
+    "the time zone chosen below (a time the clocks skipped there is refused; one they repeated "
+    "is its first occurrence). " + scope
 )
 with st.expander("What a file must hold"):
     st.markdown(
@@ -70,7 +78,11 @@ with st.expander("What a file must hold"):
         "classic and the newer survey answers are ratings; one no survey has is a warning, "
         "and its ticket loads without it). A ticket with no reply yet is waiting, not "
         "abandoned. **Asterisk**: the `queue_log` file, one contact per call. The README says "
-        "how each column is read; `data/samples/` holds an example of every format."
+        "how each column is read; `data/samples/` holds an example of every format.\n\n"
+        "**Complaint register** (CSV or Parquet), one complaint per row: `complaint_id`, "
+        "`received_at`, `received_by` (the e-mail of whoever received it) and `category` (one of "
+        "the policy's, or `other: ` and a few words) are required; the README lists the other "
+        "columns and how each is checked (`data/samples/complaints.csv`)."
     )
 
 
@@ -109,11 +121,21 @@ def local_times(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     return shown
 
 
+def name_only(who: str) -> str:
+    """'Maja Kovač <owner@demo.example>' -> 'Maja Kovač': the e-mail makes the table too wide."""
+    return re.sub(r"\s*<[^>]*>$", "", who)
+
+
 def plural(n: int, noun: str) -> str:
     return f"{count(n)} {noun}{'' if n == 1 else 's'}"
 
 
-def first_only(result: importing.ImportResult, shown: int, total: int, what: str) -> None:
+def first_only(
+    result: importing.ImportResult | complaint_imports.ComplaintImportResult,
+    shown: int,
+    total: int,
+    what: str,
+) -> None:
     """Say so when the result holds only the first lines (`PROBLEM_ROWS_KEPT`) of the import's
     problems or warnings, and where the others are."""
     if shown >= total:
@@ -217,6 +239,105 @@ def show_result(result: importing.ImportResult) -> None:
         )
 
 
+def complaint_register(saved: dict[str, str], read_zone: str) -> None:
+    """A complaint register: checked or imported whole into the complaint register."""
+    st.caption(
+        "Each complaint is checked against the policy in force: its categories, compensation "
+        "options and each role's limit (an amount above the receiver's needs an approved_by who "
+        "may grant it), and the follow-up standard (a blank follow_up_due is the policy's)."
+        + (
+            ""
+            if viewer.role == "owner"
+            else " Complaints received by someone outside your team are refused."
+        )
+    )
+    buttons = st.container(horizontal=True)
+    dry_run = buttons.button(
+        "Check the whole file (nothing is stored)",
+        icon=":material/fact_check:",
+        key="complaints_check_button",
+    )
+    do_import = buttons.button(
+        "Import", type="primary", icon=":material/upload:", key="complaints_import_button"
+    )
+    if dry_run or do_import:
+        try:
+            with st.spinner("Reading and checking every row…"):
+                result = complaint_imports.import_complaints(
+                    db,
+                    saved["path"],
+                    viewer,
+                    policy,
+                    read_zone,
+                    dry_run=dry_run,
+                    file_name=saved["name"],
+                )
+        except (
+            importing.ImportFileError,
+            importing.ImportFailed,
+            importing.ImportOptionError,
+        ) as exc:
+            st.error(md(exc))
+        else:
+            st.session_state[RESULT_KEY] = (saved["id"], result)
+            if not dry_run:
+                st.rerun()  # the history below shows the import
+    kept = st.session_state.get(RESULT_KEY)
+    if (
+        kept
+        and kept[0] == saved["id"]
+        and isinstance(kept[1], complaint_imports.ComplaintImportResult)
+    ):
+        show_complaint_result(kept[1])
+
+
+def show_complaint_result(result: complaint_imports.ComplaintImportResult) -> None:
+    if result.dry_run:
+        st.info(
+            f"Checked {md(result.file)}: nothing was stored. Importing it would load "
+            f"{md(plural(result.loaded, 'complaint'))}."
+        )
+    elif result.loaded:
+        st.success(
+            f"Imported {md(plural(result.loaded, 'complaint'))} from {md(result.file)} "
+            f"(import #{result.batch_id:d}) into the complaint register."
+        )
+    else:
+        st.warning(f"Nothing new was loaded from {md(result.file)} (import #{result.batch_id:d}).")
+    tiles = st.columns(4)
+    tiles[0].metric("Rows read", count(result.rows_read))
+    tiles[1].metric("Would load" if result.dry_run else "Loaded", count(result.loaded))
+    tiles[2].metric("Rejected", count(result.rejected))
+    tiles[3].metric("Duplicates skipped", count(result.duplicates))
+    st.caption(
+        "Rows read = loaded + rejected + duplicates. A duplicate repeats a complaint already "
+        "imported, or an earlier row of the file, exactly (the same complaint_id, the same "
+        "content); it is skipped, not refused."
+    )
+    earlier = [batch for batch in result.earlier_imports if batch != result.batch_id]
+    if earlier:
+        st.info(
+            "This exact file was imported before (import "
+            + ", ".join(f"#{batch:d}" for batch in earlier)
+            + "): what it holds is already stored."
+        )
+    if result.rejected:
+        st.subheader("Rejected rows")
+        st.caption(
+            "One line per problem: a row refused for two reasons has two lines. Row numbers "
+            "count the header as row 1, as a spreadsheet does. Fix the rows and import the file "
+            "again; the rows already loaded will be skipped as duplicates."
+        )
+        first_only(result, len(result.rejects), result.problems, "problems")
+        show_table(result.rejects.rename(columns=REJECT_HEADINGS), pinned="Row", wrap=["Reason"])
+        csv_download(
+            result.rejects,
+            "Download the rejected rows (CSV)",
+            f"rejected-{Path(result.file).stem or 'import'}.csv",
+            key="download_complaint_rejects",
+        )
+
+
 upload = st.file_uploader(
     "File to import",
     key=UPLOAD_KEY,
@@ -225,16 +346,20 @@ upload = st.file_uploader(
 saved = saved_upload(upload)
 if saved is not None:
     path, name = saved["path"], saved["name"]
-    detected = None
+    detected: str | None = None
     try:
-        detected = importing.detect_format(db, path, name)
+        detected = (
+            COMPLAINTS_FORMAT
+            if complaint_imports.is_complaint_register(db, path, name)
+            else importing.detect_format(db, path, name)
+        )
     except importing.ImportFileError as exc:
         st.error(md(exc))
     choice = st.selectbox(
         "Format",
-        FORMATS,
-        index=FORMATS.index(detected) if detected else None,
-        format_func=lambda f: FORMAT_TITLES[f] + (" (detected)" if f == detected else ""),
+        CHOICES,
+        index=CHOICES.index(detected) if detected else None,
+        format_func=lambda f: TITLES[f] + (" (detected)" if f == detected else ""),
         placeholder="Choose the format",
         key=f"import_format_{saved['id']}",
     )
@@ -247,10 +372,13 @@ if saved is not None:
         "Times with an offset or Z are exact whatever is chosen.",
         key="import_timezone",
     )
-    if choice is not None and read_zone is not None:
+    if choice == COMPLAINTS_FORMAT and read_zone is not None:
+        complaint_register(saved, read_zone)
+    elif choice is not None and read_zone is not None:
+        contact_format = cast(Format, choice)  # not the complaints format: one of the others
         try:
             preview = importing.preview_file(
-                db, path, viewer, read_zone, format=choice, file_name=name
+                db, path, viewer, read_zone, format=contact_format, file_name=name
             )
         except (importing.ImportFileError, importing.ImportOptionError) as exc:
             st.error(md(exc))
@@ -279,7 +407,7 @@ if saved is not None:
                             path,
                             viewer,
                             read_zone,
-                            format=choice,
+                            format=contact_format,
                             dry_run=dry_run,
                             file_name=name,
                         )
@@ -379,7 +507,49 @@ def names_to_link() -> None:
         st.rerun()
 
 
+def complaint_import_history() -> None:
+    """The complaint registers imported (the viewer's own, for a supervisor), with their rejects."""
+    history = complaint_imports.complaint_import_history(db, viewer)
+    if not history:
+        return
+    st.divider()
+    st.subheader("Complaint register imports")
+    show_table(
+        pd.DataFrame(
+            [
+                {
+                    "Import": f"#{b.id}",
+                    "When": local_time(b.imported_at, zone),
+                    "File": b.file_name,
+                    "By": name_only(b.imported_by),
+                    "Read": b.rows_read,
+                    "Loaded": b.loaded,
+                    "Rejected": b.rejected,
+                    "Duplicates": b.duplicates,
+                }
+                for b in history
+            ]
+        )
+    )
+    with_rejects = {b.id: b for b in history if b.rejected}
+    if not with_rejects:
+        return
+    chosen = st.selectbox(
+        "A complaint import with rejected rows",
+        list(with_rejects),
+        format_func=lambda i: f"#{i} · {with_rejects[i].file_name}",
+        key="complaint_import_chosen",
+    )
+    csv_download(
+        complaint_imports.complaint_batch_rejects(db, viewer, chosen),
+        f"Download the rejected rows of import #{chosen:d} (CSV)",
+        f"rejected-import-{chosen:d}.csv",
+        key="download_complaint_batch_rejects",
+    )
+
+
 names_to_link()
+complaint_import_history()
 
 st.divider()
 st.subheader("Imports")
@@ -396,11 +566,6 @@ def state(batch: importing.ImportBatch) -> str:
     if batch.removed_at is None:
         return "stored" if batch.loaded else "nothing loaded"
     return f"removed {local_time(batch.removed_at, zone)} by {name_only(batch.removed_by or '')}"
-
-
-def name_only(who: str) -> str:
-    """'Maja Kovač <owner@demo.example>' -> 'Maja Kovač': the e-mail makes the table too wide."""
-    return re.sub(r"\s*<[^>]*>$", "", who)
 
 
 show_table(

@@ -296,6 +296,8 @@ def test_a_store_migrated_from_before_the_rollups_gets_them_built(
         patch.setattr("metrics.contacts.case_sizes._mark_recounted_days", lambda cur, which: None)
         # Nor had it a rollout session (migration 0015 came later).
         patch.setattr("metrics.demo.generate.insert_rollout_session", lambda *args: 0)
+        # Nor a complaint register (migration 0016 came later still).
+        patch.setattr("metrics.demo.generate.insert_complaints", lambda *args: 0)
         generate_demo(old, policy, agents=6, days=60, until=DEMO_UNTIL)
     assert "contact_days" not in store.table_columns(old)
     monkeypatch.setattr(store, "migrations", lambda: every)
