@@ -4,6 +4,7 @@ view only once the round is closed and only from three answers, and who may do w
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -198,7 +199,7 @@ def test_who_may_do_what(db: Database, people) -> None:  # type: ignore[no-untyp
         open_round(db, sara, ask_staff=True)
     # A viewer claiming to be an owner is judged by the stored row: Ana is an agent.
     with pytest.raises(AccessDenied):
-        open_round(db, ana.model_copy(update={"role": "owner"}), ask_staff=True)
+        open_round(db, replace(ana, role="owner"), ask_staff=True)
     round_id = open_round(db, olga, ask_staff=False)
     with pytest.raises(SelfAssessmentRefused, match="already open"):
         open_round(db, people["otto"], ask_staff=True)
