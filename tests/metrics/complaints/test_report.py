@@ -414,12 +414,15 @@ def test_repeat_complaints_match_e_mail_or_phone_within_30_days(
         ana,
         first + timedelta(days=3),
         customer_email="ivo@example.com",
+        customer_phone="+385 99 000 1111",
         details_erased_at=utc(11, 30, 0),
     )
+    add_complaint(db, policy, ana, first + timedelta(days=10), customer_phone="+385-99-000-1111")
     period = Period(start=date(2026, 11, 2), end=date(2026, 12, 31))
     numbers = complaint_numbers(db, people["olga"], policy, period, AS_OF).overall
-    # In the period: the four after the first; only the one 30 days later repeats.
-    assert (numbers.repeats.successes, numbers.repeats.n) == (1, 4)
+    # In the period: the five after the first; only the one 30 days later repeats (the last
+    # one's number is the erased customer's, which matches nobody).
+    assert (numbers.repeats.successes, numbers.repeats.n) == (1, 5)
 
 
 def test_scope_supervisor_sees_their_team_agent_only_themselves(
