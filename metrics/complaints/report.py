@@ -27,7 +27,7 @@ Conventions shared by all of them:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel
@@ -173,14 +173,14 @@ class TopProblems(BaseModel):
 # --- Scope -------------------------------------------------------------------------------------
 
 
-def _scope(viewer: Viewer, period: Period) -> tuple[int | None, int | None]:
+def _scope(viewer: Viewer, team_id: int | None) -> tuple[int | None, int | None]:
     """(team, agent) the viewer may count: owners any team (None = all), supervisors their own,
     agents only the complaints they handle themselves."""
     if viewer.role == "agent":
-        if period.team_id not in (None, viewer.team_id):
+        if team_id not in (None, viewer.team_id):
             raise AccessDenied("agents see their own complaint numbers only")
         return None, viewer.staff_id
-    return visible_team_id(viewer, period.team_id), None
+    return visible_team_id(viewer, team_id), None
 
 
 def _complaints_where(
@@ -196,6 +196,27 @@ def _complaints_where(
         where += " AND c.handled_by = ?"
         params.append(agent)
     return where, params
+
+
+def complaint_days(
+    db: Database, viewer: Viewer, policy: Policy, team_id: int | None = None
+) -> tuple[date, date] | None:
+    """The first and last local dates on which complaints the viewer may count (of one team, if
+    named) were received; None when there are none."""
+    team, agent = _scope(viewer, team_id)
+    where, params = "true", list[object]()
+    if team is not None:
+        where, params = "c.team_id = ?", [team]
+    if agent is not None:
+        where, params = "c.handled_by = ?", [agent]
+    zone = policy.business_hours.timezone
+    with db.cursor() as cur:
+        first, last = cur.execute(  # type: ignore[misc]
+            "SELECT min(timezone(?, c.received_at))::DATE, max(timezone(?, c.received_at))::DATE"
+            f" FROM complaints c WHERE {where}",
+            [zone, zone, *params],
+        ).fetchone()
+    return None if first is None else (first, last)
 
 
 # --- The numbers ---------------------------------------------------------------------------------
@@ -357,7 +378,7 @@ def complaint_numbers(
     Owners see every team and agent, supervisors their team's, an agent only their own numbers
     (no teams, no colleague)."""
     now = as_of or datetime.now(UTC)
-    team, agent = _scope(viewer, period)
+    team, agent = _scope(viewer, period.team_id)
     where, params = _complaints_where(policy, period, team, agent)
     with db.cursor() as cur:
         result = cur.execute(
@@ -455,7 +476,7 @@ def top_problems(db: Database, viewer: Viewer, policy: Policy, period: Period) -
     the period's complaints, the cumulative share down the ranking (the Pareto line), its
     complaints in the period of the same length just before (`Period.previous`), and the distinct
     prevention suggestions recorded with this period's complaints of it, most recent first."""
-    team, agent = _scope(viewer, period)
+    team, agent = _scope(viewer, period.team_id)
     before = period.previous()
     now_where, now_params = _complaints_where(policy, period, team, agent)
     before_where, before_params = _complaints_where(policy, before, team, agent)

@@ -18,9 +18,11 @@ from training_app.components.charts import FIT_WIDTH, LABEL_COLOUR
 
 SIGNIFICANT_COLOUR, OTHER_COLOUR, LINE_COLOUR = "#1565c0", "#90caf9", "#c62828"
 PARETO_HEIGHT_PX = 260
-# Long category names are cut on the axis (the tooltip and the table carry them whole), so the
-# labels stay readable under bars on a phone's width.
-AXIS_LABEL_LIMIT_PX = 110
+# Long category names are cut on the axis (the tooltip and the table carry them whole). Upright
+# labels take a line's height of the width each, so every bar keeps its label on a phone's width;
+# slanted ones overlap there, and Vega then drops all but the first and the last.
+AXIS_LABEL_LIMIT_PX = 140
+AXIS_LABEL_ANGLE = -90
 
 
 def pareto_frame(problems: TopProblems) -> pd.DataFrame:
@@ -60,7 +62,9 @@ def pareto_chart(problems: TopProblems) -> alt.LayerChart:
         "category:N",
         sort=order,
         title=None,
-        axis=alt.Axis(labelAngle=-40, labelLimit=AXIS_LABEL_LIMIT_PX, labelColor=LABEL_COLOUR),
+        axis=alt.Axis(
+            labelAngle=AXIS_LABEL_ANGLE, labelLimit=AXIS_LABEL_LIMIT_PX, labelColor=LABEL_COLOUR
+        ),
     )
     tooltip = [
         alt.Tooltip("rank:Q", title="Rank"),
