@@ -75,6 +75,26 @@ PAGES_BY_PATH: dict[str, PageSpec] = {
     "verify": PageSpec(
         "verify_certificate.py", "Verify a certificate", ":material/verified:", "Training", MANAGERS
     ),
+    "record-complaint": PageSpec(
+        "record_complaint.py",
+        "Record a complaint",
+        ":material/add_comment:",
+        "Complaints",
+        EVERYONE,
+    ),
+    "complaints": PageSpec(
+        "complaints.py", "Complaints", ":material/forum:", "Complaints", EVERYONE
+    ),
+    "approvals": PageSpec(
+        "approvals.py",
+        "Compensation approvals",
+        ":material/price_check:",
+        "Complaints",
+        MANAGERS,
+    ),
+    "customer-data": PageSpec(
+        "customer_data.py", "Customer data", ":material/shield_person:", "Complaints", ("owner",)
+    ),
     "my-performance": PageSpec(
         "my_performance.py", "My performance", ":material/monitoring:", "Performance", ("agent",)
     ),

@@ -1,6 +1,7 @@
 """What the app does once per process before the first page: open the store, give a store with no
 policy version its first from the policy file, and on a brand-new store create the demo
-organisation, unless the organisation asked for none."""
+organisation, unless the organisation asked for none; erase customers' details kept past the
+policy's retention period."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
+from metrics.complaints.register import erase_expired_details
 from metrics.demo.generate import DemoSummary, generate_demo
 from metrics.organisation import (
     NO_DEMO_SETTING,
@@ -51,7 +53,10 @@ def open_app_store(
     version = ensure_policy_in_force(db, policy_file)
     wants_demo = staff_count(db) == 0 and get_setting(db, NO_DEMO_SETTING) != "true"
     demo = None
+    policy = policy_in_force(db).policy
     if wants_demo:
-        policy = policy_in_force(db).policy
         demo = generate_demo(db, policy, modules=modules(policy))
+    # Customers' details past the policy's retention period go at every start (and with
+    # `academy complaints erase-expired`), so a store never keeps them for long after.
+    erase_expired_details(db, policy)
     return AppStore(db=db, policy_version=version, demo_created=demo)

@@ -23,7 +23,7 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 import duckdb
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from metrics.people import AccessDenied, Viewer
 from metrics.store import Database, transaction
@@ -254,6 +254,9 @@ def compensation_needs_approval(policy: Policy, role: Role, kind: str, amount: D
     return not alone
 
 
+_A_ROLE: dict[Role, str] = {"agent": "an agent", "supervisor": "a supervisor", "owner": "an owner"}
+
+
 class StaffRow(BaseModel):
     id: int
     name: str
@@ -280,18 +283,13 @@ def approval_refusal(
     if approver is None or not approver.active:
         return "the approver named is not an active member of staff"
     option = next(o for o in policy.compensation.options if o.id == kind)
-    if approver.role not in ladder_roles(policy) or not _covers(
-        option.limits.limit_for(approver.role), amount
-    ):
-        return (
-            f"{approver.name} may not approve {_money(amount, policy)} of "
-            f"{option.name.lower()}: a {approver.role}'s limit is "
-            + (
-                _money(Decimal(str(limit)), policy)
-                if (limit := option.limits.limit_for(approver.role)) is not None
-                else "none"
-            )
-        )
+    what = f"{approver.name} may not approve {_money(amount, policy)} of {option.name.lower()}"
+    if approver.role not in ladder_roles(policy):
+        return f"{what}: {_A_ROLE[approver.role]} is not on the escalation ladder"
+    limit = option.limits.limit_for(approver.role)
+    if not _covers(limit, amount):
+        assert limit is not None
+        return f"{what}: {_A_ROLE[approver.role]}'s limit is {_money(Decimal(str(limit)), policy)}"
     if approver.role == "supervisor" and approver.team_id != team_id:
         return f"{approver.name} supervises another team: name this team's supervisor or an owner"
     return None
@@ -627,3 +625,495 @@ def list_complaints(
             [*params, *scope_params, *where_params, *([limit] if limit is not None else [])],
         ).fetchall()
     return [_complaint(row) for row in rows]
+
+
+# --- Working a complaint: resolved, promised date, follow-up, steps -----------------------------
+
+
+class ComplaintUpdate(BaseModel):
+    """What happened since a complaint was recorded; a field left None is left as it is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    resolution: LongText | None = None
+    steps: LongText | None = None
+    prevention: LongText | None = None
+    handling_steps_done: list[str] | None = None
+    promised_by: date | None = None
+    follow_up_due: date | None = None
+    resolved: bool = False
+    followed_up: bool = False
+    customer_satisfied: bool | None = None
+
+    @field_validator("resolution", "steps", "prevention")
+    @classmethod
+    def blank_is_none(cls, value: str | None) -> str | None:
+        return _clean(value)
+
+
+class _StoredComplaint(BaseModel):
+    id: int
+    received_by: int
+    received_at: datetime
+    team_id: int | None
+    handled_by: int
+    recorded_by: int | None
+    resolved_at: datetime | None
+    followed_up_at: datetime | None
+    compensation_kind: str | None
+    compensation_amount: Decimal | None
+    compensation_status: CompensationStatus | None
+    compensation_approver: int | None
+
+
+def _stored_complaint(cur: duckdb.DuckDBPyConnection, complaint_id: int) -> _StoredComplaint:
+    row = cur.execute(
+        "SELECT id, received_by, received_at, team_id, handled_by, recorded_by, resolved_at,"
+        " followed_up_at, compensation_kind, compensation_amount, compensation_status,"
+        " compensation_approver FROM complaints WHERE id = ?",
+        [complaint_id],
+    ).fetchone()
+    if row is None:
+        raise AccessDenied(f"no complaint {complaint_id} that you may see")
+    keys = _StoredComplaint.model_fields
+    return _StoredComplaint(**dict(zip(keys, row, strict=True)))
+
+
+def _may_work(cur: duckdb.DuckDBPyConnection, viewer: Viewer, stored: _StoredComplaint) -> None:
+    """Those who see the customer's details work the complaint: the person who recorded,
+    received or handles it, the supervisor of its team (as their row says now), owners."""
+    me = _staff_row(cur, viewer.staff_id)
+    if me is None or not me.active:
+        raise AccessDenied("your account is no longer active")
+    if me.role == "owner":
+        return
+    if me.id in (stored.received_by, stored.handled_by, stored.recorded_by):
+        return
+    if me.role == "supervisor" and me.team_id is not None and me.team_id == stored.team_id:
+        return
+    raise AccessDenied(f"no complaint {stored.id} that you may work on")
+
+
+def update_complaint(
+    db: Database,
+    viewer: Viewer,
+    complaint_id: int,
+    change: ComplaintUpdate,
+    policy: Policy,
+    *,
+    now: datetime | None = None,
+) -> None:
+    """Record what happened since: decided against the stored complaint, in one transaction."""
+    now = now or datetime.now(UTC)
+    if change.followed_up and change.customer_satisfied is None:
+        raise ComplaintError("say whether the customer was satisfied at the follow-up")
+    if not change.followed_up and change.customer_satisfied is not None:
+        raise ComplaintError("whether the customer was satisfied is told at the follow-up")
+    with transaction(db) as cur:
+        stored = _stored_complaint(cur, complaint_id)
+        _may_work(cur, viewer, stored)
+        sets: list[str] = []
+        params: list[object] = []
+        for column in ("resolution", "steps", "prevention"):
+            value = getattr(change, column)
+            if value is not None:
+                sets.append(f"{column} = ?")
+                params.append(value)
+        if change.handling_steps_done is not None:
+            sets.append("handling_steps_done = ?")
+            params.append(_check_steps(policy, change.handling_steps_done))
+        if change.promised_by is not None:
+            if stored.resolved_at is not None:
+                raise ComplaintError("it is resolved already: there is no promise left to move")
+            if change.promised_by < local_day(stored.received_at, policy.business_hours.timezone):
+                raise ComplaintError(
+                    "the promised date cannot be before the complaint was received"
+                )
+            sets.append("promised_by = ?")
+            params.append(change.promised_by)
+        if change.follow_up_due is not None:
+            sets.append("follow_up_due = ?")
+            params.append(_check_follow_up(policy, stored.received_at, change.follow_up_due))
+        if change.resolved:
+            if stored.resolved_at is not None:
+                raise ComplaintError("it was marked resolved already")
+            sets.append("resolved_at = ?")
+            params.append(now)
+        if change.followed_up:
+            if stored.followed_up_at is not None:
+                raise ComplaintError("its follow-up was recorded already")
+            sets += ["followed_up_at = ?", "customer_satisfied = ?"]
+            params += [now, change.customer_satisfied]
+        if not sets:
+            raise ComplaintError("nothing to record: change a field first")
+        cur.execute(
+            f"UPDATE complaints SET {', '.join(sets)}, updated_at = ? WHERE id = ?",
+            [*params, now, complaint_id],
+        )
+
+
+# --- Approvals ----------------------------------------------------------------------------------
+
+
+def decide_compensation(
+    db: Database,
+    viewer: Viewer,
+    complaint_id: int,
+    *,
+    approve: bool,
+    reason: str,
+    policy: Policy,
+    now: datetime | None = None,
+) -> None:
+    """Approve or refuse a compensation waiting for approval, with a reason. Decided against the
+    stored rows in this transaction: the complaint must still be waiting, and the approver's
+    role as it is now must have the authority (the ladder, the option's limit, their team)."""
+    now = now or datetime.now(UTC)
+    reason = reason.strip()
+    if not reason:
+        raise ComplaintError("give the reason for the decision")
+    if len(reason) > MAX_REASON_CHARS:
+        raise ComplaintError(f"keep the reason under {MAX_REASON_CHARS} characters")
+    with transaction(db) as cur:
+        stored = _stored_complaint(cur, complaint_id)
+        if stored.compensation_status != "awaiting_approval":
+            raise ComplaintError(
+                f"complaint {complaint_id} has no compensation waiting for approval"
+            )
+        assert stored.compensation_kind is not None and stored.compensation_amount is not None
+        if viewer.staff_id == stored.received_by:
+            raise ComplaintError("someone other than the person who received it decides")
+        compensation_option(policy, stored.compensation_kind)
+        refusal = approval_refusal(
+            policy,
+            _staff_row(cur, viewer.staff_id),
+            stored.compensation_kind,
+            stored.compensation_amount,
+            stored.team_id,
+        )
+        if refusal:
+            raise AccessDenied(refusal)
+        cur.execute(
+            "UPDATE complaints SET compensation_status = ?, compensation_decided_by = ?,"
+            " compensation_decided_at = ?, compensation_decision_reason = ?, updated_at = ?"
+            " WHERE id = ? AND compensation_status = 'awaiting_approval'",
+            ["approved" if approve else "refused", viewer.staff_id, now, reason, now, complaint_id],
+        )
+
+
+class Approval(BaseModel):
+    """A compensation waiting for approval, and whether the viewer may decide it."""
+
+    complaint: Complaint
+    may_decide: bool
+    why_not: str | None
+
+
+def approvals_waiting(db: Database, viewer: Viewer, policy: Policy) -> list[Approval]:
+    """The compensations waiting for approval in the viewer's scope (their own for an agent,
+    the team's for a supervisor, all for an owner), those the viewer may decide first."""
+    select, params = _select(viewer)
+    scope, scope_params = _scope(viewer)
+    with db.cursor() as cur:
+        rows = cur.execute(
+            f"{select} WHERE {scope} AND c.compensation_status = 'awaiting_approval'"
+            " ORDER BY c.received_at, c.id",
+            [*params, *scope_params],
+        ).fetchall()
+        me = _staff_row(cur, viewer.staff_id)
+    found = []
+    for row in rows:
+        complaint = _complaint(row)
+        assert complaint.compensation_kind is not None
+        assert complaint.compensation_amount is not None
+        if complaint.received_by == viewer.staff_id:
+            why_not: str | None = "you received it: someone else decides"
+        elif complaint.compensation_kind not in {o.id for o in policy.compensation.options}:
+            why_not = "its option is no longer in the policy"
+        else:
+            why_not = approval_refusal(
+                policy,
+                me,
+                complaint.compensation_kind,
+                complaint.compensation_amount,
+                complaint.team_id,
+            )
+        found.append(Approval(complaint=complaint, may_decide=why_not is None, why_not=why_not))
+    return sorted(found, key=lambda a: not a.may_decide)
+
+
+class Approver(BaseModel):
+    id: int
+    name: str
+    role: Role
+
+
+def possible_approvers(
+    db: Database,
+    viewer: Viewer,
+    policy: Policy,
+    kind: str | None = None,
+    amount: Decimal | None = None,
+) -> list[Approver]:
+    """Whom the viewer may name to approve a compensation above their limit: active staff above
+    an agent on the escalation ladder, supervisors of the viewer's own team; with `kind` and
+    `amount`, only those whose limit covers it."""
+    roles = [role for role in ladder_roles(policy) if role != "agent"]
+    with db.cursor() as cur:
+        rows = cur.execute(
+            "SELECT id, name, role, team_id, active FROM staff"
+            " WHERE active AND role IN (SELECT unnest(?::VARCHAR[])) AND id <> ?"
+            " AND (role = 'owner' OR team_id = ?) ORDER BY role DESC, name",
+            [roles, viewer.staff_id, viewer.team_id],
+        ).fetchall()
+    found = []
+    for row in rows:
+        member = StaffRow(id=row[0], name=row[1], role=row[2], team_id=row[3], active=row[4])
+        if (
+            kind is None
+            or amount is None
+            or (approval_refusal(policy, member, kind, amount, viewer.team_id) is None)
+        ):
+            found.append(Approver(id=member.id, name=member.name, role=member.role))
+    return found
+
+
+_FIELD_WORDS = {
+    "received_at": "the time received",
+    "channel": "the channel",
+    "category": "the category",
+    "description": "what the customer said",
+    "customer_name": "the customer's name",
+    "customer_phone": "the phone number",
+    "customer_email": "the e-mail address",
+    "customer_address": "the address",
+    "category_other": "the kind of complaint",
+    "resolution": "the agreed resolution",
+    "steps": "the steps being taken",
+    "prevention": "the suggestion for preventing it",
+    "compensation_amount": "the amount",
+}
+
+
+def first_problem(exc: ValidationError) -> str:
+    """A form's first invalid field as one line a person reads: which field and why."""
+    error = exc.errors()[0]
+    field = str(error["loc"][0]) if error["loc"] else ""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{_FIELD_WORDS.get(field, field.replace('_', ' '))}: {message}"
+
+
+# --- The lists that drive the day --------------------------------------------------------------
+
+ListName = Literal[
+    "open", "promises_due_today", "promises_broken", "follow_ups_due_today", "follow_ups_overdue"
+]
+# Each list as a condition on `c`, with `?` the local today: open is anything left to do for the
+# customer (not yet resolved, or not yet followed up).
+_LISTS: dict[ListName, str] = {
+    "open": "(c.resolved_at IS NULL OR c.followed_up_at IS NULL)",
+    "promises_due_today": "c.resolved_at IS NULL AND c.promised_by = ?",
+    "promises_broken": "c.resolved_at IS NULL AND c.promised_by < ?",
+    "follow_ups_due_today": "c.followed_up_at IS NULL AND c.follow_up_due = ?",
+    "follow_ups_overdue": "c.followed_up_at IS NULL AND c.follow_up_due < ?",
+}
+LIST_TITLES: dict[ListName, str] = {
+    "open": "Open complaints",
+    "promises_due_today": "Promises due today",
+    "promises_broken": "Promises broken",
+    "follow_ups_due_today": "Follow-ups due today",
+    "follow_ups_overdue": "Follow-ups overdue",
+}
+
+
+def today_for(policy: Policy, now: datetime | None = None) -> date:
+    return local_day(now or datetime.now(UTC), policy.business_hours.timezone)
+
+
+def complaint_list(db: Database, viewer: Viewer, which: ListName, today: date) -> list[Complaint]:
+    """One of the day's lists in the viewer's scope (own for an agent, the team's for a
+    supervisor, all for an owner), most pressing first."""
+    select, params = _select(viewer)
+    scope, scope_params = _scope(viewer)
+    condition = _LISTS[which]
+    order = {
+        "open": "c.received_at",
+        "promises_due_today": "c.received_at",
+        "promises_broken": "c.promised_by, c.received_at",
+        "follow_ups_due_today": "c.received_at",
+        "follow_ups_overdue": "c.follow_up_due, c.received_at",
+    }[which]
+    with db.cursor() as cur:
+        rows = cur.execute(
+            f"{select} WHERE {scope} AND {condition} ORDER BY {order}, c.id",
+            [*params, *scope_params, *([today] if "?" in condition else [])],
+        ).fetchall()
+    return [_complaint(row) for row in rows]
+
+
+class Today(BaseModel):
+    """How many of each list are the viewer's today: what Home says."""
+
+    today: date
+    open: int
+    promises_due_today: int
+    promises_broken: int
+    follow_ups_due_today: int
+    follow_ups_overdue: int
+    approvals_to_decide: int
+    approvals_waiting: int  # the viewer's own compensations waiting for someone's decision
+
+
+def complaints_today(db: Database, viewer: Viewer, policy: Policy, today: date) -> Today:
+    scope, scope_params = _scope(viewer)
+    counts = ", ".join(f"count(*) FILTER (WHERE {condition})" for condition in _LISTS.values())
+    list_params = [today for condition in _LISTS.values() if "?" in condition]
+    with db.cursor() as cur:
+        row = cur.execute(
+            f"SELECT {counts}, count(*) FILTER (WHERE c.compensation_status = 'awaiting_approval'"
+            " AND ? IN (c.received_by, c.handled_by, c.recorded_by))"
+            f" FROM complaints c WHERE {scope}",
+            [*list_params, viewer.staff_id, *scope_params],
+        ).fetchone()
+    assert row is not None
+    to_decide = sum(a.may_decide for a in approvals_waiting(db, viewer, policy))
+    return Today(
+        today=today,
+        **dict(zip(_LISTS, row[: len(_LISTS)], strict=True)),
+        approvals_to_decide=to_decide,
+        approvals_waiting=row[len(_LISTS)],
+    )
+
+
+# --- Privacy: erasing customers' details -------------------------------------------------------
+
+
+class Erasure(BaseModel):
+    """One erasure as logged: who, when, why, which complaints; never the details erased."""
+
+    id: int
+    erased_at: datetime
+    erased_by: int | None
+    erased_by_name: str | None
+    reason: Literal["customer_request", "retention"]
+    complaint_ids: list[int]
+
+
+_HAS_DETAILS = "(" + " OR ".join(f"{column} IS NOT NULL" for column in _DETAIL_COLUMNS) + ")"
+_ERASE = (
+    "UPDATE complaints SET "
+    + ", ".join(f"{column} = NULL" for column in _DETAIL_COLUMNS)
+    + ", details_erased_at = ?, updated_at = ? WHERE id IN (SELECT unnest(?::INTEGER[]))"
+)
+
+
+def _erase(
+    cur: duckdb.DuckDBPyConnection,
+    ids: list[int],
+    erased_by: int | None,
+    reason: str,
+    now: datetime,
+) -> int | None:
+    if not ids:
+        return None
+    cur.execute(_ERASE, [now, now, ids])
+    (erasure_id,) = cur.execute(
+        "INSERT INTO complaint_erasures (erased_at, erased_by, reason, complaint_ids)"
+        " VALUES (?, ?, ?, ?) RETURNING id",
+        [now, erased_by, reason, sorted(ids)],
+    ).fetchone()  # type: ignore[misc]
+    return int(erasure_id)
+
+
+def erase_expired_details(db: Database, policy: Policy, *, now: datetime | None = None) -> int:
+    """Erase the customer's details from every closed complaint (resolved and followed up)
+    closed more than the policy's `complaints.details_retention_days` ago; the anonymised
+    record stays for the numbers. One logged erasure; returns how many complaints."""
+    now = now or datetime.now(UTC)
+    cutoff = now - timedelta(days=policy.complaints.details_retention_days)
+    with transaction(db) as cur:
+        ids = [
+            complaint_id
+            for (complaint_id,) in cur.execute(
+                "SELECT id FROM complaints WHERE details_erased_at IS NULL"
+                f" AND {_HAS_DETAILS} AND resolved_at IS NOT NULL AND followed_up_at IS NOT NULL"
+                " AND greatest(resolved_at, followed_up_at) < ? ORDER BY id",
+                [cutoff],
+            ).fetchall()
+        ]
+        _erase(cur, ids, None, "retention", now)
+    return len(ids)
+
+
+def _owner_only(viewer: Viewer, what: str) -> None:
+    if viewer.role != "owner":
+        raise AccessDenied(f"only an owner may {what}")
+
+
+# A customer is found by a name, phone or e-mail written at least this long: a shorter search
+# would list half the register's customers at once.
+MIN_CUSTOMER_SEARCH_CHARS = 3
+
+
+def find_customer_complaints(db: Database, viewer: Viewer, search: str) -> list[Complaint]:
+    """An owner's search for one customer's complaints (to erase their details on request):
+    by part of the name or e-mail, or by the phone number's digits."""
+    _owner_only(viewer, "search customers' details")
+    search = search.strip()
+    if len(search) < MIN_CUSTOMER_SEARCH_CHARS:
+        raise ComplaintError(f"write at least {MIN_CUSTOMER_SEARCH_CHARS} characters to search")
+    # The national trunk prefix (091 ...) is dropped: the number may be stored as +385 91 ...
+    digits = "".join(ch for ch in search if ch.isdigit()).lstrip("0")
+    select, params = _select(viewer)
+    with db.cursor() as cur:
+        rows = cur.execute(
+            f"{select} WHERE c.customer_name ILIKE ? OR c.customer_email ILIKE ?"
+            " OR (length(?) >= ? AND regexp_replace(c.customer_phone, '[^0-9]', '', 'g')"
+            " LIKE ?) ORDER BY c.received_at, c.id",
+            [
+                *params,
+                f"%{search}%",
+                f"%{search}%",
+                digits,
+                MIN_CUSTOMER_SEARCH_CHARS,
+                f"%{digits}%",
+            ],
+        ).fetchall()
+    return [_complaint(row) for row in rows]
+
+
+def erase_customer_details(
+    db: Database, viewer: Viewer, complaint_ids: Sequence[int], *, now: datetime | None = None
+) -> int:
+    """An owner erases one customer's details from the complaints chosen, on the customer's
+    request; logged with who and when. Returns the erasure's id."""
+    _owner_only(viewer, "erase customers' details")
+    now = now or datetime.now(UTC)
+    ids = sorted(set(complaint_ids))
+    if not ids:
+        raise ComplaintError("choose the complaints whose customer details to erase")
+    with transaction(db) as cur:
+        found = {
+            complaint_id
+            for (complaint_id,) in cur.execute(
+                "SELECT id FROM complaints WHERE id IN (SELECT unnest(?::INTEGER[]))", [ids]
+            ).fetchall()
+        }
+        missing = sorted(set(ids) - found)
+        if missing:
+            raise ComplaintError(f"no complaint {', '.join(map(str, missing))}")
+        erasure_id = _erase(cur, ids, viewer.staff_id, "customer_request", now)
+    assert erasure_id is not None
+    return erasure_id
+
+
+def list_erasures(db: Database, viewer: Viewer) -> list[Erasure]:
+    _owner_only(viewer, "read the erasure log")
+    with db.cursor() as cur:
+        rows = cur.execute(
+            "SELECT e.id, e.erased_at, e.erased_by, s.name, e.reason, e.complaint_ids"
+            " FROM complaint_erasures e LEFT JOIN staff s ON s.id = e.erased_by"
+            " ORDER BY e.erased_at DESC, e.id DESC"
+        ).fetchall()
+    keys = Erasure.model_fields
+    return [Erasure(**dict(zip(keys, row, strict=True))) for row in rows]

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
+from metrics.complaints import register
 from metrics.performance.period import DEFAULT_PERIOD_NAME
 from metrics.training import to_do
 from training_app import data, session
-from training_app.components import training
+from training_app.components import complaints, training
 from training_app.components.formatting import count, period_dates
 from training_app.components.text import md
 
@@ -24,6 +25,12 @@ handled.metric(
 )
 resolved.metric("Resolved", count(me.resolved), help=dates)
 ratings.metric("Customer ratings received", count(me.ratings), help=dates)
+
+st.subheader("Complaints today")
+complaints.today_summary(
+    register.complaints_today(data.db(), viewer, policy, register.today_for(policy)),
+    manager=False,
+)
 
 st.subheader("What is left for you")
 training.what_is_left(to_do.training_left(data.db(), viewer, data.training_modules(), policy))

@@ -3,9 +3,10 @@ to chase about theirs, the policy and the rollout."""
 
 import streamlit as st
 
+from metrics.complaints import register
 from metrics.training import to_do
 from training_app import data, session
-from training_app.components import training
+from training_app.components import complaints, training
 from training_app.components.formatting import count, local_day
 from training_app.components.text import md
 
@@ -39,6 +40,12 @@ contacts.metric(
 ratings.metric("Customer ratings", count(facts.ratings))
 
 modules = data.training_modules()
+st.subheader("Complaints today")
+complaints.today_summary(
+    register.complaints_today(data.db(), viewer, policy, register.today_for(policy)),
+    manager=True,
+)
+
 st.subheader("What is left for you")
 training.what_is_left(to_do.training_left(data.db(), viewer, modules, policy))
 st.subheader("The organisation's training")

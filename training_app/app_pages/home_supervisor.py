@@ -3,10 +3,11 @@ whom in the team to chase about theirs, the standards they coach to."""
 
 import streamlit as st
 
+from metrics.complaints import register
 from metrics.performance.period import DEFAULT_PERIOD_NAME
 from metrics.training import to_do
 from training_app import data, session
-from training_app.components import training
+from training_app.components import complaints, training
 from training_app.components.formatting import count, period_dates
 from training_app.components.text import md
 
@@ -33,6 +34,12 @@ if team.contacts == 0:
     st.info(f"No contacts reached {md(team.team)} in the {md(DEFAULT_PERIOD_NAME.lower())}.")
 
 modules = data.training_modules()
+st.subheader("Complaints today")
+complaints.today_summary(
+    register.complaints_today(data.db(), viewer, policy, register.today_for(policy)),
+    manager=True,
+)
+
 st.subheader("What is left for you")
 training.what_is_left(to_do.training_left(data.db(), viewer, modules, policy))
 st.subheader("Your team's training")

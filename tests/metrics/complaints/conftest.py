@@ -9,7 +9,7 @@ import pytest
 
 from metrics.people import NewStaffMember, Viewer, add_staff, add_team, staff_viewer
 from metrics.store import Database
-from modules.policy import Policy, load_policy
+from modules.policy import Policy, Role, load_policy
 
 NOW = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)  # Tuesday 10 November, 10:00 in Zagreb
 
@@ -24,14 +24,15 @@ def people(db: Database) -> dict[str, Viewer]:
     add_team(db, "A")
     add_team(db, "B")
     found = {}
-    for key, role, team in [
+    roster: list[tuple[str, Role, str | None]] = [
         ("ana", "agent", "A"),
         ("ada", "agent", "A"),
         ("sam", "supervisor", "A"),
         ("bob", "agent", "B"),
         ("sue", "supervisor", "B"),
         ("olga", "owner", None),
-    ]:
+    ]
+    for key, role, team in roster:
         staff_id = add_staff(
             db, NewStaffMember(name=key.title(), email=f"{key}@x.example", role=role, team=team)
         )
