@@ -545,7 +545,14 @@ def report_answer(
     """The JSON of `academy report complaints`, exactly in the issue's shape and order: the
     numbers of `complaint_numbers` over the scope, `top_problems` (every category, most first,
     ties by the category's name; `category` is that name) and one entry per agent who handles
-    one of the period's complaints (`agent` is their e-mail). Shares and rates are fractions."""
+    one of the period's complaints (`agent` is their e-mail). Shares and rates are fractions.
+    For owners (everyone, or a team) and supervisors (their team): it names agents, so an
+    agent, who sees only their own numbers (`complaint_numbers`), may not ask for it."""
+    if viewer.role == "agent":
+        raise AccessDenied(
+            "the complaint report is for owners and supervisors; an agent's own numbers are on "
+            "the Complaint numbers page"
+        )
     numbers = complaint_numbers(db, viewer, policy, period, as_of)
     problems = top_problems(db, viewer, policy, period)
     overall = numbers.overall

@@ -565,3 +565,10 @@ def test_the_command_prints_the_report_as_json_and_csv(
     assert "--team: no team named 'Nobody'" in capsys.readouterr().err
     assert main(["report", "complaints", "--from", "2026-11-09", "--to", "2026-11-02"]) == 1
     assert "starts (2026-11-09) after it ends" in capsys.readouterr().err
+
+
+def test_an_agent_may_not_ask_for_the_report_that_names_colleagues(
+    db: Database, policy: Policy, people: dict[str, Viewer], register: dict[str, int]
+) -> None:
+    with pytest.raises(AccessDenied):
+        report_answer(db, people["ana"], policy, WEEK, AS_OF)
