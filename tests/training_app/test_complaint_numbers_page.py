@@ -31,7 +31,8 @@ def staff_by_email(path: Path) -> dict[str, StaffMember]:
 @pytest.fixture
 def complaints(viewers: dict[str, Viewer], demo_db_path: Path) -> dict[str, str]:
     """Three complaints for the demo agent, one for a colleague in their team and two for an
-    agent of another team; returns the colleague's and the other agent's names."""
+    agent of another team, instead of any the demo holds; returns the colleague's and the other
+    agent's names."""
     staff = staff_by_email(demo_db_path)
     agent = viewers["agent"]
     team_mates = [
@@ -54,6 +55,7 @@ def complaints(viewers: dict[str, Viewer], demo_db_path: Path) -> dict[str, str]
     policy = load_policy().policy
     db = open_database(demo_db_path)
     try:
+        db.execute("DELETE FROM complaints")
         for who, day, category in [
             (agent, 16, "late_delivery"),
             (agent, 17, "late_delivery"),
@@ -147,6 +149,13 @@ def test_an_agent_sees_only_their_own_numbers(
     assert [box.label for box in at.selectbox] == ["Dates (received, local)"]
 
 
-def test_without_complaints_the_page_says_so(viewers: dict[str, Viewer]) -> None:
+def test_without_complaints_the_page_says_so(
+    viewers: dict[str, Viewer], demo_db_path: Path
+) -> None:
+    db = open_database(demo_db_path)
+    try:
+        db.execute("DELETE FROM complaints")
+    finally:
+        db.close()
     at = numbers_page(viewers["supervisor"])
     assert "No complaints are recorded yet" in at.info[0].value
