@@ -60,7 +60,10 @@ st.caption(
 for problem in problems.most_significant():
     if problem.prevention:
         st.markdown(f"**Prevention suggested for {md(problem.name)}**")
-        st.markdown(md_bullets(problem.prevention))
+        st.markdown(md_bullets(problem.prevention[: shown.SUGGESTIONS_SHOWN]))
+        more = len(problem.prevention) - shown.SUGGESTIONS_SHOWN
+        if more > 0:
+            st.caption(f"and {more:d} more, under Every category")
 with st.expander("Every category"):
     show_table(shown.problems_table(problems), wrap=["Category", "Prevention suggested"])
 

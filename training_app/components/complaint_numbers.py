@@ -28,6 +28,9 @@ from training_app.components.text import md
 
 DATES_KEY = "complaint_numbers_dates"
 OTHER_DATES = "Other dates…"
+# The most recent suggestions named under each of the most significant problems; a long list
+# would push the rest of the page out of reach on a phone (the table holds them all).
+SUGGESTIONS_SHOWN = 5
 
 
 def rate_text(rate: Rate) -> str:
@@ -122,7 +125,9 @@ def tiles(numbers: ComplaintNumbers, currency: str) -> None:
         md(hours_text(numbers.median_hours_to_resolve)),
         help=md(f"n = {numbers.resolved:d} resolved. {DEFINITIONS['Median time to resolve']}."),
     )
-    counts[1].caption(md(f"{numbers.resolved:,} resolved"))
+    counts[1].caption(
+        md(f"{numbers.resolved:,} resolved, {numbers.on_the_spot.successes:,} on the spot")
+    )
     counts[2].metric(
         "Repeat complaints",
         percent(numbers.repeats.value),
