@@ -159,3 +159,11 @@ def test_without_complaints_the_page_says_so(
         db.close()
     at = numbers_page(viewers["supervisor"])
     assert "No complaints are recorded yet" in at.info[0].value
+
+
+@pytest.mark.parametrize("role", ["owner", "supervisor", "agent"])
+def test_home_links_to_the_complaint_numbers(viewers: dict[str, Viewer], role: str) -> None:
+    at = app_as(viewers[role]).run()
+    assert not at.exception
+    labels = [link.proto.label for link in at.get("page_link")]
+    assert "Complaint numbers and top problems" in labels
