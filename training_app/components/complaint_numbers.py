@@ -86,7 +86,7 @@ def period_choice(viewer: Viewer, teams: list[Team], days: tuple[date, date]) ->
         columns[2].markdown(f"**To**  \n{end:%d.%m.%Y}")
     if end < start:  # two dates chosen in the wrong order: the same dates, the right way round
         start, end = end, start
-    team_id = viewer.team_id if viewer.role == "supervisor" else None
+    team_id = None  # a supervisor's own team, an agent's own complaints: `metrics` narrows it
     if has_team:
         names = {team.id: team.name for team in teams}
         team_id = columns[3].selectbox(
