@@ -210,6 +210,20 @@ def build_parser() -> AcademyParser:
         "(default: the policy's business_hours.timezone)",
     )
 
+    # -- the complaint register's upkeep (issue 13)
+    complaints_cmd = command("complaints", "the complaint register's upkeep")
+    complaint_actions = complaints_cmd.add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    erase_help = (
+        "erase customers' names and contact details from complaints closed (resolved and "
+        "followed up) longer ago than the policy's complaints.details_retention_days, logged; "
+        'the app does it at every start; print {"erased": N} as JSON'
+    )
+    complaint_actions.add_parser(
+        "erase-expired", help=erase_help, description=erase_help
+    ).set_defaults(spec=Command("cmd_complaints_erase_expired", NEEDS_STORE, writes=True))
+
     # -- policy versions (issue 12): `versions`, `acknowledge` here; `publish` beside them.
     policy_cmd = command("policy", "the policy's versions in the store, and acknowledgements")
     policy_actions = policy_cmd.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -556,6 +556,15 @@ def cmd_tokens(args: argparse.Namespace, inv: Invocation) -> int:
 # -- policy versions (issue 12): `policy versions`, `policy acknowledge`
 
 
+def cmd_complaints_erase_expired(args: argparse.Namespace, inv: Invocation) -> int:
+    from metrics.complaints.register import erase_expired_details
+
+    with inv.open_store() as db:
+        erased = erase_expired_details(db, policy_in_force(db, inv.policy))
+    inv.print(json.dumps({"erased": erased}))
+    return 0
+
+
 def cmd_policy_versions(args: argparse.Namespace, inv: Invocation) -> int:
     from metrics.training.records import policy_version_history
 
@@ -654,6 +663,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], int]] = {
     "cmd_demo": cmd_demo,
     "cmd_check_content": cmd_check_content,
     "cmd_report": cmd_report,
+    "cmd_complaints_erase_expired": cmd_complaints_erase_expired,
     "cmd_import": cmd_import,
     "cmd_users": cmd_users,
     "cmd_tokens": cmd_tokens,

@@ -793,12 +793,25 @@ def decide_compensation(
         )
         if refusal:
             raise AccessDenied(refusal)
-        cur.execute(
-            "UPDATE complaints SET compensation_status = ?, compensation_decided_by = ?,"
-            " compensation_decided_at = ?, compensation_decision_reason = ?, updated_at = ?"
-            " WHERE id = ? AND compensation_status = 'awaiting_approval'",
-            ["approved" if approve else "refused", viewer.staff_id, now, reason, now, complaint_id],
-        )
+        try:
+            cur.execute(
+                "UPDATE complaints SET compensation_status = ?, compensation_decided_by = ?,"
+                " compensation_decided_at = ?, compensation_decision_reason = ?, updated_at = ?"
+                " WHERE id = ? AND compensation_status = 'awaiting_approval'",
+                [
+                    "approved" if approve else "refused",
+                    viewer.staff_id,
+                    now,
+                    reason,
+                    now,
+                    complaint_id,
+                ],
+            )
+        except duckdb.TransactionException:
+            # Two approvers at once: DuckDB refuses the second update of the same row.
+            raise ComplaintError(
+                f"complaint {complaint_id} was changed meanwhile; reload it and decide again"
+            ) from None
 
 
 class Approval(BaseModel):

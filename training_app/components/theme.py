@@ -59,8 +59,10 @@ def accessibility_css(primary_colour: str) -> str:
 [data-testid="stDateInputField"] [role="spinbutton"]:focus-visible {{
     outline: none !important;
 }}
-/* The day and month of a date field are each a target of their own. */
-[data-testid="stDateInputField"] [role="spinbutton"] {{
+/* The day and month of a date field, the hour and minute of a time field, are each a target
+   of their own. */
+[data-testid="stDateInputField"] [role="spinbutton"],
+[data-testid="stTimeInput"] [role="spinbutton"] {{
     display: inline-flex;
     align-items: center;
     justify-content: center;

@@ -21,7 +21,7 @@ from metrics.complaints.register import (
     record_complaint,
 )
 from metrics.people import AccessDenied, Viewer, set_role
-from metrics.store import Database
+from metrics.store import Database, transaction
 from modules.policy import CompensationLimits, Policy
 from tests.metrics.complaints.conftest import NOW
 
@@ -240,3 +240,22 @@ def test_the_queue_and_the_choice_of_approvers(
         for a in possible_approvers(db, people["ana"], capped, "account_credit", Decimal("200"))
     ]
     assert names == ["Olga"]
+
+
+def test_a_decision_made_meanwhile_is_told_not_raised(
+    db: Database, people: dict[str, Viewer], capped: Policy
+) -> None:
+    complaint_id = record_complaint(
+        db, people["ana"], credit(Decimal("30"), people["sam"].staff_id), capped, now=NOW
+    )
+    with transaction(db) as other:  # another approver's decision, not yet committed
+        other.execute(
+            "UPDATE complaints SET compensation_status = 'refused', compensation_decided_by = ?,"
+            " compensation_decided_at = now(), compensation_decision_reason = 'no' WHERE id = ?",
+            [people["olga"].staff_id, complaint_id],
+        )
+        with pytest.raises(ComplaintError, match="changed meanwhile; reload it"):
+            decide_compensation(
+                db, people["sam"], complaint_id, approve=True, reason="ok", policy=capped
+            )
+    assert status(db, people["ana"], complaint_id) == "refused"

@@ -15,6 +15,7 @@ Today is Tuesday 10 November 2026 in Zagreb. The register (follow-up 3 days afte
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -22,6 +23,7 @@ from metrics.complaints.register import (
     ComplaintError,
     ComplaintUpdate,
     NewComplaint,
+    approvals_waiting,
     complaint_list,
     complaints_today,
     end_of_local_day,
@@ -36,7 +38,7 @@ from metrics.complaints.register import (
     record_complaint,
     update_complaint,
 )
-from metrics.people import AccessDenied, Viewer
+from metrics.people import AccessDenied, Viewer, set_team, staff_viewer
 from metrics.store import Database
 from modules.policy import Policy
 from tests.metrics.complaints.conftest import NOW
@@ -254,3 +256,23 @@ def test_an_owner_erases_one_customers_details_on_request(
         [register[2]],
         NOW,
     )
+
+
+def test_an_approver_moved_to_another_team_sees_the_request_but_not_the_customer(
+    db: Database, people: dict[str, Viewer], policy: Policy
+) -> None:
+    request = new(10, 12, "Customer Moved").model_copy(
+        update={
+            "compensation_kind": "account_credit",
+            "compensation_amount": Decimal(30),
+            "compensation_approver": people["sam"].staff_id,
+        }
+    )
+    complaint_id = record_complaint(db, people["ana"], request, policy, now=NOW)
+    set_team(db, "sam@x.example", "B")
+    sam = staff_viewer(db, people["sam"].staff_id)
+    assert sam is not None
+    [waiting] = approvals_waiting(db, sam, policy)
+    assert waiting.complaint.id == complaint_id
+    assert (waiting.complaint.details, waiting.complaint.customer) == ("hidden", None)
+    assert not waiting.may_decide and "supervises another team" in (waiting.why_not or "")
