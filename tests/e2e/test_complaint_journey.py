@@ -54,6 +54,7 @@ def shot(page: Page, name: str, height: int = 1800) -> Path:
         page.set_viewport_size({"width": each, "height": height})
         wait_idle(page)
         page.wait_for_timeout(800)  # tables draw on a canvas once laid out at the new width
+        page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollTo(0, 0)")
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{each}.png"), full_page=True)
     page.set_viewport_size({"width": width, "height": 900})
     return path
@@ -109,7 +110,7 @@ def test_an_agent_records_a_complaint_on_a_phone_the_supervisor_approves_and_the
     shot(agent, "complaint-record-filled", height=3600)
     main.get_by_role("button", name="Record the complaint").click()
     expect(main.get_by_text(f"waits for {SUPERVISOR_NAME}'s approval")).to_be_visible()
-    shot(agent, "complaint-recorded", height=1400)
+    shot(agent, "complaint-recorded", height=3600)
 
     # The supervisor, at a desk.
     supervisor = new_page(browser, DESKTOP)
@@ -117,7 +118,9 @@ def test_an_agent_records_a_complaint_on_a_phone_the_supervisor_approves_and_the
     wait_idle(supervisor)
     supervisor.goto(f"{own_app}/approvals")
     queue = main_area(supervisor)
-    expect(queue.get_by_text("Account credit, 40.00 EUR (waiting for approval)")).to_be_visible()
+    expect(
+        queue.get_by_text("No. 1 · Account credit, 40.00 EUR (waiting for approval)")
+    ).to_be_visible()
     shot(supervisor, "complaint-approvals", height=1000)
     queue.get_by_label("Reason").fill("Our courier missed the slot")
     queue.get_by_role("button", name="Approve").click()

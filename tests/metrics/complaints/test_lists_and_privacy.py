@@ -276,3 +276,19 @@ def test_an_approver_moved_to_another_team_sees_the_request_but_not_the_customer
     assert waiting.complaint.id == complaint_id
     assert (waiting.complaint.details, waiting.complaint.customer) == ("hidden", None)
     assert not waiting.may_decide and "supervises another team" in (waiting.why_not or "")
+
+
+def test_the_follow_up_is_brought_forward_never_put_back(
+    db: Database, people: dict[str, Viewer], register: dict[int, int], policy: Policy
+) -> None:
+    fifth = register[5]  # received 8 Nov: the policy's follow-up is 11 Nov
+    with pytest.raises(ComplaintError, match="2026-11-11 at the latest"):
+        update_complaint(
+            db, people["bob"], fifth, ComplaintUpdate(follow_up_due=date(2026, 11, 12)), policy
+        )
+    update_complaint(
+        db, people["bob"], fifth, ComplaintUpdate(follow_up_due=date(2026, 11, 10)), policy
+    )
+    assert numbers(complaint_list(db, people["bob"], "follow_ups_due_today", TODAY), register) == [
+        5
+    ]
