@@ -426,10 +426,11 @@ def test_an_agents_home_follows_their_training_until_nothing_is_left(
         records.acknowledge_policy(db, agent, 1, "Elif Yilmaz", POLICY_MODULE)
     finally:
         db.close()
-    assert alerts(home(agent)) == (
+    # Home also says what of the complaint register is the agent's today, in an alert of its own.
+    assert (
         "Nothing left to do in your training: you have passed every assigned module and signed "
         "policy version 1."
-    )
+    ) in alerts(home(agent)).splitlines()
 
 
 def test_a_supervisors_home_names_the_agents_to_chase_until_they_are_done(
