@@ -10,6 +10,9 @@ Routes (every one under `/api/v1` needs `Authorization: Bearer TOKEN`):
   [&format=json|csv]`: the JSON (or CSV) of `academy report agents`.
 - `GET /api/v1/reports/compliance[?team=NAME][&format=json|csv]`: the JSON (or CSV) of
   `academy report compliance`, for the token's scope (a supervisor's team; an agent's: none).
+- `GET /api/v1/reports/complaints?from=YYYY-MM-DD&to=YYYY-MM-DD[&team=NAME][&format=json|csv]`:
+  the JSON (or CSV) of `academy report complaints`, for the token's scope (a supervisor's team;
+  an agent's: none).
 - `POST /api/v1/local/run`: runs a command line sent by `academy` on this machine (see
   `training_app/cli.py`); only with the local secret of the discovery file, never a token.
 
@@ -70,6 +73,7 @@ UPLOAD_CHUNK_BYTES = 1024 * 1024
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 REPORT_PARAMETERS = ("from", "to", "team", "channel", "format")
 COMPLIANCE_PARAMETERS = ("team", "format")
+COMPLAINTS_PARAMETERS = ("from", "to", "team", "format")
 IMPORT_FIELDS = ("file", "format", "dry_run", "timezone")
 TRUE_WORDS, FALSE_WORDS = ("true", "1", "yes"), ("false", "0", "no", "")
 
@@ -246,6 +250,30 @@ async def compliance_report(ctx: ApiContext, request: Request, caller: Caller) -
     return Response(text.getvalue(), media_type="text/csv; charset=utf-8")
 
 
+async def complaints_report(ctx: ApiContext, request: Request, caller: Caller) -> Response:
+    query = request.query_params
+    _parameters(query, COMPLAINTS_PARAMETERS)
+    start, end = _date(request, "from"), _date(request, "to")
+    answer_format = query.get("format", "json")
+    if answer_format not in ("json", "csv"):
+        raise ApiError(400, "format: must be json or csv")
+
+    def report() -> dict[str, object]:
+        with ctx.store().cursor() as cur:
+            return commands.complaints_report_answer(
+                cur, caller.viewer, ctx.policy_file(), start, end, query.get("team") or None
+            )
+
+    answer = await run_in_threadpool(report)
+    if answer_format == "json":
+        return JSONResponse(answer)
+    from metrics.complaints.report import CSV_FIELDS, csv_rows
+
+    text = io.StringIO()
+    write_csv(text, CSV_FIELDS, csv_rows(answer))
+    return Response(text.getvalue(), media_type="text/csv; charset=utf-8")
+
+
 def _flag(value: object, name: str) -> bool:
     word = str(value).strip().lower() if value is not None else ""
     if word in TRUE_WORDS:
@@ -368,6 +396,7 @@ KNOWN_ROUTES = {
     "/api/v1/imports": "POST",
     "/api/v1/reports/agents": "GET",
     "/api/v1/reports/compliance": "GET",
+    "/api/v1/reports/complaints": "GET",
     discovery.LOCAL_RUN_ROUTE: "POST",
 }
 
@@ -377,6 +406,7 @@ def routes(ctx: ApiContext) -> list[BaseRoute]:
         "/api/v1/imports": post_import,
         "/api/v1/reports/agents": agent_report,
         "/api/v1/reports/compliance": compliance_report,
+        "/api/v1/reports/complaints": complaints_report,
         discovery.LOCAL_RUN_ROUTE: local_run,
     }
     found: list[BaseRoute] = [

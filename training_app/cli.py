@@ -173,6 +173,23 @@ def build_parser() -> AcademyParser:
     compliance.set_defaults(spec=Command("cmd_report_compliance", NEEDS_STORE))
     compliance.add_argument("--team", metavar="NAME", help="only this team's staff")
     compliance.add_argument("--format", choices=["json", "csv"], default="json")
+    complaints_help = (
+        "the complaint register's numbers for a period (complaints received on those local "
+        "dates): follow-ups, promises, satisfaction, compensation, the top problems and one "
+        "entry per agent; the CSV has one row per agent"
+    )
+    complaints = report_kinds.add_parser(
+        "complaints", help=complaints_help, description=complaints_help
+    )
+    complaints.set_defaults(spec=Command("cmd_report_complaints", NEEDS_STORE))
+    complaints.add_argument(
+        "--from", dest="start", required=True, type=date.fromisoformat, metavar="YYYY-MM-DD"
+    )
+    complaints.add_argument(
+        "--to", dest="end", required=True, type=date.fromisoformat, metavar="YYYY-MM-DD"
+    )
+    complaints.add_argument("--team", metavar="NAME", help="only this team's complaints")
+    complaints.add_argument("--format", choices=["json", "csv"], default="json")
 
     import_cmd = command(
         "import",

@@ -389,6 +389,52 @@ def cmd_report_compliance(args: argparse.Namespace, inv: Invocation) -> int:
     return 0
 
 
+def complaints_report_answer(
+    db: Database,
+    viewer: Viewer,
+    policy_file: Path,
+    start: date,
+    end: date,
+    team: str | None,
+    *,
+    team_option: str = "team",
+) -> dict[str, object]:
+    """The JSON of `academy report complaints`, as the command prints it and the API returns it.
+    Raises CommandError for a bad period or team (named as `team_option`), AccessDenied beyond
+    the viewer's scope."""
+    from metrics.complaints.report import report_answer
+    from metrics.performance.period import Period
+
+    policy = policy_in_force(db, policy_file)
+    team_id = team_id_named(db, viewer, team, team_option) if team is not None else None
+    try:
+        period = Period(start=start, end=end, team_id=team_id)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    return report_answer(db, viewer, policy, period)
+
+
+def cmd_report_complaints(args: argparse.Namespace, inv: Invocation) -> int:
+    with inv.open_store() as db:
+        report = complaints_report_answer(
+            db,
+            Viewer.local_admin(),
+            inv.policy,
+            args.start,
+            args.end,
+            args.team,
+            team_option="--team",
+        )
+    if args.format == "json":
+        inv.print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        from metrics.complaints.report import CSV_FIELDS, csv_rows
+        from training_app.csv_writer import write_csv
+
+        write_csv(inv.out, CSV_FIELDS, csv_rows(report))
+    return 0
+
+
 def import_answer(
     db: Database,
     viewer: Viewer,
@@ -666,4 +712,5 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], int]] = {
     "cmd_policy_acknowledge": cmd_policy_acknowledge,
     "cmd_policy_publish": cmd_policy_publish,
     "cmd_report_compliance": cmd_report_compliance,
+    "cmd_report_complaints": cmd_report_complaints,
 }

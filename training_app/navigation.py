@@ -118,6 +118,14 @@ PAGES_BY_PATH: dict[str, PageSpec] = {
     "coaching": PageSpec(
         "coaching.py", "Coaching candidates", ":material/support_agent:", "Performance", MANAGERS
     ),
+    "complaint-numbers": PageSpec(
+        "complaint_numbers.py",
+        "Complaint numbers",
+        ":material/leaderboard:",
+        "Complaints",
+        EVERYONE,
+        title_for=(("agent", "My complaint numbers"),),
+    ),
     "staff": PageSpec(
         "staff.py",
         "Staff and teams",

@@ -216,3 +216,8 @@ def today_summary(today: Today, *, manager: bool) -> None:
             + "\n".join(f"- {n:d} {md(one if n == 1 else many)}" for n, one, many in lines if n)
         )
     st.page_link("app_pages/complaints.py", label="Open the complaints", icon=":material/forum:")
+    st.page_link(
+        "app_pages/complaint_numbers.py",
+        label="Complaint numbers and top problems",
+        icon=":material/leaderboard:",
+    )
