@@ -56,9 +56,9 @@ DEFINITIONS = {
     "Complaints per 1,000 contacts": "complaints received in the period ÷ contacts handled "
     "(answered) in the period × 1,000; a team's contacts are those queued to it, an agent's "
     "those they answered",
-    "Median time to resolve": "over complaints received in the period and resolved: the median "
-    "of resolved_at − received_at, in hours (the mean of the two middle values for an even "
-    "count)",
+    "Median time to resolve": "over complaints received in the period and resolved after the "
+    "contact (those resolved on the spot have their own share): the median of resolved_at − "
+    "received_at, in hours (the mean of the two middle values for an even count)",
     "Resolved on the spot": "complaints resolved during the contact ÷ complaints received",
     "Promises kept": "complaints with a promised date resolved before the end of that local day "
     "÷ promises decided (kept or broken); a promise is broken when its day ended without a "
@@ -102,6 +102,7 @@ class ComplaintNumbers(BaseModel):
     per_1000_low: float | None
     per_1000_high: float | None
     resolved: int
+    resolved_later: int  # resolved after the contact: the median's n
     median_hours_to_resolve: float | None
     on_the_spot: Rate  # resolved on the spot ÷ complaints
     promises: int  # complaints with a promised date
@@ -252,7 +253,9 @@ SELECT grouping(team_id) = 0 AS by_team, grouping(handled_by) = 0 AS by_agent,
     team_id, handled_by,
     count(*) AS complaints,
     count(resolved_at) AS resolved,
-    median(epoch(resolved_at) - epoch(received_at)) / 3600 AS median_hours,
+    count(resolved_at) FILTER (WHERE NOT resolved_on_the_spot) AS resolved_later,
+    median(epoch(resolved_at) - epoch(received_at)) FILTER (WHERE NOT resolved_on_the_spot)
+        / 3600 AS median_hours,
     count(*) FILTER (WHERE resolved_on_the_spot) AS on_the_spot,
     count(promised_by) AS promises,
     count(*) FILTER (WHERE resolved_at < promise_due_at) AS promises_kept,
@@ -326,6 +329,7 @@ def _numbers(row: dict[str, object], handled: int) -> ComplaintNumbers:
         per_1000_low=None if per_low is None else PER_CONTACTS * per_low,
         per_1000_high=None if per_high is None else PER_CONTACTS * per_high,
         resolved=count("resolved"),
+        resolved_later=count("resolved_later"),
         median_hours_to_resolve=None if median is None else float(median),  # type: ignore[arg-type]
         on_the_spot=Rate.of(count("on_the_spot"), complaints),
         promises=count("promises"),
@@ -342,6 +346,7 @@ EMPTY_COUNTS: dict[str, object] = dict.fromkeys(
     (
         "complaints",
         "resolved",
+        "resolved_later",
         "on_the_spot",
         "promises",
         "promises_kept",
@@ -365,7 +370,8 @@ def complaint_numbers(
 
     - complaints per 1,000 contacts handled = complaints ÷ contacts answered in the period ×
       1,000 (a team's: contacts queued to the team; an agent's: contacts they answered);
-    - median hours to resolve = median(resolved_at − received_at) over resolved complaints;
+    - median hours to resolve = median(resolved_at − received_at) over complaints resolved
+      after the contact (not on the spot);
     - resolved on the spot = complaints resolved on the spot ÷ complaints;
     - promises kept = resolved before the promised day ended ÷ promises kept or broken;
     - follow-up compliance = followed up before the due moment ÷ complaints whose due moment

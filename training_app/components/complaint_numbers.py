@@ -123,7 +123,10 @@ def tiles(numbers: ComplaintNumbers, currency: str) -> None:
     counts[1].metric(
         "Median time to resolve",
         md(hours_text(numbers.median_hours_to_resolve)),
-        help=md(f"n = {numbers.resolved:d} resolved. {DEFINITIONS['Median time to resolve']}."),
+        help=md(
+            f"n = {numbers.resolved_later:d} resolved after the contact. "
+            f"{DEFINITIONS['Median time to resolve']}."
+        ),
     )
     counts[1].caption(
         md(f"{numbers.resolved:,} resolved, {numbers.on_the_spot.successes:,} on the spot")
