@@ -20,7 +20,7 @@ import logging
 import secrets
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,6 +40,8 @@ from training_app import invocation
 from training_app.invocation import CommandError, Invocation, missing_store_message
 
 if TYPE_CHECKING:
+    from metrics.complaints.imports import ComplaintImportResult
+    from metrics.contacts.imports import ImportResult
     from metrics.training.compliance import ComplianceReport
     from modules.policy import Policy
     from modules.policy_figures import PolicyFigures
@@ -447,6 +449,7 @@ def import_answer(
     file_name: str | None = None,
     timezone: str | None = None,
     timezone_field: str = "--timezone",
+    problem_lines: Callable[[str], None] | None = None,
 ) -> dict[str, object]:
     """Import one file; the counts as `academy import` prints them and the API returns them
     (`shown_as` is the file as the user named it). A complaint register (`--format complaints`,
@@ -454,7 +457,9 @@ def import_answer(
     (metrics/complaints/imports.py), in the same shape. Raises CommandError when the file cannot be
     read or written, AccessDenied for a viewer who may not import. Timestamps without an offset
     are read in `timezone`, else in the organisation's time zone as the policy in force says; an
-    unknown zone is one line naming `timezone_field` (the option or form field it came from)."""
+    unknown zone is one line naming `timezone_field` (the option or form field it came from).
+    Each rejected row's problem (and each warning) is given to `problem_lines` as one line naming
+    the file, the row and the field, the first CLI_PROBLEM_LINES of them."""
     from metrics.complaints import imports as complaint_imports
     from metrics.contacts import imports as importing
 
@@ -485,7 +490,39 @@ def import_answer(
         raise CommandError(f"import: {exc}") from None
     except importing.ImportOptionError as exc:
         raise CommandError(f"import: {timezone_field}: {exc}") from None
+    if problem_lines is not None:
+        for line in _problem_lines(result, shown_as):
+            problem_lines(line)
     return {**result.summary(), "file": shown_as}
+
+
+# A person reads the first screenful; a file whose every row is refused would otherwise print a
+# line per row. The Import page lists and downloads every problem of a stored import.
+CLI_PROBLEM_LINES = 50
+
+
+def _problem_lines(result: ImportResult | ComplaintImportResult, shown_as: str) -> Iterator[str]:
+    from metrics.contacts.imports import ImportResult
+
+    frames = [("rejected", result.rejects)]
+    if isinstance(result, ImportResult):
+        frames.append(("warning", result.warning_rows))
+    shown = 0
+    total = 0
+    for kind, frame in frames:
+        total += len(frame)
+        for problem in frame.itertuples(index=False):
+            if shown == CLI_PROBLEM_LINES:
+                break
+            shown += 1
+            value = "" if problem.value is None else f" (value {str(problem.value)!r})"
+            yield f"{shown_as}:{problem.row}: {problem.field}: {kind}: {problem.reason}{value}"
+    counted = result.problems + (result.warnings if isinstance(result, ImportResult) else 0)
+    if counted > shown:
+        yield (
+            f"{shown_as}: {counted - shown} more problem lines"
+            " (the Import page lists and downloads every one)"
+        )
 
 
 def cmd_import(args: argparse.Namespace, inv: Invocation) -> int:
@@ -504,6 +541,7 @@ def cmd_import(args: argparse.Namespace, inv: Invocation) -> int:
             dry_run=args.dry_run,
             shown_as=str(args.file),
             timezone=args.timezone,
+            problem_lines=inv.note,
         )
     # Exit 0 once the file was processed, rejects or not: the counts say what happened.
     inv.print(json.dumps(answer, ensure_ascii=False))

@@ -49,7 +49,20 @@ def test_bad_rows_of_every_kind_then_a_reimport_that_changes_nothing(
     status, out, err = run(
         capsys, "import", str(register), "--format", "complaints", "--db", str(store)
     )
-    assert (status, err) == (0, "")
+    assert status == 0
+    # Every problem is one line on stderr naming the file, the row and the field, in file order.
+    expected = [
+        (number, f"academy: {register}:{number}: {field}: rejected: {reason}", value)
+        for number, _, problems in FILE
+        if number in rejected
+        for field, value, reason in problems
+    ]
+    lines = err.splitlines()
+    assert len(lines) == len(expected)
+    assert [int(line.split(":")[2]) for line in lines] == [number for number, _, _ in expected]
+    for _, start, value in expected:
+        [line] = [line for line in lines if line.startswith(start)]
+        assert value is None or line.endswith(f"(value {value!r})")
     answer = json.loads(out)
     assert list(answer) == KEYS
     assert len(rejected) == 23
@@ -68,10 +81,10 @@ def test_bad_rows_of_every_kind_then_a_reimport_that_changes_nothing(
     first = complaints(store)
     assert [row[2] for row in first] == ["C1", "C2", "C3", "C4", "C15"]
 
-    status, out, _ = run(
+    status, out, again = run(
         capsys, "import", str(register), "--format", "complaints", "--db", str(store)
     )
-    assert status == 0
+    assert (status, again) == (0, err)
     assert json.loads(out) | {"batch_id": None} == {
         **answer,
         "loaded": 0,

@@ -41,7 +41,14 @@ def test_times_without_an_offset_are_read_in_the_zone_given(
     store = tmp_path / "a.duckdb"
     # In the policy's zone (Europe/Zagreb) 02:30 that night did not exist...
     status, out, err = run(capsys, "import", str(path), "--db", str(store))
-    assert (status, err) == (0, f"academy: created a new store at {store}\n")
+    assert (status, err) == (
+        0,
+        f"academy: {path}:2: answered_at: rejected: 02:31 does not exist in Europe/Zagreb on"
+        " 2024-03-31: clocks went forward (value '2024-03-31 02:31')\n"
+        f"academy: {path}:2: queued_at: rejected: 02:30 does not exist in Europe/Zagreb on"
+        " 2024-03-31: clocks went forward (value '2024-03-31 02:30')\n"
+        f"academy: created a new store at {store}\n",
+    )
     assert (json.loads(out)["loaded"], json.loads(out)["rejected"]) == (0, 1)
     # ...in UTC it did; and another zone moves the instant by its offset.
     status, out, _ = run(capsys, "import", str(path), "--db", str(store), "--timezone", "UTC")
