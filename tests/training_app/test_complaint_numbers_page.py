@@ -167,3 +167,13 @@ def test_home_links_to_the_complaint_numbers(viewers: dict[str, Viewer], role: s
     assert not at.exception
     labels = [link.proto.label for link in at.get("page_link")]
     assert "Complaint numbers and top problems" in labels
+
+
+def test_a_rate_tile_names_its_n_and_its_interval() -> None:
+    """5 of 10: Wilson's 95% interval is 0.5 ± 1.96·√(0.25/10 + 1.96²/400) / (1 + 1.96²/10)
+    = 0.5 ± 0.2634, so 24%–76%; with no denominator there is no interval to name."""
+    from metrics.complaints.report import Rate
+    from training_app.components.complaint_numbers import rate_caption
+
+    assert rate_caption(Rate.of(5, 10)) == "5 of 10 · 95% 24%–76%"
+    assert rate_caption(Rate.of(0, 0)) == "0 of 0"

@@ -63,6 +63,13 @@ def hours_text(hours: float | None) -> str:
     return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
 
 
+def rate_caption(rate: Rate) -> str:
+    """'23 of 34 · 95% 51–81%': the n and the interval under a rate's tile."""
+    if rate.n == 0 or rate.low is None or rate.high is None:
+        return f"{rate.successes:d} of {rate.n:d}"
+    return f"{rate.successes:d} of {rate.n:d} · 95% {percent(rate.low)}–{percent(rate.high)}"
+
+
 def money(amount: float, currency: str) -> str:
     return f"{amount:,.2f} {currency}"
 
@@ -112,14 +119,19 @@ def tiles(numbers: ComplaintNumbers, currency: str) -> None:
             help=f"n = {rate.n:d}; 95% interval {percent(rate.low)}–{percent(rate.high)}. "
             f"{md(DEFINITIONS[definition])}.",
         )
-        tile.caption(md(f"{rate.successes:d} of {rate.n:d}"))
+        tile.caption(md(rate_caption(rate)))
     counts = st.columns(4)
     counts[0].metric(
         "Complaints per 1,000 contacts",
         md(MISSING if numbers.per_1000_contacts is None else f"{numbers.per_1000_contacts:.1f}"),
         help=md(f"{per_1000_text(numbers)}. {DEFINITIONS['Complaints per 1,000 contacts']}."),
     )
-    counts[0].caption(md(f"{numbers.complaints:,} complaints"))
+    interval = (
+        ""
+        if numbers.per_1000_low is None or numbers.per_1000_high is None
+        else f" · 95% {numbers.per_1000_low:.1f}–{numbers.per_1000_high:.1f}"
+    )
+    counts[0].caption(md(f"{numbers.complaints:,} complaints{interval}"))
     counts[1].metric(
         "Median time to resolve",
         md(hours_text(numbers.median_hours_to_resolve)),
@@ -136,7 +148,7 @@ def tiles(numbers: ComplaintNumbers, currency: str) -> None:
         percent(numbers.repeats.value),
         help=md(f"{rate_text(numbers.repeats)}. {DEFINITIONS['Repeat complaints']}."),
     )
-    counts[2].caption(md(f"{numbers.repeats.successes:d} of {numbers.repeats.n:d}"))
+    counts[2].caption(md(rate_caption(numbers.repeats)))
     counts[3].metric(
         "Compensation given",
         md(money(numbers.compensation_total, currency)),
