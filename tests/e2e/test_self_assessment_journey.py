@@ -7,6 +7,7 @@ with their links, and the trend over the three rounds."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -120,7 +121,12 @@ def test_staff_answer_on_a_phone_and_the_owner_reads_the_round_beside_them(
     expect(home.get_by_text("The owner asks everyone to assess our service")).to_be_visible()
     both_widths(agent, "self-assessment-home-prompt", height=1400)
     agent.set_viewport_size({"width": 390, "height": 1200})
+    # Back at a phone's width the page lays out again (the sidebar folds away); a click while it
+    # moves can land on nothing, as a person's would, so wait until it is still.
+    wait_idle(agent)
+    agent.wait_for_timeout(1000)
     home.get_by_role("link", name="Assess our service").click()
+    expect(agent).to_have_url(re.compile(r"/assess-our-service$"))
     wait_idle(agent)
     main = main_area(agent)
     expect(main.get_by_role("heading", name="Assess our service")).to_be_visible()
