@@ -71,6 +71,8 @@ from metrics.contacts.imports import (
     _refuse_no_rows,
     _rejects_frame,
     _run,
+    _Scope,
+    _scope,
     _Shape,
     _sniff,
     _staging_area,
@@ -345,26 +347,6 @@ def _stage(
 
 
 # --- Checking -----------------------------------------------------------------------------------
-
-
-class _Scope(BaseModel):
-    """Whose import this is: a supervisor's complaints must be their own team's."""
-
-    team_id: int | None = None
-    team_name: str | None = None
-
-
-def _scope(cur: Database, viewer: Viewer) -> _Scope:
-    if viewer.role == "owner":
-        return _Scope()
-    if viewer.role == "supervisor":
-        if viewer.team_id is None:
-            raise AccessDenied("you supervise no team yet; ask an owner to assign you one")
-        row = cur.execute("SELECT name FROM teams WHERE id = ?", [viewer.team_id]).fetchone()
-        if row is None:
-            raise AccessDenied("your team no longer exists; ask an owner")
-        return _Scope(team_id=viewer.team_id, team_name=row[0])
-    raise AccessDenied("only owners and supervisors import complaints")
 
 
 def _staff_in_scope(cur: Database, scope: _Scope) -> None:
@@ -862,7 +844,7 @@ def _import(
     dry_run: bool,
 ) -> ComplaintImportResult:
     with _staging_area(db, file) as area, db.cursor() as cur:
-        scope = _scope(cur, viewer)
+        scope = _scope(cur, viewer, "complaints")
         shape = _sniff(db, file, name)
         _stage(cur, area, file, shape, name, timezone, policy)
         checksum = file_checksum(file)

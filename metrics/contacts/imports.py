@@ -619,7 +619,9 @@ class _Scope(BaseModel):
     importer_id: int | None = None
 
 
-def _scope(cur: Database, viewer: Viewer) -> _Scope:
+def _scope(cur: Database, viewer: Viewer, what: str = "contacts") -> _Scope:
+    """The importer's scope; `what` names what is imported in the refusal (the complaint
+    register's import shares this rule)."""
     if viewer.role == "owner":
         return _Scope()
     if viewer.role == "supervisor":
@@ -629,7 +631,7 @@ def _scope(cur: Database, viewer: Viewer) -> _Scope:
         if row is None:
             raise AccessDenied("your team no longer exists; ask an owner")
         return _Scope(team_id=viewer.team_id, team_name=row[0], importer_id=viewer.staff_id)
-    raise AccessDenied("only owners and supervisors import contacts")
+    raise AccessDenied(f"only owners and supervisors import {what}")
 
 
 def _staff_in_scope(cur: Database, scope: _Scope) -> None:
