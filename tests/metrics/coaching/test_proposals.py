@@ -25,6 +25,7 @@ from metrics.coaching.proposals import CoachingRuleError, set_aside, set_team_ru
 from metrics.people import AccessDenied, NewStaffMember, Viewer, add_staff, add_team, set_role
 from metrics.store import Database
 from modules.content import TrainingModule, load_modules
+from modules.defaults import Role
 from modules.policy import Policy, load_policy
 
 ZAGREB = ZoneInfo("Europe/Zagreb")
@@ -55,7 +56,7 @@ class Org:
         self.team = {name: add_team(db, name) for name in ("North", "South")}
         self.ids: dict[str, int] = {}
         self.next_contact = 1
-        for key, role, team in [
+        people: list[tuple[str, Role, str | None]] = [
             ("ana", "agent", "North"),
             ("ben", "agent", "North"),
             ("cy", "agent", "North"),
@@ -64,7 +65,8 @@ class Org:
             ("sue", "supervisor", "North"),
             ("sam", "supervisor", "South"),
             ("olga", "owner", None),
-        ]:
+        ]
+        for key, role, team in people:
             self.ids[key] = add_staff(
                 db,
                 NewStaffMember(name=key.title(), email=f"{key}@x.example", role=role, team=team),
@@ -250,7 +252,7 @@ def test_set_aside_after_the_window_began_stops_it_and_before_it_does_not(
     assert set(proposed(org, policy, modules)) == {("Cy", "resolution_rate")}
     (stored,) = org.db.execute(
         "SELECT count(*) FROM coaching_proposal_dismissals WHERE reason = 'on leave'"
-    ).fetchone()
+    ).fetchone()  # type: ignore[misc]
     assert stored == 1
 
 
@@ -315,5 +317,5 @@ def test_only_the_teams_supervisor_or_an_owner_sets_a_proposal_aside(org: Org) -
         set_aside(org.db, org.viewer("sam"), org.ids["cy"], "resolution_rate")
     with pytest.raises(CoachingRuleError):
         set_aside(org.db, org.viewer("sue"), org.ids["cy"], "politeness")
-    (count,) = org.db.execute("SELECT count(*) FROM coaching_proposal_dismissals").fetchone()
+    (count,) = org.db.execute("SELECT count(*) FROM coaching_proposal_dismissals").fetchone()  # type: ignore[misc]
     assert count == 0
