@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from metrics.coaching.proposals import set_team_rule
 from metrics.people import NewStaffMember, Viewer, add_staff, add_team, staff_viewer
@@ -77,8 +78,8 @@ def people(monkeypatch: pytest.MonkeyPatch) -> dict[str, Viewer]:
         calls(db, ids["Cy"], teams["North"], 1, resolved=False)
         calls(db, ids["Ana"], teams["North"], 100, resolved=True)
         calls(db, ids["Zora"], teams["South"], 200, resolved=False)
-        for team in teams.values():
-            set_team_rule(db, Viewer.local_admin(), team, 14)
+        for team_id in teams.values():
+            set_team_rule(db, Viewer.local_admin(), team_id, 14)
         viewers = {name: staff_viewer(db, staff_id) for name, staff_id in ids.items()}
     finally:
         db.close()
@@ -86,14 +87,14 @@ def people(monkeypatch: pytest.MonkeyPatch) -> dict[str, Viewer]:
     return viewers  # type: ignore[return-value]
 
 
-def open_page(viewer: Viewer):  # type: ignore[no-untyped-def]
+def open_page(viewer: Viewer) -> AppTest:
     at = app_as(viewer).run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     return at
 
 
-def confirm_links(at) -> list[str]:  # type: ignore[no-untyped-def]
+def confirm_links(at: AppTest) -> list[str]:
     return [button.proto.url for button in at.get("link_button")]
 
 
