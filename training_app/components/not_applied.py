@@ -76,7 +76,7 @@ def not_applied_section(
     if not found.flagged:
         st.success("Nobody who signed and passed is clearly below a changed standard.")
         return
-    show_table(not_applied_table(found))
+    show_table(not_applied_table(found), pinned="Name")
 
 
 def not_applied_notice(
