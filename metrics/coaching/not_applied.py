@@ -127,7 +127,7 @@ def not_applied(
     """The agents of one team, or every team the viewer may see (owners all, supervisors their
     own; agents are refused), who signed and passed but are clearly below a changed standard
     (see the module's docstring); by name, then metric."""
-    report = compliance_report(db, viewer, modules, policy, team_id=team_id)
+    people = {person.id: person for person in _agents(db, viewer, team_id)}  # refuses agents
     previous = previous_version(db, policy.version)
     if previous is None:
         return NotApplied(
@@ -161,7 +161,7 @@ def not_applied(
         )
     zone = policy.business_hours.timezone
     today = clock.today(zone)
-    people = {person.id: person for person in _agents(db, viewer, team_id)}
+    report = compliance_report(db, viewer, modules, policy, team_id=team_id, today=today)
     found = standings(db, list(people.values()), modules, policy, today=today)
     done: dict[int, tuple[datetime, datetime]] = {}
     for person in report.staff:
