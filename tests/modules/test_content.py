@@ -393,10 +393,9 @@ def test_a_standard_named_twice_in_teaches_is_refused(
     )
     status, _, err = check_content(capsys, tmp_path)
     assert status == 1
-    assert (
-        f"{file}:{line_containing(file, 'teaches:')}: teaches: a standard is named more than once: ['csat']"
-        in err.splitlines()
-    )
+    line = line_containing(file, "teaches:")
+    expected = f"{file}:{line}: teaches: a standard is named more than once: ['csat']"
+    assert expected in err.splitlines()
 
 
 def test_the_shipped_modules_declare_the_standards_they_teach() -> None:
