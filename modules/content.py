@@ -31,6 +31,7 @@ from modules.content_errors import (
 from modules.defaults import (  # re-exported: the names every caller imports from here
     DEFAULT_MODULES_DIR,  # noqa: F401
     MODULES_ENV_VAR,  # noqa: F401
+    StandardMetric,
     modules_dir,
 )
 from modules.policy import Policy, StrictModel, Text
@@ -436,7 +437,18 @@ class TrainingModule(StrictModel):
     customers_kept_to_pass: Annotated[int, Field(ge=0)] = 0
     # The share of a retake's graded items that its previous attempt did not ask.
     retake_new_share: Annotated[float, Field(ge=0, le=1)] = DEFAULT_RETAKE_NEW_SHARE
+    # The standards this module teaches, by metric name: an agent clearly below one of them is
+    # proposed this module as a refresher (metrics/coaching/proposals.py).
+    teaches: list[StandardMetric] = Field(default_factory=list)
     steps: list[Step] = Field(min_length=1)
+
+    @field_validator("teaches")
+    @classmethod
+    def each_standard_once(cls, teaches: list[str]) -> list[str]:
+        repeated = sorted({metric for metric in teaches if teaches.count(metric) > 1})
+        if repeated:
+            raise ValueError(f"a standard is named more than once: {repeated}")
+        return teaches
 
     @cached_property
     def steps_by_id(self) -> dict[str, PlayableStep]:

@@ -21,6 +21,15 @@ Channel = Literal["phone", "chat", "email", "social"]
 CHANNELS: tuple[Channel, ...] = ("phone", "chat", "email", "social")
 Role = Literal["agent", "supervisor", "owner"]
 ROLES: tuple[Role, ...] = ("agent", "supervisor", "owner")
+# The standards an agent is measured on, one vocabulary in the store, the JSON and the code: a
+# module's `teaches:` names them, coaching plans and proposals focus on them.
+StandardMetric = Literal["service_level", "resolution_rate", "csat", "follow_up_compliance"]
+STANDARD_METRICS: tuple[StandardMetric, ...] = (
+    "service_level",
+    "resolution_rate",
+    "csat",
+    "follow_up_compliance",
+)
 
 
 def policy_path(explicit: str | os.PathLike[str] | None = None) -> Path:

@@ -229,6 +229,19 @@ def build_parser() -> AcademyParser:
         "erase-expired", help=erase_help, description=erase_help
     ).set_defaults(spec=Command("cmd_complaints_erase_expired", NEEDS_STORE, writes=True))
 
+    # -- coaching (issue 14): the plans the teams' rules propose
+    coaching_cmd = command("coaching", "coaching: the plans the teams' rules propose")
+    coaching_actions = coaching_cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
+    propose_help = (
+        "print, as JSON, the coaching plans proposed now by the rules of the teams that have one "
+        "on: agents clearly below a standard over the team's window, with the module that "
+        "teaches it; nothing is stored or assigned"
+    )
+    propose = coaching_actions.add_parser("propose", help=propose_help, description=propose_help)
+    propose.set_defaults(spec=Command("cmd_coaching_propose", NEEDS_STORE))
+    propose.add_argument("--team", metavar="NAME", help="only this team's proposals")
+    # -- end of the coaching group
+
     # -- policy versions (issue 12): `versions`, `acknowledge` here; `publish` beside them.
     policy_cmd = command("policy", "the policy's versions in the store, and acknowledgements")
     policy_actions = policy_cmd.add_subparsers(dest="action", required=True, metavar="ACTION")

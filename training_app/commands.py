@@ -737,6 +737,61 @@ def cmd_policy_publish(args: argparse.Namespace, inv: Invocation) -> int:
 
 # -- end of the policy commands
 
+
+# -- coaching (issue 14)
+
+
+def coaching_proposals_answer(
+    db: Database,
+    viewer: Viewer,
+    policy_file: Path,
+    modules_folder: Path,
+    team: str | None,
+    *,
+    team_option: str = "team",
+) -> dict[str, object]:
+    """The JSON of `academy coaching propose`: today's local date, each team in scope with its
+    rule's window (null when off) and the proposals, clearest first."""
+    from metrics import clock
+    from metrics.coaching.proposals import proposals, team_rules, window
+    from modules.content import load_modules
+
+    policy = policy_in_force(db, policy_file)
+    modules = [loaded.module for loaded in load_modules(policy, modules_folder)]
+    team_id = team_id_named(db, viewer, team, team_option) if team is not None else None
+    today = clock.today(policy.business_hours.timezone)
+    teams = []
+    for rule in team_rules(db, viewer, team_id):
+        start, end = window(rule.window_days, today) if rule.window_days else (None, None)
+        teams.append(
+            {
+                "team": rule.team,
+                "rule": "on" if rule.is_on else "off",
+                "window_days": rule.window_days,
+                "window": None
+                if start is None or end is None
+                else {"start": start.isoformat(), "end": end.isoformat()},
+            }
+        )
+    found = proposals(db, viewer, policy, modules, team_id)
+    return {
+        "today": today.isoformat(),
+        "teams": teams,
+        "proposals": [proposal.answer() for proposal in found],
+    }
+
+
+def cmd_coaching_propose(args: argparse.Namespace, inv: Invocation) -> int:
+    with inv.open_store() as db:
+        answer = coaching_proposals_answer(
+            db, Viewer.local_admin(), inv.policy, inv.modules, args.team, team_option="--team"
+        )
+    inv.print(json.dumps(answer, indent=2, ensure_ascii=False))
+    return 0
+
+
+# -- end of the coaching commands
+
 HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], int]] = {
     "cmd_serve": cmd_serve,
     "cmd_demo": cmd_demo,
@@ -751,4 +806,5 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], int]] = {
     "cmd_policy_publish": cmd_policy_publish,
     "cmd_report_compliance": cmd_report_compliance,
     "cmd_report_complaints": cmd_report_complaints,
+    "cmd_coaching_propose": cmd_coaching_propose,
 }

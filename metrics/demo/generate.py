@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from metrics.contacts.case_sizes import forget_case_contacts, refresh_case_contacts
 from metrics.contacts.rollups import refresh_contact_rollups
 from metrics.demo.calendar import build_calendar
+from metrics.demo.coaching_rule import forget_gone_rules, insert_coaching_rule
 from metrics.demo.complaints import insert_complaints
 from metrics.demo.contacts import draw_contacts, draw_feedback, insert_traffic, interaction_frame
 from metrics.demo.people import DEMO_ACCOUNTS, TEAM_NAMES, draw_people, draw_skills, insert_people
@@ -131,6 +132,7 @@ def generate_demo(
         agents_staff = [(i, p) for i, p in zip(staff_ids, people, strict=True) if p.role == "agent"]
         agent_ids = np.array([i for i, _ in agents_staff])
         insert_traffic(cur, interaction_frame(contacts, agent_ids, team_ids), feedback)
+        insert_coaching_rule(cur, datetime.fromtimestamp(calendar.range_start, UTC))
         refresh_case_contacts(cur)
         refresh_contact_rollups(cur)  # after the contacts' ratings, inserted with them
         # The demo sign-in agent is left out: whoever tries the demo starts the training fresh,
@@ -275,6 +277,7 @@ def remove_demo(db: Database) -> DemoSummary:
             " AND NOT EXISTS (SELECT 1 FROM staff s WHERE s.team_id = t.id)"
             " AND NOT EXISTS (SELECT 1 FROM complaints c WHERE c.team_id = t.id)",
         )
+        forget_gone_rules(cur)
         cur.execute("DELETE FROM organisation_settings WHERE key = ?", [DEMO_SETTING])
         # The demo renamed the organisation; a name the owner set since then stays.
         cur.execute(

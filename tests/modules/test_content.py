@@ -350,3 +350,57 @@ def test_the_shipped_modules_quote_the_standards_their_text_names() -> None:
     assert policy_module.quotes("standards.phone") and policy_module.quotes("training.pass_mark")
     assert complaints.quotes("standards.complaint_follow_up_days")
     assert not complaints.quotes("standards.csat_target")
+
+
+def test_a_module_declares_the_standards_it_teaches(tmp_path: Path) -> None:
+    write_module(
+        tmp_path,
+        VALID_MODULE.replace(
+            "mandatory: true\n", "mandatory: true\nteaches: [csat, service_level]\n"
+        ),
+    )
+    [loaded] = load_modules(load_policy().policy, tmp_path)
+    assert loaded.module.teaches == ["csat", "service_level"]
+
+
+def test_a_module_that_declares_nothing_teaches_no_standard(tmp_path: Path) -> None:
+    write_module(tmp_path, VALID_MODULE)
+    [loaded] = load_modules(load_policy().policy, tmp_path)
+    assert loaded.module.teaches == []
+
+
+def test_an_unknown_standard_in_teaches_is_one_line_naming_file_and_field(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    file = write_module(
+        tmp_path,
+        VALID_MODULE.replace("mandatory: true\n", "mandatory: true\nteaches: [csat, politeness]\n"),
+    )
+    status, _, err = check_content(capsys, tmp_path)
+    assert status == 1
+    line = line_containing(file, "teaches:")
+    [problem] = [found for found in err.splitlines() if "teaches" in found]
+    assert problem.startswith(f"{file}:{line}: teaches[1]: ")
+    assert "'service_level', 'resolution_rate', 'csat' or 'follow_up_compliance'" in problem
+
+
+def test_a_standard_named_twice_in_teaches_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    file = write_module(
+        tmp_path,
+        VALID_MODULE.replace("mandatory: true\n", "mandatory: true\nteaches: [csat, csat]\n"),
+    )
+    status, _, err = check_content(capsys, tmp_path)
+    assert status == 1
+    line = line_containing(file, "teaches:")
+    expected = f"{file}:{line}: teaches: a standard is named more than once: ['csat']"
+    assert expected in err.splitlines()
+
+
+def test_the_shipped_modules_declare_the_standards_they_teach() -> None:
+    # The policy module's lessons teach the answer times, resolution and CSAT; the complaints
+    # module the follow-up standard: each standard has exactly one module that teaches it.
+    by_id = {loaded.module.id: loaded.module for loaded in load_modules(load_policy().policy)}
+    assert by_id["customer-service-policy"].teaches == ["service_level", "resolution_rate", "csat"]
+    assert by_id["handling-complaints"].teaches == ["follow_up_compliance"]

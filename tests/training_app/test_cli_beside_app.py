@@ -120,6 +120,8 @@ def test_commands_beside_the_app_answer_as_on_a_stopped_app(
         ["users", "add-team", "Billing"],
         ["users", "list", "--format", "json"],
         ["import", str(second), "--dry-run"],
+        ["coaching", "propose"],
+        ["coaching", "propose", "--team", "Nowhere"],  # the same one-line error
     ]
     for command in commands:
         beside = academy(*command, "--db", str(served))

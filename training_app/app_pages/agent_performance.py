@@ -12,6 +12,7 @@ from training_app.components.agent_link import chosen_agent
 from training_app.components.comments import comment_cards
 from training_app.components.filters import performance_filters
 from training_app.components.formatting import file_slug, local_time
+from training_app.components.not_applied import not_applied_notice
 from training_app.components.performance_tables import (
     csv_download,
     show_definitions,
@@ -45,6 +46,7 @@ st.query_params["agent"] = str(agent_id)  # a reload or a bookmark opens the sam
 
 st.title(md(member.name))
 st.caption(" · ".join(md(part) for part in (member.team or "no team", member.email) if part))
+not_applied_notice(viewer, member, data.training_modules(), policy)
 days = data.contact_days()
 if days is None:
     st.info("No customer contacts are stored yet.")

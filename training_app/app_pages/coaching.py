@@ -8,6 +8,7 @@ import streamlit as st
 from metrics.performance.recognition import coaching_candidates
 from training_app import data, session
 from training_app.components.agent_link import agent_picker, selectable_agent_table
+from training_app.components.coaching_proposals import proposals_section
 from training_app.components.filters import performance_filters
 from training_app.components.formatting import MISSING, points_gap
 from training_app.components.performance_tables import csv_download, show_definitions
@@ -17,6 +18,7 @@ policy = data.policy().policy
 standards = policy.standards
 
 st.title("Coaching candidates")
+proposals_section(viewer)
 days = data.contact_days()
 if days is None:
     st.info("No customer contacts are stored yet.")

@@ -9,6 +9,7 @@ import streamlit as st
 from metrics.training import compliance
 from training_app import data, session
 from training_app.components import compliance as shown
+from training_app.components.not_applied import not_applied_section
 from training_app.components.performance_tables import csv_download
 from training_app.components.tables import show_table
 from training_app.components.text import md
@@ -52,6 +53,8 @@ else:
     show_table(late, wrap=["What"])
     st.caption("Their e-mail addresses, longest overdue first, to paste into a message:")
     st.code(shown.overdue_addresses(report), language=None, wrap_lines=True)
+
+not_applied_section(viewer, modules, policy, team_id)
 
 st.subheader("Everyone")
 by_state, by_module = st.columns(2)

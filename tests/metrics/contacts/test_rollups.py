@@ -298,6 +298,8 @@ def test_a_store_migrated_from_before_the_rollups_gets_them_built(
         patch.setattr("metrics.demo.generate.insert_rollout_session", lambda *args: 0)
         # Nor a complaint register (migration 0016 came later still).
         patch.setattr("metrics.demo.generate.insert_complaints", lambda *args: 0)
+        # Nor a coaching rule (migration 0019).
+        patch.setattr("metrics.demo.generate.insert_coaching_rule", lambda *args: None)
         generate_demo(old, policy, agents=6, days=60, until=DEMO_UNTIL)
     assert "contact_days" not in store.table_columns(old)
     monkeypatch.setattr(store, "migrations", lambda: every)
