@@ -205,3 +205,44 @@ def test_at_the_review_the_supervisor_reads_before_and_after_and_closes(
     finally:
         db.close()
     assert closed == (True, "Reviewed together")
+
+
+def test_the_agent_sees_their_open_plan_on_home_and_my_performance(
+    viewers, demo_db_path: Path
+) -> None:
+    open_one(demo_db_path, viewers["supervisor"], viewers["agent"])
+    for address in ("home", "my-performance"):
+        at = open_address(app_as(viewers["agent"]), address).run()
+        assert not at.exception
+        assert "You have a coaching plan from" in texts(at)
+        assert "Please read it and acknowledge it." in texts(at)
+    # A colleague of the same team has no plan: nothing is said about another's.
+    at = open_address(app_as(colleague(demo_db_path, viewers["agent"])), "home").run()
+    assert not at.exception and "coaching plan" not in texts(at)
+
+
+def test_links_to_open_a_plan_from_candidates_the_agent_page_and_a_complaint(
+    viewers, demo_db_path: Path
+) -> None:
+    def plan_links(at) -> list[str]:  # type: ignore[no-untyped-def]
+        return [
+            str(link.proto.page) + "?" + str(link.proto.query_string)
+            for link in at.get("page_link")
+            if "coaching_plan.py" in str(link.proto.page) or "coaching-plan" in str(link.proto.page)
+        ]
+
+    candidates = open_address(app_as(viewers["supervisor"]), "coaching").run()
+    assert not candidates.exception
+    assert any("from=candidate" in link for link in plan_links(candidates))
+    at = app_as(viewers["supervisor"])
+    at.query_params["agent"] = str(viewers["agent"].staff_id)
+    agent_page = open_address(at, "agent").run()
+    assert not agent_page.exception
+    assert "Coaching plans" in [s.value for s in agent_page.subheader]
+    assert any("from=agent_page" in link for link in plan_links(agent_page))
+    complaints = open_address(app_as(viewers["supervisor"]), "complaints").run()
+    assert not complaints.exception
+    assert any("from=complaint" in link and "complaint=" in link for link in plan_links(complaints))
+    # An agent's complaints page offers no plan.
+    own = open_address(app_as(viewers["agent"]), "complaints").run()
+    assert not plan_links(own)

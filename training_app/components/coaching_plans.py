@@ -11,7 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from metrics.coaching.before_after import GoalJudgement
-from metrics.coaching.plans import METRIC_LABELS, Plan, PlanSummary
+from metrics.coaching.plans import METRIC_LABELS, Plan, PlanSummary, open_plans_of, plans_in_scope
+from metrics.people import Viewer
+from training_app import data
 from training_app.components.formatting import MISSING, local_day, local_time, percent
 from training_app.components.tables import show_table
 from training_app.components.text import md, text_block
@@ -46,7 +48,6 @@ def open_plan_link(
     complaint_id: int | None = None,
     dates: tuple[date, date] | None = None,
     label: str = "Open a coaching plan",
-    key: str | None = None,
 ) -> None:
     """A link to the plan form prefilled as the address contract says (`coaching-plan?agent=ID
     &from=…[&metric=M[,M2]][&module=ID][&complaint=N]`); `start`/`end` carry the dates looked
@@ -223,3 +224,45 @@ def before_after_table(judged: Sequence[GoalJudgement]) -> None:
             }
         )
     )
+
+
+def agent_plans(viewer: Viewer, agent_id: int, zone: str) -> None:
+    """An agent's open plans, told where the agent reads them (Home, My performance)."""
+    agent_notice(open_plans_of(data.db(), viewer, agent_id), zone)
+
+
+def agent_page_section(
+    viewer: Viewer, agent_id: int, zone: str, dates: tuple[date, date] | None
+) -> None:
+    """The agent page's coaching: the agent's history of plans and the link to open one over
+    the dates the supervisor is looking at."""
+    st.subheader("Coaching plans")
+    history = plans_in_scope(data.db(), viewer, agent_id=agent_id)
+    if history:
+        show_table(plans_table(history, zone))
+        for plan in history:
+            if plan.is_open:
+                plan_link(plan.id, f"Open plan {plan.id:d}")
+    else:
+        st.caption("No coaching plans yet.")
+    open_plan_link(agent_id, "agent_page", dates=dates)
+
+
+def candidate_plan_link(candidates: pd.DataFrame, dates: tuple[date, date]) -> None:
+    """Open a coaching plan for one of the coaching candidates, prefilled with the metrics they
+    are below on (their main gap first) and the dates looked at."""
+    if candidates.empty:
+        return
+    by_label = {label: metric for metric, label in METRIC_LABELS.items()}
+    rows = {int(row["agent_id"]): row for row in candidates.to_dict("records")}
+    chosen = st.selectbox(
+        "Open a coaching plan for",
+        list(rows),
+        format_func=lambda agent_id: str(rows[agent_id]["name"]),
+        key="candidate-plan-agent",
+    )
+    row = rows[int(chosen)]
+    metrics = [by_label[str(row["metric"])]] + [
+        by_label[str(gap["metric"])] for gap in row["other_gaps"] if gap["metric"] in by_label
+    ]
+    open_plan_link(int(chosen), "candidate", metrics=metrics, dates=dates)
