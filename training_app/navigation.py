@@ -118,6 +118,22 @@ PAGES_BY_PATH: dict[str, PageSpec] = {
     "coaching": PageSpec(
         "coaching.py", "Coaching candidates", ":material/support_agent:", "Performance", MANAGERS
     ),
+    "coaching-plans": PageSpec(
+        "coaching_plans.py",
+        "Coaching plans",
+        ":material/assignment:",
+        "Performance",
+        EVERYONE,
+        title_for=(("agent", "My coaching plans"),),
+    ),
+    "coaching-plan": PageSpec(
+        "coaching_plan.py",
+        "Coaching plan",
+        ":material/assignment:",
+        "Performance",
+        EVERYONE,
+        hidden=True,
+    ),
     "complaint-numbers": PageSpec(
         "complaint_numbers.py",
         "Complaint numbers",

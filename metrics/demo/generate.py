@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from metrics.contacts.case_sizes import forget_case_contacts, refresh_case_contacts
 from metrics.contacts.rollups import refresh_contact_rollups
 from metrics.demo.calendar import build_calendar
+from metrics.demo.coaching import insert_coaching, remove_coaching
 from metrics.demo.coaching_rule import forget_gone_rules, insert_coaching_rule
 from metrics.demo.complaints import insert_complaints
 from metrics.demo.contacts import draw_contacts, draw_feedback, insert_traffic, interaction_frame
@@ -51,6 +52,7 @@ class DemoSummary(BaseModel):
     certificates: int = 0
     acknowledgements: int = 0
     complaints: int = 0
+    coaching_plans: int = 0
 
 
 class DemoAlreadyPresent(RuntimeError):
@@ -204,6 +206,17 @@ def generate_demo(
                 [key, value],
             )
     local_days = pd.to_datetime(contacts.queued, unit="s", utc=True).tz_convert(calendar.zone)
+    # The plans are judged by the product's metrics, which read committed contacts: they are
+    # written just after, and without them there is no demo (it is removed again).
+    coaching_plans = 0
+    if len(local_days):
+        try:
+            coaching_plans = insert_coaching(
+                db, policy, local_days.min().date(), local_days.max().date()
+            )
+        except BaseException:
+            remove_demo(db)
+            raise
     return DemoSummary(
         teams=len(TEAM_NAMES),
         staff=len(people),
@@ -215,6 +228,7 @@ def generate_demo(
         certificates=len(training.certificates),
         acknowledgements=len(training.acknowledgements),
         complaints=complaints,
+        coaching_plans=coaching_plans,
     )
 
 
@@ -236,6 +250,7 @@ def remove_demo(db: Database) -> DemoSummary:
         certificates = _deleted(cur, "DELETE FROM certificates WHERE is_demo")
         acknowledgements = _deleted(cur, "DELETE FROM policy_acknowledgements WHERE is_demo")
         complaints = _deleted(cur, "DELETE FROM complaints WHERE is_demo")
+        coaching_plans = remove_coaching(cur)
         # A complaint kept (recorded or imported) that came from a demo contact keeps no link
         # to a contact that is gone.
         cur.execute(
@@ -295,6 +310,7 @@ def remove_demo(db: Database) -> DemoSummary:
         certificates=certificates,
         acknowledgements=acknowledgements,
         complaints=complaints,
+        coaching_plans=coaching_plans,
     )
 
 

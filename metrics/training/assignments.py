@@ -590,17 +590,39 @@ def assign_module(
         raise AssignmentError("say why the module is assigned: the agent reads it")
     text = _clean_reason(text, text)
     with transaction(db) as cur:
-        who = manager(cur, viewer)
-        member = managed_row(cur, viewer, staff_id)  # a supervisor: an agent of their team
-        if not cur.execute("SELECT 1 FROM staff WHERE id = ? AND active", [member.id]).fetchone():
-            raise AssignmentError(f"{member.name} is not active")
-        insert_assignments(
-            cur,
-            [member.id],
-            {module.id: text},
-            policy_version=policy.version,
-            due=due,
-            source="owner" if who.role == "owner" else "supervisor",
-            by=viewer,
-            fresh={module.id},
-        )
+        assign_module_within(cur, viewer, staff_id, module, policy, due=due, reason=text)
+
+
+def assign_module_within(
+    cur: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    staff_id: int,
+    module: TrainingModule,
+    policy: Policy,
+    *,
+    due: date,
+    reason: str,
+) -> int:
+    """`assign_module`'s write inside the caller's transaction (a coaching plan makes its
+    refresher modules in its own), with the due date and reason already checked: who may is
+    decided here, against the stored rows. Returns the new assignment's id."""
+    who = manager(cur, viewer)
+    member = managed_row(cur, viewer, staff_id)  # a supervisor: an agent of their team
+    if not cur.execute("SELECT 1 FROM staff WHERE id = ? AND active", [member.id]).fetchone():
+        raise AssignmentError(f"{member.name} is not active")
+    insert_assignments(
+        cur,
+        [member.id],
+        {module.id: reason},
+        policy_version=policy.version,
+        due=due,
+        source="owner" if who.role == "owner" else "supervisor",
+        by=viewer,
+        fresh={module.id},
+    )
+    row = cur.execute(
+        "SELECT max(id) FROM training_assignments WHERE staff_id = ? AND item = ?",
+        [member.id, module.id],
+    ).fetchone()
+    assert row is not None and row[0] is not None  # inserted just above, in this transaction
+    return int(row[0])

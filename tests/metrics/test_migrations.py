@@ -95,6 +95,8 @@ EXPECTED_COLUMNS = {
         "closed_by",
         "closing_note",
         "is_demo",
+        "focus_from",
+        "focus_to",
     ],
     "coaching_proposal_dismissals": [
         "agent_id",

@@ -9,6 +9,7 @@ from metrics.performance import agents as performance
 from training_app import data, session
 from training_app.components import charts
 from training_app.components.agent_link import chosen_agent
+from training_app.components.coaching_plans import agent_page_section
 from training_app.components.comments import comment_cards
 from training_app.components.filters import performance_filters
 from training_app.components.formatting import file_slug, local_time
@@ -75,6 +76,8 @@ else:
     if note:
         st.caption(md(note))
     csv_download(weekly, "Download the weekly numbers (CSV)", f"agent-{agent_id}-weekly.csv")
+
+agent_page_section(viewer, agent_id, zone, (period.start, period.end))
 
 st.subheader("Latest customer comments")
 comments = data.customer_comments(viewer, period, agent_id=agent_id, limit=6)

@@ -8,6 +8,7 @@ import streamlit as st
 from metrics.performance.recognition import coaching_candidates
 from training_app import data, session
 from training_app.components.agent_link import agent_picker, selectable_agent_table
+from training_app.components.coaching_plans import candidate_plan_link
 from training_app.components.coaching_proposals import proposals_section
 from training_app.components.filters import performance_filters
 from training_app.components.formatting import MISSING, points_gap
@@ -87,6 +88,7 @@ selectable_agent_table(
     },
 )
 agent_picker(candidates)
+candidate_plan_link(candidates, (period.start, period.end))
 csv_download(
     table, "Download coaching candidates (CSV)", f"coaching-{period.start}-{period.end}.csv"
 )

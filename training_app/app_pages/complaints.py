@@ -12,6 +12,7 @@ from metrics.complaints import register
 from metrics.people import AccessDenied
 from training_app import data, session
 from training_app.components import complaints as shown
+from training_app.components.coaching_plans import open_plan_link
 from training_app.components.performance_tables import csv_download
 from training_app.components.tables import show_table
 from training_app.components.text import md
@@ -75,6 +76,8 @@ except AccessDenied as exc:
     st.error(md(str(exc)))
     st.stop()
 shown.complaint_record(complaint, policy)
+if viewer.role != "agent":
+    open_plan_link(complaint.handled_by, "complaint", complaint_id=complaint.id)
 
 if complaint.closed:
     st.caption("Resolved and followed up: nothing left to do.")

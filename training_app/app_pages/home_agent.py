@@ -7,6 +7,7 @@ from metrics.performance.period import DEFAULT_PERIOD_NAME
 from metrics.training import to_do
 from training_app import data, session
 from training_app.components import complaints, self_assessment, training
+from training_app.components.coaching_plans import agent_plans
 from training_app.components.formatting import count, period_dates
 from training_app.components.text import md
 
@@ -18,6 +19,7 @@ st.title(f"Welcome, {md(viewer.name)}")
 supervised_by = f" · supervisor {', '.join(md(name) for name in me.supervisors)}"
 st.caption(f"Agent · {md(me.team or 'no team yet')}{supervised_by if me.supervisors else ''}")
 self_assessment.home_prompt(viewer)
+agent_plans(viewer, viewer.staff_id, policy.business_hours.timezone)
 
 dates = period_dates(me.period)
 handled, resolved, ratings = st.columns(3)

@@ -7,6 +7,7 @@ import streamlit as st
 from metrics.performance import agents as performance
 from training_app import data, session
 from training_app.components import charts
+from training_app.components.coaching_plans import agent_plans
 from training_app.components.comments import comment_cards
 from training_app.components.filters import performance_filters
 from training_app.components.performance_tables import show_definitions, standing_tiles
@@ -18,6 +19,7 @@ standards = policy.standards
 targets = performance.targets(policy)
 
 st.title("My performance")
+agent_plans(viewer, viewer.staff_id, policy.business_hours.timezone)
 days = data.contact_days()
 if days is None:
     st.info("No customer contacts are stored yet.")
