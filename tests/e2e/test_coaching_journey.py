@@ -118,6 +118,7 @@ def test_a_plan_from_a_candidate_to_its_review(
         choose(supervisor, "Refresher module", module.title)
         type_date(supervisor, "Review on", REVIEW_DAY)
         type_date(supervisor, "Module due", MODULE_DUE)
+        supervisor.keyboard.press("Escape")  # the date's calendar would cover the form
         at_both_widths(supervisor, "coaching-plan-form", height=2000)
         main.get_by_role("button", name="Open the plan").click()
         heading = main.get_by_role("heading", name=re.compile(r"^Coaching plan \d+ · "))

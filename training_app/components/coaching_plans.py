@@ -10,11 +10,17 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from metrics.coaching.before_after import GoalJudgement
+from metrics.coaching.before_after import GoalJudgement, Side
 from metrics.coaching.plans import METRIC_LABELS, Plan, PlanSummary, open_plans_of, plans_in_scope
 from metrics.people import Viewer
 from training_app import data
-from training_app.components.formatting import MISSING, local_day, local_time, percent
+from training_app.components.formatting import (
+    MISSING,
+    local_day,
+    local_time,
+    percent,
+    signed_points,
+)
 from training_app.components.tables import show_table
 from training_app.components.text import md, text_block
 
@@ -180,7 +186,7 @@ def plan_parts(plan: Plan, zone: str) -> None:
         what = {"comment": "wrote", "extended": "extended the plan", "closed": "closed the plan"}
         moved = f" to {note.review_on:%d %b %Y}" if note.review_on else ""
         st.caption(
-            f"{md(note.written_by_name)} {what[note.kind]}{moved}, "
+            f"{md(note.written_by_name)} {md(what[note.kind])}{md(moved)}, "
             f"{local_time(note.written_at, zone)}"
         )
         if note.note:
@@ -200,29 +206,30 @@ def before_after_table(judged: Sequence[GoalJudgement]) -> None:
         "clear when the 95% interval of the difference (Newcombe's, from the two Wilson "
         "intervals) leaves out zero."
     )
-    show_table(
-        pd.DataFrame(
-            {
-                "Goal": [metric_label(j.metric) for j in judged],
-                "Target": [percent(j.target) for j in judged],
-                "Before": [percent(j.before.value if j.before else None) for j in judged],
-                "Before n": [j.before.n if j.before else 0 for j in judged],
-                "Before interval": [
-                    interval_text(j.before.low, j.before.high) if j.before else MISSING
-                    for j in judged
-                ],
-                "Since": [percent(j.since.value if j.since else None) for j in judged],
-                "Since n": [j.since.n if j.since else 0 for j in judged],
-                "Since interval": [
-                    interval_text(j.since.low, j.since.high) if j.since else MISSING for j in judged
-                ],
-                "Met?": [j.verdict for j in judged],
-                "Change": [j.change for j in judged],
-                "Change interval": [
-                    interval_text(*j.interval) if j.interval else MISSING for j in judged
-                ],
-            }
+    # One paragraph per goal rather than a wide table: on a phone every figure stays in view.
+    for goal in judged:
+        st.markdown(goal_line(goal))
+
+
+def side_text(side: Side | None) -> str:
+    if side is None or side.n == 0:
+        return "no contacts"
+    return f"{percent(side.value)} (n {side.n:d}, 95% {interval_text(side.low, side.high)})"
+
+
+def goal_line(goal: GoalJudgement) -> str:
+    """A goal at the review in one line: before → since, met?, clear or within the noise."""
+    change: str = goal.change
+    if goal.interval is not None and goal.difference is not None:
+        low, high = goal.interval
+        change += (
+            f" (difference {signed_points(goal.difference)}, 95% "
+            f"{signed_points(low)} to {signed_points(high)})"
         )
+    return (
+        f"**{md(metric_label(goal.metric))}**, target {percent(goal.target)}: before "
+        f"{md(side_text(goal.before))} → since {md(side_text(goal.since))}. "
+        f"**{md(goal.verdict)}**; {md(change)}."
     )
 
 
