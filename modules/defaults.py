@@ -21,6 +21,12 @@ Channel = Literal["phone", "chat", "email", "social"]
 CHANNELS: tuple[Channel, ...] = ("phone", "chat", "email", "social")
 Role = Literal["agent", "supervisor", "owner"]
 ROLES: tuple[Role, ...] = ("agent", "supervisor", "owner")
+# Training impact's weeks before and after each pass (metrics/coaching/impact.py), here so that
+# `academy report training-impact --help` names them without loading numpy: a month either side
+# holds a few hundred contacts per agent; over half a year the training mixes with everything
+# else that changed.
+DEFAULT_IMPACT_WEEKS = 4
+MAX_IMPACT_WEEKS = 26
 
 
 def policy_path(explicit: str | os.PathLike[str] | None = None) -> Path:

@@ -72,6 +72,7 @@ from metrics.performance.intervals import Z_95
 from metrics.performance.period import within_s_sql
 from metrics.store import Database
 from metrics.viewer import AccessDenied, Viewer, visible_team_id
+from modules.defaults import DEFAULT_IMPACT_WEEKS, MAX_IMPACT_WEEKS
 from modules.policy import Policy
 
 METRICS = ("service_level", "resolution_rate", "csat", "follow_up_compliance")
@@ -88,9 +89,7 @@ StepKind = Literal["module", "policy"]
 # of where infinitely many would: enough for an interval read to two decimals.
 RESAMPLES = 2000
 BOOTSTRAP_SEED = 14  # fixed, so that one store always shows one interval
-DEFAULT_WEEKS = 4  # a month either side: long enough for a few hundred contacts per agent
-# Half a year either side: longer windows mix the training with everything else that changed.
-MAX_WEEKS = 26
+DEFAULT_WEEKS, MAX_WEEKS = DEFAULT_IMPACT_WEEKS, MAX_IMPACT_WEEKS  # why: modules/defaults.py
 # A resample where no trained agent has a comparison has no estimate; when more than this
 # share of resamples have none, the cohort is too thin for an interval at all.
 MAX_EMPTY_RESAMPLES = 0.05
@@ -316,6 +315,14 @@ def conclusion(found: Estimate, min_agents: int) -> Conclusion:
 
 
 # --- From the store --------------------------------------------------------------------------
+
+
+def modules_attempted(db: Database) -> set[str]:
+    """The ids of the modules anyone has attempted: a module removed from the modules folder
+    still has its history to measure."""
+    with db.cursor() as cur:
+        rows = cur.execute("SELECT DISTINCT module_id FROM training_attempts").fetchall()
+    return {str(module_id) for (module_id,) in rows}
 
 
 def _scope_team(viewer: Viewer, team_id: int | None) -> int | None:
