@@ -478,18 +478,21 @@ def training_impact_table(found: TrainingImpact) -> list[str]:
     def share(value: float | None) -> str:
         return "—" if value is None else f"{value:.1%}"
 
+    def weeks(n: int) -> str:
+        return "1 week" if n == 1 else f"{n} weeks"
+
     def points(value: float | None) -> str:
         return "—" if value is None else f"{value * 100:+.1f}"
 
     lines = [
-        f"Training impact of {found.step}: {found.weeks} weeks before and after each pass",
+        f"Training impact of {found.step}: {weeks(found.weeks)} before and after each pass",
         f"Trained agents: {found.trained_agents}; comparison agents (not yet trained then): "
         f"{found.comparison_agents}; fewer than {found.min_agents} on either side concludes "
         f"nothing",
     ]
     if found.passed_recently:
         lines.append(
-            f"Passed too recently to count (their {found.weeks} weeks after have not ended): "
+            f"Passed too recently to count (their {weeks(found.weeks)} after have not ended): "
             f"{found.passed_recently}"
         )
     header = (
