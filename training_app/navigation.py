@@ -118,6 +118,9 @@ PAGES_BY_PATH: dict[str, PageSpec] = {
     "coaching": PageSpec(
         "coaching.py", "Coaching candidates", ":material/support_agent:", "Performance", MANAGERS
     ),
+    "training-impact": PageSpec(
+        "training_impact.py", "Training impact", ":material/model_training:", "Training", MANAGERS
+    ),
     "complaint-numbers": PageSpec(
         "complaint_numbers.py",
         "Complaint numbers",
