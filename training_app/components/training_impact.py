@@ -9,6 +9,15 @@ import pandas as pd
 from metrics.coaching.impact import MetricImpact, TrainingImpact
 
 GROUP_COLOURS = {"Trained": "#1f6f8b", "Comparison": "#9a9a9a"}
+# Each metric inside a sentence ("the trained agents' CSAT rose").
+METRIC_WORDS = {
+    "service_level": "service level",
+    "resolution_rate": "resolution rate",
+    "csat": "CSAT",
+    "follow_up_compliance": "complaint follow-up compliance",
+}
+ROW_HEIGHT_PX = 44  # one metric's line in the chart of differences
+PANEL_WIDTH_PX = 120  # two before-and-after panels side by side fit a phone's 390 px
 
 
 def _share(value: float | None) -> str:
@@ -66,7 +75,8 @@ def conclusion_sentence(metric: MetricImpact, min_agents: int) -> str:
     direction = "rose" if metric.conclusion == "improved" else "fell"
     side = "above" if metric.conclusion == "improved" else "below"
     return (
-        f"{label}: {metric.conclusion}. The trained agents' {label.lower()} {direction} by "
+        f"{label}: {metric.conclusion}. The trained agents' {METRIC_WORDS[metric.metric]} "
+        f"{direction} by "
         f"{change} more than the comparison's, and the whole interval ({interval}) is {side} "
         "zero."
     )
@@ -91,9 +101,10 @@ def difference_chart(found: TrainingImpact) -> alt.LayerChart:
     )
     order = [metric.label for metric in found.metrics]
     y = alt.Y("Metric:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
-    base = alt.Chart(rows).encode(y=y)
+    height = ROW_HEIGHT_PX * max(1, len(order))
+    base = alt.Chart(rows).encode(y=y).properties(height=height)
     interval = base.mark_rule(strokeWidth=3, color=GROUP_COLOURS["Trained"]).encode(
-        x=alt.X("Low:Q", title="Difference in differences (percentage points)"),
+        x=alt.X("Low:Q", title="Difference (percentage points)"),
         x2="High:Q",
         tooltip=[
             "Metric",
@@ -110,8 +121,9 @@ def difference_chart(found: TrainingImpact) -> alt.LayerChart:
         alt.Chart(pd.DataFrame({"zero": [0.0]}))
         .mark_rule(color="#444", strokeDash=[4, 3])
         .encode(x="zero:Q")
+        .properties(height=height)
     )
-    return alt.LayerChart(layer=[zero, interval, point], height=40 * max(1, len(order)))
+    return alt.LayerChart(layer=[zero, interval, point])
 
 
 def before_after_chart(found: TrainingImpact) -> alt.Chart:
@@ -132,7 +144,7 @@ def before_after_chart(found: TrainingImpact) -> alt.Chart:
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
-            x=alt.X("When:N", sort=["Before", "After"], title=None),
+            x=alt.X("When:N", sort=["Before", "After"], title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("Value:Q", axis=alt.Axis(format="%"), title=None, scale=alt.Scale(zero=False)),
             color=alt.Color(
                 "Group:N",
@@ -141,7 +153,7 @@ def before_after_chart(found: TrainingImpact) -> alt.Chart:
             ),
             tooltip=["Metric", "Group", "When", alt.Tooltip("Value:Q", format=".1%")],
         )
-        .properties(width=140, height=140)
+        .properties(width=PANEL_WIDTH_PX, height=PANEL_WIDTH_PX)
         .facet(
             facet=alt.Facet("Metric:N", title=None, sort=[m.label for m in found.metrics]),
             columns=2,
