@@ -30,6 +30,12 @@ STANDARD_METRICS: tuple[StandardMetric, ...] = (
     "csat",
     "follow_up_compliance",
 )
+# Training impact's weeks before and after each pass (metrics/coaching/impact.py), here so that
+# `academy report training-impact --help` names them without loading numpy: a month either side
+# holds a few hundred contacts per agent; over half a year the training mixes with everything
+# else that changed.
+DEFAULT_IMPACT_WEEKS = 4
+MAX_IMPACT_WEEKS = 26
 
 
 def policy_path(explicit: str | os.PathLike[str] | None = None) -> Path:

@@ -275,6 +275,10 @@ class Training(StrictModel):
     # A pass expires this many months after it was completed, and the module is due again;
     # None: a pass lasts.
     recertify_after_months: Annotated[int, Field(gt=0)] | None = None
+    # Training impact (metrics/coaching/impact.py) concludes nothing from fewer trained agents
+    # than this (nor fewer agents to compare them with): below it one agent's good or bad
+    # month decides the answer. Two is the least a bootstrap over agents can resample at all.
+    min_agents_for_impact: Annotated[int, Field(ge=2)] = 5
 
 
 class Review(StrictModel):

@@ -13,6 +13,8 @@ Routes (every one under `/api/v1` needs `Authorization: Bearer TOKEN`):
 - `GET /api/v1/reports/complaints?from=YYYY-MM-DD&to=YYYY-MM-DD[&team=NAME][&format=json|csv]`:
   the JSON (or CSV) of `academy report complaints`, for the token's scope (a supervisor's team;
   an agent's: none).
+- `GET /api/v1/reports/training-impact?module=ID[&weeks=N]`: the JSON of `academy report
+  training-impact --format json`, over the token's scope (a supervisor's team; an agent's: none).
 - `POST /api/v1/local/run`: runs a command line sent by `academy` on this machine (see
   `training_app/cli.py`); only with the local secret of the discovery file, never a token.
 
@@ -58,7 +60,7 @@ from metrics.people import AccessDenied, PeopleError, Viewer
 from metrics.store import Database, failure_kind
 from metrics.training.compliance import CSV_FIELDS as COMPLIANCE_CSV_FIELDS
 from metrics.training.compliance import ComplianceReport
-from modules.defaults import modules_dir
+from modules.defaults import DEFAULT_IMPACT_WEEKS, modules_dir
 from modules.policy import CHANNELS
 from training_app import cli, commands, discovery
 from training_app.csv_writer import write_csv
@@ -74,6 +76,7 @@ ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 REPORT_PARAMETERS = ("from", "to", "team", "channel", "format")
 COMPLIANCE_PARAMETERS = ("team", "format")
 COMPLAINTS_PARAMETERS = ("from", "to", "team", "format")
+TRAINING_IMPACT_PARAMETERS = ("module", "weeks")
 IMPORT_FIELDS = ("file", "format", "dry_run", "timezone")
 TRUE_WORDS, FALSE_WORDS = ("true", "1", "yes"), ("false", "0", "no", "")
 
@@ -274,6 +277,32 @@ async def complaints_report(ctx: ApiContext, request: Request, caller: Caller) -
     return Response(text.getvalue(), media_type="text/csv; charset=utf-8")
 
 
+async def training_impact_report(ctx: ApiContext, request: Request, caller: Caller) -> Response:
+    query = request.query_params
+    _parameters(query, TRAINING_IMPACT_PARAMETERS)
+    module = query.get("module")
+    if not module:
+        raise ApiError(400, "module: required, a module's id")
+    weeks_text = query.get("weeks", str(DEFAULT_IMPACT_WEEKS))
+    if not weeks_text.isdigit():
+        raise ApiError(400, f"weeks: {weeks_text!r} is not a whole number of weeks")
+
+    def report() -> dict[str, object]:
+        with ctx.store().cursor() as cur:
+            return commands.training_impact_answer(
+                cur,
+                caller.viewer,
+                ctx.policy_file(),
+                modules_dir(),
+                module,
+                int(weeks_text),
+                module_option="module",
+                weeks_option="weeks",
+            ).answer()
+
+    return JSONResponse(await run_in_threadpool(report))
+
+
 def _flag(value: object, name: str) -> bool:
     word = str(value).strip().lower() if value is not None else ""
     if word in TRUE_WORDS:
@@ -397,6 +426,7 @@ KNOWN_ROUTES = {
     "/api/v1/reports/agents": "GET",
     "/api/v1/reports/compliance": "GET",
     "/api/v1/reports/complaints": "GET",
+    "/api/v1/reports/training-impact": "GET",
     discovery.LOCAL_RUN_ROUTE: "POST",
 }
 
@@ -407,6 +437,7 @@ def routes(ctx: ApiContext) -> list[BaseRoute]:
         "/api/v1/reports/agents": agent_report,
         "/api/v1/reports/compliance": compliance_report,
         "/api/v1/reports/complaints": complaints_report,
+        "/api/v1/reports/training-impact": training_impact_report,
         discovery.LOCAL_RUN_ROUTE: local_run,
     }
     found: list[BaseRoute] = [

@@ -26,6 +26,8 @@ from metrics.contacts.format_names import FORMATS
 from metrics.store_path import DB_ENV_VAR, database_path
 from modules.defaults import (
     CHANNELS,
+    DEFAULT_IMPACT_WEEKS,
+    MAX_IMPACT_WEEKS,
     MODULES_ENV_VAR,
     POLICY_ENV_VAR,
     ROLES,
@@ -190,6 +192,27 @@ def build_parser() -> AcademyParser:
     )
     complaints.add_argument("--team", metavar="NAME", help="only this team's complaints")
     complaints.add_argument("--format", choices=["json", "csv"], default="json")
+    # -- training impact (issue 14, item 4)
+    impact_help = (
+        "what passing a training module changed: service level, resolution, CSAT and complaint "
+        "follow-up compliance of the trained agents in the weeks before and after they passed, "
+        "against agents not yet trained over the same weeks (difference in differences, 95% "
+        "interval by bootstrap over agents); a text table, or JSON with --format json"
+    )
+    impact = report_kinds.add_parser("training-impact", help=impact_help, description=impact_help)
+    impact.set_defaults(spec=Command("cmd_report_training_impact", NEEDS_STORE))
+    impact.add_argument("--module", required=True, metavar="ID", help="the module's id")
+    impact.add_argument(
+        "--weeks",
+        type=int,
+        default=DEFAULT_IMPACT_WEEKS,
+        metavar="N",
+        help=f"weeks before and after each pass, 1 to {MAX_IMPACT_WEEKS} (default "
+        f"{DEFAULT_IMPACT_WEEKS})",
+    )
+    impact.add_argument("--format", choices=["text", "json"], default="text")
+    modules_option(impact)
+    # -- end of training impact
 
     import_cmd = command(
         "import",

@@ -40,6 +40,7 @@ from training_app import invocation
 from training_app.invocation import CommandError, Invocation, missing_store_message
 
 if TYPE_CHECKING:
+    from metrics.coaching.impact import TrainingImpact
     from metrics.complaints.imports import ComplaintImportResult
     from metrics.contacts.imports import ImportResult
     from metrics.training.compliance import ComplianceReport
@@ -437,6 +438,106 @@ def cmd_report_complaints(args: argparse.Namespace, inv: Invocation) -> int:
     return 0
 
 
+# -- training impact (issue 14, item 4)
+
+
+def training_impact_answer(
+    db: Database,
+    viewer: Viewer,
+    policy_file: Path,
+    modules_folder: Path,
+    module: str,
+    weeks: int,
+    *,
+    module_option: str = "--module",
+    weeks_option: str = "--weeks",
+) -> TrainingImpact:
+    """The training impact of `module` for `academy report training-impact` and its API
+    route. A module is known when it is in the modules folder or has attempts on record (a
+    module since removed from the folder still has its history). Raises CommandError for an
+    unknown module or weeks out of range (named as the options), AccessDenied for agents."""
+    from metrics.coaching.impact import MAX_WEEKS, modules_attempted, training_impact
+    from modules.content import load_modules
+
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise CommandError(f"{weeks_option}: must be from 1 to {MAX_WEEKS}, not {weeks}")
+    policy = policy_in_force(db, policy_file)
+    known = {loaded.module.id for loaded in load_modules(policy, modules_folder)}
+    known |= modules_attempted(db)
+    if module not in known:
+        raise CommandError(
+            f"{module_option}: no module {module!r} (modules: {', '.join(sorted(known)) or 'none'})"
+        )
+    return training_impact(db, viewer, policy, module=module, weeks=weeks)
+
+
+def training_impact_table(found: TrainingImpact) -> list[str]:
+    """`academy report training-impact` without --format json: a table to read."""
+    from metrics.coaching.impact import METHOD, METRIC_LABELS
+
+    def share(value: float | None) -> str:
+        return "—" if value is None else f"{value:.1%}"
+
+    def weeks(n: int) -> str:
+        return "1 week" if n == 1 else f"{n} weeks"
+
+    def points(value: float | None) -> str:
+        return "—" if value is None else f"{value * 100:+.1f}"
+
+    lines = [
+        f"Training impact of {found.step}: {weeks(found.weeks)} before and after each pass",
+        f"Trained agents: {found.trained_agents}; comparison agents (not yet trained then): "
+        f"{found.comparison_agents}; fewer than {found.min_agents} on either side concludes "
+        f"nothing",
+    ]
+    if found.passed_recently:
+        lines.append(
+            f"Passed too recently to count (their {weeks(found.weeks)} after have not ended): "
+            f"{found.passed_recently}"
+        )
+    header = (
+        f"{'metric':<31} {'trained':>15} {'comparison':>15} {'difference':>11} "
+        f"{'95% interval':>15}  conclusion"
+    )
+    lines += [
+        "",
+        header,
+        f"{'':<31} {'before → after':>15} {'before → after':>15} {'(points)':>11}",
+        "-" * len(header),
+    ]
+    for metric in found.metrics:
+        interval = (
+            "—"
+            if metric.low is None or metric.high is None
+            else f"{points(metric.low)} to {points(metric.high)}"
+        )
+        lines.append(
+            f"{METRIC_LABELS[metric.metric]:<31} "
+            f"{share(metric.trained_before) + ' → ' + share(metric.trained_after):>15} "
+            f"{share(metric.comparison_before) + ' → ' + share(metric.comparison_after):>15} "
+            f"{points(metric.difference):>11} {interval:>15}  {metric.conclusion}"
+            f" (n = {metric.trained_agents} trained, {metric.comparison_agents} comparison)"
+        )
+    lines += ["", METHOD]
+    return lines
+
+
+def cmd_report_training_impact(args: argparse.Namespace, inv: Invocation) -> int:
+    with inv.open_store() as db:
+        found = training_impact_answer(
+            db, Viewer.local_admin(), inv.policy, inv.modules, args.module, args.weeks
+        )
+    if args.format == "json":
+        inv.print(json.dumps(found.answer(), indent=2, ensure_ascii=False))
+    else:
+        for line in training_impact_table(found):
+            inv.print(line)
+    return 0
+
+
+# -- end of training impact
+
+
 def import_answer(
     db: Database,
     viewer: Viewer,
@@ -807,4 +908,5 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], int]] = {
     "cmd_report_compliance": cmd_report_compliance,
     "cmd_report_complaints": cmd_report_complaints,
     "cmd_coaching_propose": cmd_coaching_propose,
+    "cmd_report_training_impact": cmd_report_training_impact,
 }

@@ -134,6 +134,9 @@ PAGES_BY_PATH: dict[str, PageSpec] = {
         EVERYONE,
         hidden=True,
     ),
+    "training-impact": PageSpec(
+        "training_impact.py", "Training impact", ":material/model_training:", "Training", MANAGERS
+    ),
     "complaint-numbers": PageSpec(
         "complaint_numbers.py",
         "Complaint numbers",

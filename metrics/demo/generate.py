@@ -18,6 +18,7 @@ from metrics.demo.coaching import insert_coaching, remove_coaching
 from metrics.demo.coaching_rule import forget_gone_rules, insert_coaching_rule
 from metrics.demo.complaints import insert_complaints
 from metrics.demo.contacts import draw_contacts, draw_feedback, insert_traffic, interaction_frame
+from metrics.demo.impact import lift_after_training
 from metrics.demo.people import DEMO_ACCOUNTS, TEAM_NAMES, draw_people, draw_skills, insert_people
 from metrics.demo.rollout import forget_gone_staff, insert_rollout_session, remove_rollout_sessions
 from metrics.demo.training import (
@@ -105,9 +106,8 @@ def generate_demo(
     # store, and that must not change the contacts generated.
     # Training has its own stream too, so adding modules leaves the contacts as they were.
     # Each stream added later is spawned after the others, which stay as they were.
-    names_seed, traffic_seed, training_seed, rollout_seed, complaints_seed = np.random.SeedSequence(
-        seed
-    ).spawn(5)
+    streams = np.random.SeedSequence(seed).spawn(6)
+    names_seed, traffic_seed, training_seed, rollout_seed, complaints_seed, impact_seed = streams
     with transaction(db) as cur:
         if _has_demo(cur):
             raise DemoAlreadyPresent(
@@ -164,6 +164,14 @@ def generate_demo(
             taken_codes,
         )
         insert_training(cur, training)
+        # The demo's visible effect of a module (metrics/demo/impact.py): generated, not evidence.
+        lift_after_training(
+            cur,
+            np.random.default_rng(impact_seed),
+            policy,
+            datetime.fromtimestamp(calendar.horizon, UTC),
+        )
+        refresh_contact_rollups(cur)  # the days the lift changed
         presenter = next(
             i for i, p in zip(staff_ids, people, strict=True) if p.role == "owner" and p.signs_in
         )

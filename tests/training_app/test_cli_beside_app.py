@@ -122,6 +122,8 @@ def test_commands_beside_the_app_answer_as_on_a_stopped_app(
         ["import", str(second), "--dry-run"],
         ["coaching", "propose"],
         ["coaching", "propose", "--team", "Nowhere"],  # the same one-line error
+        ["report", "training-impact", "--module", "handling-complaints", "--format", "json"],
+        ["report", "training-impact", "--module", "nowhere"],  # the same one-line refusal
     ]
     for command in commands:
         beside = academy(*command, "--db", str(served))
