@@ -15,6 +15,7 @@ from metrics.contacts.case_sizes import forget_case_contacts, refresh_case_conta
 from metrics.contacts.rollups import refresh_contact_rollups
 from metrics.demo.calendar import build_calendar
 from metrics.demo.complaints import insert_complaints
+from metrics.demo.kudos import insert_kudos, remove_kudos
 from metrics.demo.contacts import draw_contacts, draw_feedback, insert_traffic, interaction_frame
 from metrics.demo.people import DEMO_ACCOUNTS, TEAM_NAMES, draw_people, draw_skills, insert_people
 from metrics.demo.rollout import forget_gone_staff, insert_rollout_session, remove_rollout_sessions
@@ -192,6 +193,11 @@ def generate_demo(
             datetime.fromtimestamp(calendar.horizon, UTC),
             [staff_id for staff_id, person in agents_staff if person.signs_in],
         )
+        insert_kudos(
+            cur,
+            random.Random(int(np.random.SeedSequence(seed).spawn(6)[5].generate_state(1)[0])),
+            datetime.fromtimestamp(calendar.horizon, UTC),
+        )
         for key, value in (
             ("organisation_name", f"{policy.organisation} (demo)"),
             (DEMO_SETTING, "true"),
@@ -231,6 +237,7 @@ def remove_demo(db: Database) -> DemoSummary:
         )
         attempts = _deleted(cur, "DELETE FROM training_attempts WHERE is_demo")
         remove_rollout_sessions(cur)
+        remove_kudos(cur)
         certificates = _deleted(cur, "DELETE FROM certificates WHERE is_demo")
         acknowledgements = _deleted(cur, "DELETE FROM policy_acknowledgements WHERE is_demo")
         complaints = _deleted(cur, "DELETE FROM complaints WHERE is_demo")
