@@ -60,7 +60,15 @@ def give_kudos(
         row = cur.execute(
             "INSERT INTO kudos (agent_id, given_by, given_at, reason, feedback_id,"
             " shared_with_team, is_demo) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            [agent_id, viewer.staff_id, clock.now(), reason, feedback_id, shared_with_team, is_demo],
+            [
+                agent_id,
+                viewer.staff_id,
+                clock.now(),
+                reason,
+                feedback_id,
+                shared_with_team,
+                is_demo,
+            ],
         ).fetchone()
     assert row is not None
     return int(row[0])
@@ -78,15 +86,14 @@ def _check_comment(cur: duckdb.DuckDBPyConnection, feedback_id: int, agent_id: i
         raise KudosError("that comment is about another agent's contact")
     if not row[1] or not row[2]:
         raise KudosError("only a positive rating with a comment can be passed on as kudos")
-    passed = cur.execute(
-        "SELECT 1 FROM kudos WHERE feedback_id = ?", [feedback_id]
-    ).fetchone()
+    passed = cur.execute("SELECT 1 FROM kudos WHERE feedback_id = ?", [feedback_id]).fetchone()
     if passed is not None:
         raise AlreadyPassedOn("this comment was already passed on as kudos")
 
 
 _KUDOS_SELECT = """
-    SELECT k.id, k.agent_id, a.name AS agent, k.given_by, coalesce(g.name, 'an owner') AS given_by_name,
+    SELECT k.id, k.agent_id, a.name AS agent, k.given_by,
+           coalesce(g.name, 'an owner') AS given_by_name,
            k.given_at, k.reason, k.feedback_id, k.shared_with_team, k.is_demo
     FROM kudos k
     JOIN staff a ON a.id = k.agent_id

@@ -55,7 +55,17 @@ MIN_DUE_FOLLOW_UPS = 5
 TOP_PER_GROUP = 3
 NO_CONTACTS = "no contacts"
 
-STANDING_COLUMNS = ["agent_id", "name", "team", "channel_mix", "standard", "value", "n", "low", "high"]
+STANDING_COLUMNS = [
+    "agent_id",
+    "name",
+    "team",
+    "channel_mix",
+    "standard",
+    "value",
+    "n",
+    "low",
+    "high",
+]
 
 
 def month_period(month: date) -> Period:
@@ -304,8 +314,5 @@ def report_rows(report: RecognitionReport) -> pd.DataFrame:
 
 def month_label(month: date) -> str:
     """The month as people say it, the same on every server (no locale)."""
-    names = (
-        "January February March April May June July August September October November December"
-    ).split()
+    names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
     return f"{names[month.month - 1]} {month.year}"
-

@@ -15,8 +15,8 @@ from metrics.contacts.case_sizes import forget_case_contacts, refresh_case_conta
 from metrics.contacts.rollups import refresh_contact_rollups
 from metrics.demo.calendar import build_calendar
 from metrics.demo.complaints import insert_complaints
-from metrics.demo.kudos import insert_kudos, remove_kudos
 from metrics.demo.contacts import draw_contacts, draw_feedback, insert_traffic, interaction_frame
+from metrics.demo.kudos import insert_kudos, remove_kudos
 from metrics.demo.people import DEMO_ACCOUNTS, TEAM_NAMES, draw_people, draw_skills, insert_people
 from metrics.demo.rollout import forget_gone_staff, insert_rollout_session, remove_rollout_sessions
 from metrics.demo.training import (

@@ -56,8 +56,7 @@ def insert_kudos(cur: duckdb.DuckDBPyConnection, rng: random.Random, horizon: da
         agents = [
             agent_id
             for (agent_id,) in cur.execute(
-                "SELECT id FROM staff WHERE is_demo AND role = 'agent' AND team_id = ?"
-                " ORDER BY id",
+                "SELECT id FROM staff WHERE is_demo AND role = 'agent' AND team_id = ? ORDER BY id",
                 [team_id],
             ).fetchall()
         ]
@@ -65,8 +64,12 @@ def insert_kudos(cur: duckdb.DuckDBPyConnection, rng: random.Random, horizon: da
             cur.execute(
                 "INSERT INTO kudos (agent_id, given_by, given_at, reason, shared_with_team,"
                 " is_demo) VALUES (?, ?, ?, ?, true, true)",
-                [rng.choice(agents), supervisor_id, horizon - timedelta(days=2),
-                 rng.choice(PLAIN_REASONS)],
+                [
+                    rng.choice(agents),
+                    supervisor_id,
+                    horizon - timedelta(days=2),
+                    rng.choice(PLAIN_REASONS),
+                ],
             )
             inserted += 1
     return inserted

@@ -18,9 +18,7 @@ def standings(rows: list[tuple[int, str, str, str, str, int, float]]) -> pd.Data
     frame = pd.DataFrame(
         rows, columns=["agent_id", "name", "team", "channel_mix", "standard", "n", "low"]
     )
-    return frame.assign(value=frame["low"] + 0.05, high=frame["low"] + 0.1)[
-        report.STANDING_COLUMNS
-    ]
+    return frame.assign(value=frame["low"] + 0.05, high=frame["low"] + 0.1)[report.STANDING_COLUMNS]
 
 
 # Team A answers phones and chats; chats are easier: Chloe's and Chris's service levels are
@@ -40,9 +38,7 @@ MONTH = standings(
 
 
 def ranks(frame: pd.DataFrame) -> dict[str, tuple[str, str, int]]:
-    return {
-        row.name: (row.team, row.channel_mix, row.rank) for row in frame.itertuples()
-    }
+    return {row.name: (row.team, row.channel_mix, row.rank) for row in frame.itertuples()}
 
 
 def test_a_phone_agent_is_ranked_only_against_phone_agents_of_their_team(policy: Policy) -> None:
@@ -61,9 +57,7 @@ def test_a_phone_agent_is_ranked_only_against_phone_agents_of_their_team(policy:
 
 
 def test_top_performers_keep_the_best_few_of_each_group(policy: Policy) -> None:
-    many = standings(
-        [(n, f"Agent {n}", "A", "chat", "csat", 10, n / 10) for n in range(1, 6)]
-    )
+    many = standings([(n, f"Agent {n}", "A", "chat", "csat", 10, n / 10) for n in range(1, 6)])
     top = report.top_performers(many, policy)
     assert list(top["name"]) == ["Agent 5", "Agent 4", "Agent 3"]
     assert list(top["rank"]) == [1, 2, 3]
@@ -80,7 +74,9 @@ def test_most_improved_is_the_rise_of_the_lower_end_within_the_group(policy: Pol
         ]
     )
     improved = report.most_improved(MONTH, before, policy)
-    rows = {row.name: (row.channel_mix, row.rank, round(row.change, 6)) for row in improved.itertuples()}
+    rows = {
+        row.name: (row.channel_mix, row.rank, round(row.change, 6)) for row in improved.itertuples()
+    }
     assert rows == {
         "Pete": ("phone", 1, 0.2),
         "Phil": ("phone", 2, 0.1),
@@ -116,7 +112,10 @@ def test_the_channel_mix_is_the_channel_of_most_handled_contacts() -> None:
     )
     mixes = report.channel_mixes(counts)
     # Agent 1's tie goes to phone (listed first in CHANNELS); agent 2 is mostly on chat.
-    assert dict(zip(mixes["agent_id"], mixes["channel_mix"], strict=True)) == {1: "phone", 2: "chat"}
+    assert dict(zip(mixes["agent_id"], mixes["channel_mix"], strict=True)) == {
+        1: "phone",
+        2: "chat",
+    }
 
 
 def test_the_month_and_the_month_before() -> None:
