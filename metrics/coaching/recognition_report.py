@@ -312,7 +312,22 @@ def report_rows(report: RecognitionReport) -> pd.DataFrame:
     return table.reindex(columns=REPORT_COLUMNS)
 
 
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
 def month_label(month: date) -> str:
     """The month as people say it, the same on every server (no locale)."""
-    names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-    return f"{names[month.month - 1]} {month.year}"
+    return f"{_MONTHS[month.month - 1]} {month.year}"
