@@ -19,6 +19,7 @@ from metrics.demo.coaching_rule import forget_gone_rules, insert_coaching_rule
 from metrics.demo.complaints import insert_complaints
 from metrics.demo.contacts import draw_contacts, draw_feedback, insert_traffic, interaction_frame
 from metrics.demo.impact import lift_after_training
+from metrics.demo.kudos import insert_kudos, remove_kudos
 from metrics.demo.people import DEMO_ACCOUNTS, TEAM_NAMES, draw_people, draw_skills, insert_people
 from metrics.demo.rollout import forget_gone_staff, insert_rollout_session, remove_rollout_sessions
 from metrics.demo.training import (
@@ -204,6 +205,11 @@ def generate_demo(
             datetime.fromtimestamp(calendar.horizon, UTC),
             [staff_id for staff_id, person in agents_staff if person.signs_in],
         )
+        insert_kudos(
+            cur,
+            random.Random(int(np.random.SeedSequence(seed).spawn(6)[5].generate_state(1)[0])),
+            datetime.fromtimestamp(calendar.horizon, UTC),
+        )
         for key, value in (
             ("organisation_name", f"{policy.organisation} (demo)"),
             (DEMO_SETTING, "true"),
@@ -255,6 +261,7 @@ def remove_demo(db: Database) -> DemoSummary:
         )
         attempts = _deleted(cur, "DELETE FROM training_attempts WHERE is_demo")
         remove_rollout_sessions(cur)
+        remove_kudos(cur)
         certificates = _deleted(cur, "DELETE FROM certificates WHERE is_demo")
         acknowledgements = _deleted(cur, "DELETE FROM policy_acknowledgements WHERE is_demo")
         complaints = _deleted(cur, "DELETE FROM complaints WHERE is_demo")

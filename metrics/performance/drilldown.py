@@ -71,7 +71,8 @@ def customer_comments(
     or, without it, those of every agent in the viewer's scope (supervisors and owners only).
     `praise_only` keeps comments with a good rating (4 or 5 of 5, or 'good'). Columns:
     received_at (local), agent_id, agent (name), channel, rating (as `agent_contacts`),
-    comment. Blank comments are left out.
+    comment, feedback_id (the comment's row, to pass it on as kudos). Blank comments are left
+    out.
     """
     if agent_id is None:
         where, params = scope_sql(policy, visible_period(viewer, period))
@@ -84,7 +85,7 @@ def customer_comments(
         where += f" AND {GOOD_RATING}"
     sql = f"""
         SELECT timezone(?, f.received_at) AS received_at, i.agent_id, st.name AS agent,
-               i.channel, {RATING_TEXT} AS rating, f.comment
+               i.channel, {RATING_TEXT} AS rating, f.comment, f.id AS feedback_id
         FROM interactions i
         JOIN feedback f ON f.interaction_id = i.id
         JOIN staff st ON st.id = i.agent_id

@@ -4,10 +4,11 @@ contact they handled (downloadable row by row). Opened from a list of agents."""
 
 import streamlit as st
 
+from metrics.coaching.kudos import kudos_of_agent
 from metrics.people import AccessDenied, PeopleError
 from metrics.performance import agents as performance
 from training_app import data, session
-from training_app.components import charts
+from training_app.components import charts, kudos
 from training_app.components.agent_link import chosen_agent
 from training_app.components.coaching_plans import agent_page_section
 from training_app.components.comments import comment_cards
@@ -81,7 +82,13 @@ agent_page_section(viewer, agent_id, zone, (period.start, period.end))
 
 st.subheader("Latest customer comments")
 comments = data.customer_comments(viewer, period, agent_id=agent_id, limit=6)
-comment_cards(comments, "No comments in these dates.", columns=2)
+comment_cards(comments, "No comments in these dates.", columns=2, viewer=viewer)
+
+st.subheader("Kudos")
+if kudos.may_give(viewer):
+    with st.expander("Give kudos", icon=":material/celebration:"):
+        kudos.give_form(viewer, {agent_id: member.name}, key="agent")
+kudos.kudos_list(kudos_of_agent(data.db(), viewer, agent_id), "No kudos yet.")
 
 st.subheader("Training")
 standing = data.training_standing(viewer, agent_id)

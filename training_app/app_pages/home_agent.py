@@ -2,11 +2,12 @@
 
 import streamlit as st
 
+from metrics.coaching.kudos import kudos_on_home
 from metrics.complaints import register
 from metrics.performance.period import DEFAULT_PERIOD_NAME
 from metrics.training import to_do
 from training_app import data, session
-from training_app.components import complaints, self_assessment, training
+from training_app.components import complaints, kudos, self_assessment, training
 from training_app.components.coaching_plans import agent_plans
 from training_app.components.formatting import count, period_dates
 from training_app.components.text import md
@@ -33,6 +34,13 @@ st.subheader("Complaints today")
 complaints.today_summary(
     register.complaints_today(data.db(), viewer, policy, register.today_for(policy)),
     manager=False,
+)
+
+st.subheader("Kudos")
+kudos.kudos_list(
+    kudos_on_home(data.db(), viewer),
+    "No kudos yet. Your supervisor's thanks and your team's shared kudos show here.",
+    name_agent=True,
 )
 
 st.subheader("What is left for you")

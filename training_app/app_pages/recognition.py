@@ -1,11 +1,13 @@
-"""Recognition: who served customers best and who improved most in the chosen dates, and the
-best things customers wrote. Nobody with too few contacts to judge is ranked or praised."""
+"""Recognition: who served customers best and who improved most in the chosen dates, the best
+things customers wrote (each can be passed on as kudos), kudos given by hand, and the monthly
+recognition report. Nobody with too few contacts to judge is ranked or praised."""
 
 import pandas as pd
 import streamlit as st
 
 from metrics.performance.recognition import most_improved, top_performers
 from training_app import data, session
+from training_app.components import kudos, recognition_report
 from training_app.components.agent_link import agent_picker
 from training_app.components.comments import comment_cards
 from training_app.components.filters import performance_filters
@@ -124,6 +126,14 @@ agent_picker(recognised)
 
 st.subheader("Best customer comments")
 praise = data.customer_comments(viewer, period, praise_only=True, limit=8)
-comment_cards(praise, "No comments with a good rating in these dates.", with_agent=True)
+comment_cards(
+    praise, "No comments with a good rating in these dates.", with_agent=True, viewer=viewer
+)
+
+st.subheader("Give kudos")
+team_agents = {member.id: member.name for member in data.staff(viewer) if member.role == "agent"}
+kudos.give_form(viewer, team_agents, key="recognition")
+
+recognition_report.monthly_report(viewer, *days)
 
 show_definitions()
