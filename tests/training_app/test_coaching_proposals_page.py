@@ -95,7 +95,11 @@ def open_page(viewer: Viewer) -> AppTest:
 
 
 def confirm_links(at: AppTest) -> list[str]:
-    return [button.proto.url for button in at.get("link_button")]
+    return [
+        f"coaching-plan?{link.proto.query_string}"
+        for link in at.get("page_link")
+        if "Confirm" in link.proto.label
+    ]
 
 
 def test_a_supervisor_sees_only_their_teams_proposals(people: dict[str, Viewer]) -> None:

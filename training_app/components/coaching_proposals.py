@@ -26,6 +26,7 @@ from metrics.coaching.proposals import (
 from metrics.people import AccessDenied, PeopleError, Viewer
 from metrics.performance.recognition import METRIC_LABELS
 from training_app import data
+from training_app.components.coaching_plans import open_plan_link
 from training_app.components.formatting import count, percent
 from training_app.components.text import md
 
@@ -86,12 +87,14 @@ def proposal_card(viewer: Viewer, proposal: Proposal) -> None:
         else:
             st.caption(f"Refresher: {md(proposal.module_title)}")
         confirm, aside = st.columns(2)
-        confirm.link_button(
-            "Confirm: open the plan",
-            proposal.confirm_address,
-            icon=":material/assignment_add:",
-            help="Opens the coaching plan's form, filled in from this proposal.",
-        )
+        with confirm:
+            open_plan_link(
+                proposal.agent_id,
+                "proposal",
+                metrics=[proposal.metric],
+                module_id=proposal.module_id,
+                label="Confirm: open the plan",
+            )
         with (
             aside.popover("Set aside", icon=":material/do_not_disturb_on:"),
             st.form(f"set-aside-{key}", enter_to_submit=False),
