@@ -5,7 +5,7 @@ customer's details, and Home's line on what is yours today."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -72,21 +72,24 @@ def colleagues(path: Path, viewers: dict[str, Viewer]) -> dict[str, Viewer]:
 
 
 def recorded(path: Path, viewer: Viewer, name: str, **fields: object) -> int:
-    """A complaint received an hour ago, its follow-up due today."""
+    """A complaint received an hour ago (or at local midnight, if that was yesterday in the
+    policy's zone), its follow-up due today."""
     db = open_database(path)
     try:
         policy = load_policy().policy
         now = datetime.now(UTC)
+        midnight = datetime.combine(now.astimezone(ZONE).date(), time(), ZONE)
+        received = max(now - timedelta(hours=1), midnight.astimezone(UTC))
         new = NewComplaint.model_validate(
             {
-                "received_at": now - timedelta(hours=1),
+                "received_at": received,
                 "channel": "phone",
                 "category": "late_delivery",
                 "description": f"{name}'s delivery did not come.",
                 "customer_name": name,
                 "customer_phone": "+385 91 000 1111",
                 "promised_by": (now + timedelta(days=2)).astimezone(ZONE).date(),
-                "follow_up_due": (now - timedelta(hours=1)).astimezone(ZONE).date(),
+                "follow_up_due": received.astimezone(ZONE).date(),
             }
             | fields
         )

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -283,7 +284,9 @@ def test_team_training_lists_each_agents_standing_and_due_date(
 ) -> None:
     policy = load_policy().policy
     finish(db, org["elif"], tiny, right=False)
-    joined = db.execute("SELECT CAST(created_at AS DATE) FROM staff LIMIT 1").fetchone()[0]
+    # The day joined is the local day in the policy's zone, as the standing reads it.
+    created = db.execute("SELECT created_at FROM staff LIMIT 1").fetchone()[0]
+    joined = created.astimezone(ZoneInfo(policy.business_hours.timezone)).date()
     due = max(joined, policy.effective_from) + timedelta(days=policy.training.due_within_days)
     table = records.training_standing(db, org["daniel"], [tiny], policy, today=due)
     [row] = table.to_dict("records")
