@@ -1234,7 +1234,7 @@ def _write(
     mark_contacts_changed(cur, "import_batch_id = ?", [batch_id])
     # A rated row loads unless its status says otherwise (`import_status` holds one row per row
     # of the file): the rows that do not load are the few, so the join holds a hash table of
-    # them instead of every loaded row's (a tenth of the ratings' insert at a million rows).
+    # them instead of every loaded row's (a quarter of the ratings' insert at a million rows).
     for first in range(0, last_row + 1, WRITE_ROWS):
         _run(
             cur,
