@@ -1232,6 +1232,9 @@ def _write(
     # the daily rollups (those counted in advance are not marked by the recount).
     refresh_case_contacts(cur)
     mark_contacts_changed(cur, "import_batch_id = ?", [batch_id])
+    # A rated row loads unless its status says otherwise (`import_status` holds one row per row
+    # of the file): the rows that do not load are the few, so the join holds a hash table of
+    # them instead of every loaded row's (a quarter of the ratings' insert at a million rows).
     for first in range(0, last_row + 1, WRITE_ROWS):
         _run(
             cur,
@@ -1242,10 +1245,11 @@ def _write(
                    l.comment,
                    coalesce(l.resolved_at, l.answered_at, l.queued_at), false, $batch
             FROM import_rows l
-            JOIN import_status s ON s.row_number = l.row_number AND s.status = 'load'
             WHERE l.rating IS NOT NULL
               AND l.row_number >= $first AND l.row_number < $after
-              AND s.row_number >= $first AND s.row_number < $after
+              AND NOT EXISTS (SELECT 1 FROM import_status s
+                              WHERE s.row_number = l.row_number AND s.status <> 'load'
+                                AND s.row_number >= $first AND s.row_number < $after)
             """,
             {**params, "first": first, "after": first + WRITE_ROWS},
         )
