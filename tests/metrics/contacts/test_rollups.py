@@ -300,6 +300,9 @@ def test_a_store_migrated_from_before_the_rollups_gets_them_built(
         patch.setattr("metrics.demo.generate.insert_complaints", lambda *args: 0)
         # Nor a coaching rule (migration 0019).
         patch.setattr("metrics.demo.generate.insert_coaching_rule", lambda *args: None)
+        # Nor coaching plans or kudos (the same migration).
+        patch.setattr("metrics.demo.generate.insert_coaching", lambda *args: 0)
+        patch.setattr("metrics.demo.generate.insert_kudos", lambda *args: 0)
         generate_demo(old, policy, agents=6, days=60, until=DEMO_UNTIL)
     assert "contact_days" not in store.table_columns(old)
     monkeypatch.setattr(store, "migrations", lambda: every)
