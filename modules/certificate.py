@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from modules.defaults import MONTH_NAMES
+
 if TYPE_CHECKING:
     from fpdf import FPDF
 
@@ -34,21 +36,6 @@ VERIFICATION_PREFIX = "SA"
 _GROUPS = 2
 _GROUP_LENGTH = 4
 
-# strftime("%B") follows the process locale; a certificate reads the same on every server.
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 _NAVY = (31, 58, 95)
 _GOLD = (176, 141, 87)
@@ -101,7 +88,7 @@ def new_verification_code(rng: random.Random | None = None) -> str:
 
 def date_text(day: date) -> str:
     """A date as people write it on a certificate: "23 November 2026"."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def percent_text(fraction: float) -> str:

@@ -21,6 +21,23 @@ Channel = Literal["phone", "chat", "email", "social"]
 CHANNELS: tuple[Channel, ...] = ("phone", "chat", "email", "social")
 Role = Literal["agent", "supervisor", "owner"]
 ROLES: tuple[Role, ...] = ("agent", "supervisor", "owner")
+
+# strftime("%B") follows the process locale; a certificate or a report reads the same on every
+# server.
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 # The standards an agent is measured on, one vocabulary in the store, the JSON and the code: a
 # module's `teaches:` names them, coaching plans and proposals focus on them.
 StandardMetric = Literal["service_level", "resolution_rate", "csat", "follow_up_compliance"]

@@ -36,7 +36,7 @@ from metrics.people import AccessDenied, Viewer, visible_team_id
 from metrics.performance.agents import agent_metrics
 from metrics.performance.period import Period, scope_sql, visible_period
 from metrics.store import Database
-from modules.defaults import CHANNELS
+from modules.defaults import CHANNELS, MONTH_NAMES
 from modules.policy import Policy
 
 # The contact standards and the rate's denominator the minimum applies to.
@@ -312,22 +312,6 @@ def report_rows(report: RecognitionReport) -> pd.DataFrame:
     return table.reindex(columns=REPORT_COLUMNS)
 
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
 def month_label(month: date) -> str:
     """The month as people say it, the same on every server (no locale)."""
-    return f"{_MONTHS[month.month - 1]} {month.year}"
+    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
