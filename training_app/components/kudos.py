@@ -4,7 +4,8 @@ which checks who may give against the stored rows."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +13,7 @@ import streamlit as st
 from metrics.coaching import kudos
 from metrics.people import AccessDenied, Viewer
 from training_app import data
+from training_app.components.formatting import local_day
 from training_app.components.text import md, text_block
 
 # The ratings `metrics.contacts.ratings.GOOD_RATING` counts as good, as `customer_comments`
@@ -75,6 +77,7 @@ def kudos_list(given: pd.DataFrame, empty: str, *, name_agent: bool = False) -> 
     if given.empty:
         st.caption(md(empty))
         return
+    zone = data.policy().policy.business_hours.timezone
     for row in given.itertuples():
         passed_on = row.feedback_id is not None and not pd.isna(row.feedback_id)  # type: ignore[arg-type]
         with st.container(border=True):
@@ -83,7 +86,5 @@ def kudos_list(given: pd.DataFrame, empty: str, *, name_agent: bool = False) -> 
             seen = "shared with the team" if row.shared_with_team else "private"
             source = " · from a customer's comment" if passed_on else ""
             demo = " · demo data" if row.is_demo else ""
-            st.caption(
-                f"{who}from {md(row.given_by_name)} · {row.given_at:%d %b %Y} · {seen}"
-                f"{source}{demo}"
-            )
+            given_on = local_day(cast(datetime, row.given_at), zone)  # a Timestamp, in UTC
+            st.caption(f"{who}from {md(row.given_by_name)} · {given_on} · {seen}{source}{demo}")
