@@ -139,7 +139,13 @@ def minimum(standard: str, policy: Policy) -> int:
 def ranked(standings: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """The standings with enough samples, ranked 1, 2, … within each standard × team × channel
     mix group by the interval's lower end (ties: larger n, then name)."""
-    minimums = standings["standard"].map(lambda standard: minimum(standard, policy))
+    # Typed by hand: mapping an empty text column gives an empty text column, which cannot be
+    # compared with n (a month with nobody to rank).
+    minimums = pd.Series(
+        [minimum(standard, policy) for standard in standings["standard"]],
+        index=standings.index,
+        dtype="int64",
+    )
     eligible = standings[(standings["n"] >= minimums) & standings["low"].notna()]
     eligible = eligible.sort_values(
         ["standard", "team", "channel_mix", "low", "n", "name"],

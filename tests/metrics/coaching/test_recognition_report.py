@@ -123,3 +123,19 @@ def test_the_month_and_the_month_before() -> None:
     assert (period.start, period.end) == (date(2024, 2, 1), date(2024, 2, 29))
     assert report.month_before(date(2026, 1, 5)) == date(2025, 12, 1)
     assert report.month_label(date(2026, 11, 1)) == "November 2026"
+
+
+TEXT = ("name", "team", "channel_mix", "standard")
+
+
+def test_a_month_with_nobody_to_rank_ranks_nobody(policy: Policy) -> None:
+    # As read from the store: typed text columns, no rows (the page failed on this once, when
+    # the month before had no contacts at all).
+    empty = pd.DataFrame(
+        {
+            column: pd.Series(dtype="str" if column in TEXT else "float64")
+            for column in report.STANDING_COLUMNS
+        }
+    ).astype({"agent_id": "int32", "n": "int64"})
+    assert report.ranked(empty, policy).empty
+    assert report.most_improved(empty, empty, policy).empty
