@@ -99,6 +99,7 @@ from metrics.contacts.formats import (
     zone_table,
     zone_table_sql,
 )
+from metrics.contacts.ids import IdsTaken, reserve_ids
 from metrics.contacts.rollups import mark_contacts_changed, refresh_contact_rollups
 from metrics.people import AccessDenied, Viewer
 from metrics.store import Database
@@ -111,8 +112,6 @@ HEADER_BYTES = 1 << 20  # the header (or first queue_log line) is looked for in 
 # Rows of the file written by one INSERT: a million rows' join stays within a few hundred MB, so
 # a file of any size is written under the command line's memory cap (IMPORT_MEMORY_LIMIT).
 WRITE_ROWS = 1_000_000
-# Times an import tries to reserve a run of contact ids before it gives up (see `_reserve_ids`).
-RESERVE_TRIES = 3
 # A file's rows staged in memory take about this many times its bytes (measured: a 1M-row
 # generic CSV of 138 MB staged in 293 MB), to tell whether they fit there (`_staging_area`).
 STAGED_BYTES_PER_FILE_BYTE = 2.1
@@ -1194,8 +1193,9 @@ def _write(
     row = cur.execute("SELECT max(row_number) FROM import_status").fetchone()
     last_row = int(row[0]) if row and row[0] is not None else 0
     # A contact's id (and its rating's) is the first reserved id + its row number.
-    params["first_id"] = _reserve_ids(cur, "interaction_id_seq", last_row + 1)
-    params["first_rating_id"] = _reserve_ids(cur, "feedback_id_seq", last_row + 1)
+    # Reserved, not `nextval` per row: that made DuckDB insert on one thread (twice as long).
+    params["first_id"] = reserve_ids(cur, "interactions", last_row + 1)
+    params["first_rating_id"] = reserve_ids(cur, "feedback", last_row + 1)
     for first in range(0, last_row + 1, WRITE_ROWS):
         _run(
             cur,
@@ -1279,31 +1279,6 @@ def _write(
     return batch_id
 
 
-class _IdsTaken(RuntimeError):
-    """Another writer took contact ids from the sequence while this import reserved its own."""
-
-
-def _reserve_ids(cur: Database, sequence: str, count: int) -> int:
-    """Take `count` consecutive ids from `sequence` and return the first: the import writes its
-    contacts (and ratings) with ids of its own, one per row number of the file, as giving each
-    row `nextval` made DuckDB insert on one thread (twice as long). Ids left unused by refused
-    rows are a gap, as a rolled-back `nextval` leaves. Another writer taking ids at the same
-    moment breaks the run; then it is tried again, and after RESERVE_TRIES the import fails,
-    storing nothing."""
-    for _ in range(RESERVE_TRIES):
-        row = cur.execute(
-            f"SELECT min(id), max(id) FROM (SELECT nextval({sql_text(sequence)}) AS id"
-            " FROM range(?))",
-            [count],
-        ).fetchone()
-        assert row is not None
-        if row[0] is None:
-            return 0  # nothing to write
-        if int(row[1]) - int(row[0]) == count - 1:
-            return int(row[0])
-    raise _IdsTaken("other contacts were being written at the same moment")
-
-
 def _update_waiting(cur: Database, params: dict[str, object]) -> None:
     """The stored waiting tickets this file shows again (see `import_stored`): an exact repeat
     was still unanswered at the file's moment, which becomes its `seen_unanswered_at`; a row
@@ -1382,11 +1357,9 @@ def import_file(
     check_timezone(db, timezone)
     try:
         return _import(db, file, name, viewer, timezone, format, dry_run)
-    except _IdsTaken as exc:
-        raise ImportFailed(
-            f"{name}: other contacts were being written at the same moment, so nothing from"
-            " this file was stored; import it again"
-        ) from exc
+    except IdsTaken as exc:
+        again = "; import it again" if exc.retry else ""
+        raise ImportFailed(f"{name}: {exc}, so nothing from this file was stored{again}") from exc
     except (duckdb.TransactionException, duckdb.ConstraintException) as exc:
         if "conflict on update" in str(exc).lower():  # on `import_writer`: see `_write`
             raise ImportFailed(

@@ -10,6 +10,7 @@ from datetime import time
 import numpy as np
 import pandas as pd
 
+from metrics.contacts.ids import reserve_ids
 from metrics.demo.calendar import Calendar, seconds_of_day
 from metrics.demo.people import TEAM_NAMES, Skills
 from metrics.store import Database
@@ -199,25 +200,30 @@ COMMENTS: dict[str, dict[str, tuple[str, ...]]] = {
 def insert_traffic(cur: Database, interactions: pd.DataFrame, feedback: pd.DataFrame) -> None:
     """Bulk-insert the contacts, then the ratings linked to them by external id.
 
-    Ids come from the sequences in external-id order, so the same demo gets the same ids.
+    Ids are reserved (`metrics.contacts.ids`) and given in external-id order, so the same demo
+    gets the same ids.
     """
+    first_id = reserve_ids(cur, "interactions", len(interactions))
     cur.register("demo_interactions", interactions)
     cur.execute(
-        "INSERT INTO interactions (source, external_id, channel, agent_id, team_id, case_id,"
+        "INSERT INTO interactions (id, source, external_id, channel, agent_id, team_id, case_id,"
         " queued_at, answered_at, resolved_at, abandoned, resolved, category, is_demo)"
-        " SELECT ?, external_id, channel, agent_id, team_id, case_id, queued_at,"
-        " answered_at, resolved_at, abandoned, resolved, category, true"
-        " FROM demo_interactions ORDER BY external_id",
-        [DEMO_SOURCE],
+        " SELECT ? + row_number() OVER (ORDER BY external_id) - 1, ?, external_id, channel,"
+        " agent_id, team_id, case_id, queued_at, answered_at, resolved_at, abandoned, resolved,"
+        " category, true"
+        " FROM demo_interactions",
+        [first_id, DEMO_SOURCE],
     )
     cur.unregister("demo_interactions")
+    first_rating_id = reserve_ids(cur, "feedback", len(feedback))
     cur.register("demo_feedback", feedback)
     cur.execute(
-        "INSERT INTO feedback (interaction_id, rating, scale, comment, received_at, is_demo)"
-        " SELECT i.id, f.rating, f.scale, f.comment, f.received_at, true"
+        "INSERT INTO feedback (id, interaction_id, rating, scale, comment, received_at, is_demo)"
+        " SELECT ? + row_number() OVER (ORDER BY f.external_id) - 1, i.id, f.rating, f.scale,"
+        " f.comment, f.received_at, true"
         " FROM demo_feedback f JOIN interactions i"
-        " ON i.source = ? AND i.external_id = f.external_id ORDER BY f.external_id",
-        [DEMO_SOURCE],
+        " ON i.source = ? AND i.external_id = f.external_id",
+        [first_rating_id, DEMO_SOURCE],
     )
     cur.unregister("demo_feedback")
 
