@@ -87,13 +87,14 @@ def test_a_reservation_holding_a_hand_written_id_is_refused(db: Database) -> Non
 def test_an_import_onto_hand_written_ids_stores_nothing_and_says_why(
     db: Database, tmp_path: Path
 ) -> None:
-    hand_written_contact(db, 1, "by-hand-1")
-    hand_written_contact(db, 2, "by-hand-2")
+    # The file's rows 2-4 would be given ids 3-5 (a run from 1, by row number): 3 and 4 taken.
+    hand_written_contact(db, 3, "by-hand-3")
+    hand_written_contact(db, 4, "by-hand-4")
     before = everything(db)
     with pytest.raises(ImportFailed) as refused:
         import_file(db, write_file(tmp_path, 3), OWNER, "UTC")
     assert str(refused.value) == (
-        "march.csv: the store holds 2 contacts written outside Service Academy with ids 1-2,"
+        "march.csv: the store holds 2 contacts written outside Service Academy with ids 3-4,"
         " which it had not handed out yet, so nothing from this file was stored"
     )
     assert everything(db) == before
@@ -103,12 +104,12 @@ def test_an_import_onto_a_hand_written_rating_id_stores_nothing(
     db: Database, tmp_path: Path
 ) -> None:
     hand_written_contact(db, 100)
-    db.execute(
+    db.execute(  # the id the file's first rating (row 2) would be given
         "INSERT INTO feedback (id, interaction_id, rating, scale, received_at)"
-        " VALUES (2, 100, 4, '1-5', TIMESTAMPTZ '2026-03-01 08:10:00+00')"
+        " VALUES (3, 100, 4, '1-5', TIMESTAMPTZ '2026-03-01 08:10:00+00')"
     )
     before = everything(db)
-    with pytest.raises(ImportFailed, match="a rating written outside Service Academy with id 2"):
+    with pytest.raises(ImportFailed, match="a rating written outside Service Academy with id 3"):
         import_file(db, write_file(tmp_path, 3, rated=True), OWNER, "UTC")
     assert everything(db) == before
 
