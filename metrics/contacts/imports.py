@@ -1145,7 +1145,7 @@ def _write(
 
     The loaded rows are joined to their staff and teams, and the contacts and ratings are
     inserted a slice of the file at a time (WRITE_ROWS): a join of a large file's rows inside
-    one insert would have to hold its hash table in memory beside the table's index. Then the
+    one insert would have to hold its whole hash table in memory at once. Then the
     stored waiting tickets this file shows again are brought up to date (`_update_waiting`).
 
     Last it updates `import_writer`: a second import writing at the same moment conflicts there
@@ -1188,8 +1188,8 @@ def _write(
         """
     )
     # In slices of the file: each insert joins only its slice's rows to their status, so the
-    # hash table it holds beside the table's index stays small whatever the file's size (see
-    # WRITE_ROWS). All slices are written in this one transaction.
+    # hash table it holds stays small whatever the file's size (see WRITE_ROWS). All slices are
+    # written in this one transaction.
     row = cur.execute("SELECT max(row_number) FROM import_status").fetchone()
     last_row = int(row[0]) if row and row[0] is not None else 0
     # A contact's id (and its rating's) is the first reserved id + its row number.
