@@ -1,9 +1,9 @@
 """Contact and rating ids: the one way the product's writers take them.
 
 `interactions` and `feedback` have no primary key (migration 0021): DuckDB keeps a key's index
-for every row a transaction inserts and merges it into the table's on one thread at commit,
-about a tenth of a million-row import (bench/README.md). Their ids stay unique because every
-writer of either table (the import and the demo) takes them here, in its write transaction:
+for every row a transaction inserts and merges it into the table's on one thread at commit, ~8%
+of a million-row import (bench/README.md, `import_contacts.py`). Their ids stay unique because
+every writer of either table (the import and the demo) takes them here, in its write transaction:
 
 - a run of consecutive ids from the table's own sequence, which never hands out a value twice,
   whichever transaction asks and whether or not it commits;
@@ -16,8 +16,12 @@ from __future__ import annotations
 
 from metrics.store import Database
 
-# Each table whose ids are taken here, and the sequence that numbers it (migration 0001).
-ID_SEQUENCES = {"interactions": "interaction_id_seq", "feedback": "feedback_id_seq"}
+# Each table whose ids are taken here: the sequence that numbers it (migration 0001), and what
+# one row and several rows of it are called in a message.
+ID_TABLES = {
+    "interactions": ("interaction_id_seq", "contact", "contacts"),
+    "feedback": ("feedback_id_seq", "rating", "ratings"),
+}
 # Times a run is asked for before giving up: another writer taking ids at the same moment can
 # break a run in two, and asking again almost always gives an unbroken one.
 RESERVE_TRIES = 3
@@ -40,7 +44,7 @@ def reserve_ids(cur: Database, table: str, count: int) -> int:
     Call it inside the transaction that writes the rows: the check that no stored row holds one
     of them is made against what that transaction sees. Ids a writer leaves unused (refused rows,
     a rollback) are a gap, as an unused `nextval` leaves. Raises IdsTaken."""
-    sequence = ID_SEQUENCES[table]
+    sequence, one, many = ID_TABLES[table]
     if count <= 0:
         return 0
     for _ in range(RESERVE_TRIES):
@@ -52,13 +56,12 @@ def reserve_ids(cur: Database, table: str, count: int) -> int:
         if last - first == count - 1:
             break
     else:
-        raise IdsTaken("other contacts were being written at the same moment", retry=True)
+        raise IdsTaken(f"other {many} were being written at the same moment", retry=True)
     row = cur.execute(
         f"SELECT count(*), min(id), max(id) FROM {table} WHERE id BETWEEN ? AND ?", [first, last]
     ).fetchall()[0]
     held, low, high = row
     if held:
-        one, many = _ROWS[table]
         written = (
             f"a {one} written outside Service Academy with id {low}"
             if held == 1
@@ -66,6 +69,3 @@ def reserve_ids(cur: Database, table: str, count: int) -> int:
         )
         raise IdsTaken(f"the store holds {written}, which it had not handed out yet", retry=False)
     return first
-
-
-_ROWS = {"interactions": ("contact", "contacts"), "feedback": ("rating", "ratings")}

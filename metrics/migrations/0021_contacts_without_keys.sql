@@ -1,6 +1,6 @@
 -- `interactions` and `feedback` are built again without their primary keys (bench/README.md,
--- "Import speed"): each key is an index DuckDB keeps for every inserted row and merges into the
--- table on one thread at commit, a tenth of a million-row import. Their ids stay unique by the
+-- `import_contacts.py`): each key is an index DuckDB keeps for every inserted row and merges into
+-- the table on one thread at commit, ~8% of a million-row import. Their ids stay unique by the
 -- one way every writer takes them, `metrics/contacts/ids.py`: consecutive ids from the table's
 -- sequence, checked in the write's transaction against the stored rows.
 -- DuckDB cannot drop a constraint, hence the copies. The columns keep their order and ids.
