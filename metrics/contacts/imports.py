@@ -1003,7 +1003,7 @@ def _agents(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, ob
         params,
     )
     # Each e-mail, name and team the candidates give, with its rows' count and first row: the
-    # matching below reads these few hundred keys instead of every row.
+    # matching below reads a row per person and team instead of every row of the file.
     cur.execute(
         "CREATE TEMP TABLE import_candidate_keys AS SELECT agent_email, agent_name, team,"
         " count(*) AS contacts, min(row_number) AS first_row FROM import_candidates GROUP BY ALL"
@@ -1124,7 +1124,7 @@ def _agents(cur: Database, spec: FormatSpec, scope: _Scope, params: dict[str, ob
               AND c.agent_name = n.name
         ), their_teams AS (
             SELECT email, name, coalesce(team, {own_team}) AS team, sum(contacts) AS contacts
-            FROM their_rows GROUP BY email, name, coalesce(team, {own_team})
+            FROM their_rows GROUP BY ALL
         )
         SELECT email, name,
                arg_min(team, (team IS NULL, -contacts, team)) AS team
